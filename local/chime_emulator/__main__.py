@@ -1,0 +1,60 @@
+"""Command line: ``python -m local.chime_emulator --host 127.0.0.1 --port 4567``."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+
+from .backend import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_DURATION
+from .server import ChimeEmulator
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m local.chime_emulator",
+        description="Serve a local Amazon Chime SDK Meetings API for boto3 clients.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=4567, help="port (0 picks a free one)")
+    parser.add_argument(
+        "--eventbridge-endpoint",
+        default=os.environ.get("CHIME_EMULATOR_EVENTBRIDGE_ENDPOINT"),
+        help="EventBridge endpoint (e.g. moto server) that receives aws.chime meeting events",
+    )
+    parser.add_argument("--event-bus", default="default", help="event bus name for the events")
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=DEFAULT_IDLE_TIMEOUT,
+        help="seconds before a meeting with nobody joined ends (AWS: 300)",
+    )
+    parser.add_argument(
+        "--max-duration",
+        type=float,
+        default=DEFAULT_MAX_DURATION,
+        help="seconds before any meeting ends (AWS: 86400)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="log only warnings")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s chime-emulator %(message)s",
+    )
+    emulator = ChimeEmulator(
+        args.host,
+        args.port,
+        eventbridge_endpoint=args.eventbridge_endpoint,
+        event_bus=args.event_bus,
+        idle_timeout=args.idle_timeout,
+        max_duration=args.max_duration,
+    )
+    print(f"Chime SDK Meetings emulator listening on {emulator.url}", flush=True)
+    print(f"  control API: {emulator.url}/_emulator/meetings", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how people stop it
+        emulator.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Shared fixtures: a real moto server and a real Chime emulator, both over HTTP on loopback.
+
+Every test talks to these exactly as deployed code talks to AWS; nothing is patched in-process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+from moto.server import ThreadedMotoServer
+
+from local.chime_emulator import ChimeEmulator
+
+REGION = "eu-west-2"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def aws_credentials() -> None:
+    """Fake credentials and a region so no test can ever reach a real account."""
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_SESSION_TOKEN="testing",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_REGION=REGION,
+    )
+    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        os.environ.pop(key, None)
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """moto in server mode: DynamoDB, SNS, SQS, EventBridge, S3, Cognito over real HTTP."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def emulator(moto_url: str) -> Iterator[ChimeEmulator]:
+    """The Chime SDK Meetings emulator, publishing meeting events to moto's EventBridge."""
+    with ChimeEmulator(eventbridge_endpoint=moto_url, default_region=REGION) as running:
+        yield running
+
+
+@pytest.fixture
+def chime_url(emulator: ChimeEmulator) -> str:
+    """A clean emulator for each test (meetings, faults, clock and event log reset)."""
+    requests.post(f"{emulator.url}/_emulator/reset", timeout=5).raise_for_status()
+    return emulator.url
+
+
+def chime_client(url: str, **config: Any) -> Any:
+    return boto3.client(
+        "chime-sdk-meetings",
+        endpoint_url=url,
+        region_name=REGION,
+        config=Config(**config) if config else None,
+    )
+
+
+@pytest.fixture
+def chime(chime_url: str) -> Any:
+    """An unmodified boto3 Chime SDK Meetings client pointed at the emulator."""
+    return chime_client(chime_url, retries={"mode": "standard", "total_max_attempts": 1})
