@@ -1,0 +1,1 @@
+"""Safe Connection backend code: domain model, adapters and HTTP handlers."""

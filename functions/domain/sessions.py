@@ -1,0 +1,675 @@
+"""The verification session and its state machine.
+
+::
+
+                ┌──────────── cancelled (officer)
+    requested ──┼─ claimed ──┬─ verified
+       │        │            ├─ not_verified (with reason)
+       │        │            ├─ dropped (call ended before an outcome)
+       │        │            └─ cancelled (officer, before an outcome)
+       │        └──────────── expired (nobody answered in time)
+       └─ escalated (same transitions as requested, including escalating again)
+
+:data:`ALLOWED_TRANSITIONS` is the single source of truth: every transition method checks it, and
+:func:`expected_states_for` derives from it the states a conditional write must find.
+
+Every transition returns a *new* :class:`Session` with ``version`` incremented by one and
+``updated_at = now``; ``self`` is never changed. The adapter persists it with a conditional write
+on the old version (see :func:`expected_states_for`), so of two racing claims exactly one wins and
+the other gets :class:`~functions.domain.errors.Conflict`.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from functions.domain.codes import PublicCode, Reference
+from functions.domain.errors import Conflict, Forbidden, OfficerNotEligible, ValidationFailed
+from functions.domain.fields import (
+    AreaCode,
+    ForceCode,
+    OfficerId,
+    ShortText,
+    normalise_force,
+    require_aware,
+)
+from functions.domain.officers import Officer, OfficerStatus
+from functions.domain.roles import Principal, Role
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "OUTCOME_STATES",
+    "TERMINAL_STATES",
+    "WAITING_STATES",
+    "Channel",
+    "Location",
+    "Session",
+    "SessionState",
+    "can_view",
+    "expected_states_for",
+    "open_officer_session",
+    "open_public_session",
+    "open_session",
+]
+
+
+class SessionState(StrEnum):
+    """States of a verification session (the lower-case words of the product diagram)."""
+
+    REQUESTED = "requested"
+    ESCALATED = "escalated"
+    CLAIMED = "claimed"
+    VERIFIED = "verified"
+    NOT_VERIFIED = "not_verified"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    DROPPED = "dropped"
+
+
+class Channel(StrEnum):
+    """Who started the call: the officer from their app, or the member of the public herself."""
+
+    OFFICER = "officer"
+    PUBLIC = "public"
+
+
+_S = SessionState
+_WAITING_NEXT = frozenset({_S.ESCALATED, _S.CLAIMED, _S.CANCELLED, _S.EXPIRED})
+
+ALLOWED_TRANSITIONS: Mapping[SessionState, frozenset[SessionState]] = MappingProxyType(
+    {
+        _S.REQUESTED: _WAITING_NEXT,
+        # "Same transitions as requested": includes escalating again, one level wider each time.
+        _S.ESCALATED: _WAITING_NEXT,
+        _S.CLAIMED: frozenset({_S.VERIFIED, _S.NOT_VERIFIED, _S.DROPPED, _S.CANCELLED}),
+        _S.VERIFIED: frozenset(),
+        _S.NOT_VERIFIED: frozenset(),
+        _S.CANCELLED: frozenset(),
+        _S.EXPIRED: frozenset(),
+        _S.DROPPED: frozenset(),
+    }
+)
+"""For each state, the states a session may move to next."""
+
+TERMINAL_STATES: frozenset[SessionState] = frozenset(
+    state for state, nexts in ALLOWED_TRANSITIONS.items() if not nexts
+)
+"""States with no way out: verified, not_verified, cancelled, expired, dropped."""
+
+WAITING_STATES: frozenset[SessionState] = frozenset({_S.REQUESTED, _S.ESCALATED})
+"""States in which the session is in the sergeants' queue."""
+
+OUTCOME_STATES: frozenset[SessionState] = frozenset({_S.VERIFIED, _S.NOT_VERIFIED})
+"""The outcomes a sergeant may record."""
+
+_EXPECTED: Mapping[SessionState, frozenset[SessionState]] = MappingProxyType(
+    {
+        target: frozenset(src for src, nexts in ALLOWED_TRANSITIONS.items() if target in nexts)
+        for target in SessionState
+    }
+)
+
+
+def expected_states_for(target: SessionState) -> frozenset[SessionState]:
+    """Return the states from which ``target`` may be reached.
+
+    The DynamoDB adapter uses it to build the write's ``ConditionExpression``
+    (``#state IN (:s1, :s2, ...) AND version = :old_version``). The version check is what makes a
+    duplicate ``escalated -> escalated`` or a racing second claim fail; the state check guards
+    against writers that skipped the domain.
+
+    Parameters
+    ----------
+    target
+        The state being written.
+
+    Returns
+    -------
+    frozenset of SessionState
+        Empty for ``requested``, which is only ever created, never reached.
+    """
+    return _EXPECTED[target]
+
+
+_DESCRIBE: Mapping[SessionState, str] = MappingProxyType(
+    {
+        _S.REQUESTED: "still waiting for a sergeant",
+        _S.ESCALATED: "still waiting for a sergeant",
+        _S.CLAIMED: "already claimed by a sergeant",
+        _S.VERIFIED: "already verified",
+        _S.NOT_VERIFIED: "already marked not verified",
+        _S.CANCELLED: "already cancelled",
+        _S.EXPIRED: "already expired",
+        _S.DROPPED: "already ended (the call dropped)",
+    }
+)
+
+NOTE_MAX_LENGTH = 500
+REASON_MAX_LENGTH = 500
+
+
+def _number_input(value: object) -> object:
+    # Lax float parsing would turn true into 1.0 and "51.5" into 51.5; a coordinate must be a
+    # JSON number (or a Decimal read back from DynamoDB).
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("number", "must be a number")
+    return value
+
+
+_Number = Annotated[float, BeforeValidator(_number_input)]
+
+
+class Location(BaseModel):
+    """Where the stop happened, as reported by the device.
+
+    Attributes
+    ----------
+    lat, lon
+        WGS84 degrees.
+    accuracy_m
+        Reported accuracy radius in metres, if known.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    lat: _Number = Field(ge=-90, le=90)
+    lon: _Number = Field(ge=-180, le=180)
+    accuracy_m: _Number | None = Field(default=None, ge=0, le=10_000)
+
+
+_SessionId = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+]
+_MeetingId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class Session(BaseModel):
+    """One request to confirm one officer's identity.
+
+    Attributes
+    ----------
+    session_id
+        Primary key (URL-safe).
+    channel
+        ``officer`` (officer started it) or ``public`` (she called the ops room herself).
+    state
+        Current :class:`SessionState`.
+    force, area
+        Whose queue it is in. ``area`` is ``None`` only for a public call where no area is known,
+        which the alerting treats as force-wide.
+    officer_id
+        The officer being verified; ``None`` for a public call that names no officer.
+    created_at, updated_at
+        Timezone-aware; ``updated_at`` is the time of the last transition.
+    public_code, reference
+        Her code for ``GET /verify/{code}`` (canonical, 8 characters) and her reference.
+    meeting_id
+        The Chime meeting id, once created.
+    location, note
+        From the officer; internal only, never shown to the public.
+    claimed_by, claimed_at
+        The sergeant's officer id and when they claimed.
+    decided_by, decided_at, outcome_reason
+        Who recorded the outcome, when, and why (required for ``not_verified``).
+    escalation_level
+        How many times the request has been escalated (0 = never).
+    version
+        Optimistic-concurrency counter: 1 when created, +1 on every transition.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    session_id: _SessionId
+    channel: Channel
+    state: SessionState = SessionState.REQUESTED
+    force: ForceCode
+    area: AreaCode | None
+    officer_id: OfficerId | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    public_code: PublicCode
+    reference: Reference
+    meeting_id: _MeetingId | None = None
+    location: Location | None = None
+    note: ShortText | None = None
+    claimed_by: OfficerId | None = None
+    claimed_at: AwareDatetime | None = None
+    decided_by: OfficerId | None = None
+    decided_at: AwareDatetime | None = None
+    outcome_reason: ShortText | None = None
+    escalation_level: int = Field(default=0, ge=0)
+    version: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        # Reject records that no sequence of transitions could have produced, so corrupt data
+        # read back from the table fails loudly instead of being shown to a sergeant.
+        if self.channel is Channel.OFFICER and self.officer_id is None:
+            raise ValueError("an officer session must name its officer_id")
+        if (self.claimed_by is None) != (self.claimed_at is None):
+            raise ValueError("claimed_by and claimed_at go together")
+        if (self.decided_by is None) != (self.decided_at is None):
+            raise ValueError("decided_by and decided_at go together")
+        if self.state in WAITING_STATES and self.claimed_by is not None:
+            raise ValueError(f"a {self.state} session cannot have been claimed")
+        if self.state is _S.ESCALATED and self.escalation_level < 1:
+            raise ValueError("an escalated session has escalation_level >= 1")
+        if self.state in {_S.CLAIMED, _S.DROPPED, *OUTCOME_STATES} and self.claimed_by is None:
+            raise ValueError(f"a {self.state} session must have been claimed")
+        if (self.state in OUTCOME_STATES) != (self.decided_by is not None):
+            raise ValueError("decided_by is set exactly when there is an outcome")
+        if self.state is _S.NOT_VERIFIED and not self.outcome_reason:
+            raise ValueError("a not_verified session needs an outcome_reason")
+        return self
+
+    # ----------------------------------------------------------------- queries
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether no further transition is possible."""
+        return self.state in TERMINAL_STATES
+
+    @property
+    def is_waiting(self) -> bool:
+        """Whether the session is in the sergeants' queue (requested or escalated)."""
+        return self.state in WAITING_STATES
+
+    def waiting_seconds(self, now: datetime) -> float:
+        """Seconds since the session was created (never negative, to absorb clock skew)."""
+        require_aware(now)
+        return max(0.0, (now - self.created_at).total_seconds())
+
+    # ------------------------------------------------------------- transitions
+
+    def claim(self, principal: Principal, now: datetime) -> "Session":
+        """Let a sergeant take the session.
+
+        Parameters
+        ----------
+        principal
+            Must be a sergeant with an officer id, in the session's force, and not the officer
+            the session is about.
+        now
+            Time of the claim (timezone-aware).
+
+        Returns
+        -------
+        Session
+            In state ``claimed`` with ``claimed_by``/``claimed_at`` set.
+
+        Raises
+        ------
+        Forbidden
+            Not a sergeant, other force, or the session is about the sergeant themselves.
+        Conflict
+            The session is no longer waiting (already claimed, cancelled, expired ...).
+        """
+        sergeant_id = self._require_sergeant(principal, "claim")
+        if self.officer_id == sergeant_id:
+            raise Forbidden("You cannot claim a verification about yourself.")
+        if self.state is _S.CLAIMED:
+            who = "You have" if self.claimed_by == sergeant_id else "Another sergeant has"
+            raise Conflict(f"{who} already claimed this session.", details=self._state_detail())
+        return self._move(_S.CLAIMED, now, "claim", claimed_by=sergeant_id, claimed_at=now)
+
+    def decide(
+        self,
+        principal: Principal,
+        outcome: SessionState | str,
+        reason: str | None,
+        now: datetime,
+        officer: Officer | None,
+    ) -> "Session":
+        """Record the claiming sergeant's outcome.
+
+        Parameters
+        ----------
+        principal
+            Must be the sergeant who claimed the session.
+        outcome
+            ``"verified"`` or ``"not_verified"``.
+        reason
+            Why; required (non-blank) for ``not_verified``, optional for ``verified``.
+        now
+            Time of the decision (timezone-aware).
+        officer
+            The register entry of the officer being verified, freshly read. Required for
+            ``verified``. For a public call that named no officer (``officer_id is None``), the
+            officer the sergeant identified on the call; a ``verified`` outcome then records
+            their ``officer_id`` on the session.
+
+        Returns
+        -------
+        Session
+            In the outcome state with ``decided_by``, ``decided_at``, ``outcome_reason`` set.
+
+        Raises
+        ------
+        Forbidden
+            Not a sergeant of the force, not the claiming sergeant, or deciding about themselves.
+        ValidationFailed
+            Unknown outcome (field ``outcome``), missing/too long reason (field ``reason``), or
+            ``verified`` with no officer (field ``officer_id``).
+        Conflict
+            The session is not claimed (not yet, or already decided/cancelled/dropped).
+        OfficerNotEligible
+            ``verified`` for an officer who is suspended or no longer serving.
+        ValueError
+            ``officer`` is not the session's officer (a programming error in the caller).
+        """
+        sergeant_id = self._require_sergeant(principal, "record an outcome for")
+        target = _parse_outcome(outcome)
+        clean_reason = _parse_reason(reason, required=target is _S.NOT_VERIFIED)
+        if target not in ALLOWED_TRANSITIONS[self.state]:
+            raise self._conflict("record an outcome")
+        if self.claimed_by != sergeant_id:
+            raise Forbidden("Only the sergeant who claimed this session can record its outcome.")
+        if officer is not None and self.officer_id not in (None, officer.officer_id):
+            raise ValueError("officer does not match the session's officer_id")
+        subject_id = self.officer_id or (officer.officer_id if officer else None)
+        if subject_id == sergeant_id:
+            raise Forbidden("You cannot verify yourself.")
+        changes: dict[str, Any] = {
+            "decided_by": sergeant_id,
+            "decided_at": now,
+            "outcome_reason": clean_reason,
+        }
+        if target is _S.VERIFIED:
+            if officer is None:
+                raise ValidationFailed.for_field(
+                    "officer_id", "Say which officer you are confirming."
+                )
+            if officer.status is not OfficerStatus.SERVING:
+                raise _refuse_verified(officer)
+            changes["officer_id"] = officer.officer_id
+        return self._move(target, now, "record an outcome", **changes)
+
+    def cancel(self, principal: Principal, now: datetime) -> "Session":
+        """Cancel at the request of the officer who started it, before an outcome.
+
+        Raises
+        ------
+        Forbidden
+            The caller is not the officer the session belongs to.
+        Conflict
+            There is already an outcome, or the session has ended.
+        """
+        # Officer ids are unique across forces, so owning the record is the whole test.
+        if not (principal.is_officer and principal.is_officer_record(self.officer_id)):
+            raise Forbidden("Only the officer who started this session can cancel it.")
+        return self._move(_S.CANCELLED, now, "cancel")
+
+    def escalate(self, now: datetime) -> "Session":
+        """Escalate: nobody has claimed it yet, so re-alert wider (``escalation_level`` + 1).
+
+        Raises
+        ------
+        Conflict
+            The session is no longer waiting (the timer fired late).
+        """
+        return self._move(_S.ESCALATED, now, "escalate", escalation_level=self.escalation_level + 1)
+
+    def expire(self, now: datetime) -> "Session":
+        """Expire: nobody answered in time.
+
+        Raises
+        ------
+        Conflict
+            The session is no longer waiting.
+        """
+        return self._move(_S.EXPIRED, now, "expire")
+
+    def drop(self, now: datetime) -> "Session":
+        """Drop: the call ended after the claim but before an outcome.
+
+        Raises
+        ------
+        Conflict
+            The session is not claimed.
+        """
+        return self._move(_S.DROPPED, now, "end")
+
+    # ---------------------------------------------------------------- helpers
+
+    def _require_sergeant(self, principal: Principal, action: str) -> str:
+        if not principal.is_sergeant or principal.officer_id is None:
+            raise Forbidden(f"Only a sergeant can {action} a verification session.")
+        if principal.force != self.force:
+            raise Forbidden(f"You cannot {action} a session of another force.")
+        return principal.officer_id
+
+    def _state_detail(self) -> list[dict[str, str]]:
+        return [{"field": "state", "message": f"the session is {self.state.value}"}]
+
+    def _conflict(self, action: str) -> Conflict:
+        return Conflict(
+            f"Cannot {action}: the session is {_DESCRIBE[self.state]}.",
+            details=self._state_detail(),
+        )
+
+    def _move(self, target: SessionState, now: datetime, action: str, **changes: Any) -> "Session":
+        if target not in ALLOWED_TRANSITIONS[self.state]:
+            raise self._conflict(action)
+        require_aware(now)
+        data = dict(self)
+        data.update(changes)
+        data.update(state=target, updated_at=now, version=self.version + 1)
+        # Re-validate rather than model_copy so the invariants above hold for every new value.
+        return Session.model_validate(data)
+
+
+def _parse_outcome(outcome: SessionState | str) -> SessionState:
+    value = outcome.strip().lower() if isinstance(outcome, str) else outcome
+    if value not in {s.value for s in OUTCOME_STATES}:
+        raise ValidationFailed.for_field("outcome", "The outcome must be verified or not_verified.")
+    return SessionState(value)
+
+
+def _parse_reason(reason: str | None, *, required: bool) -> str | None:
+    text = reason.strip() if reason is not None else ""
+    if required and not text:
+        raise ValidationFailed.for_field(
+            "reason", "Give a reason when the officer is not verified."
+        )
+    if len(text) > REASON_MAX_LENGTH:
+        raise ValidationFailed.for_field("reason", "The reason must be at most 500 characters.")
+    return text or None
+
+
+def _refuse_verified(officer: Officer) -> OfficerNotEligible:
+    if officer.status is OfficerStatus.SUSPENDED:
+        return OfficerNotEligible(
+            "This officer is suspended and cannot be verified. Record not_verified instead.",
+            code="officer_suspended",
+        )
+    return OfficerNotEligible(
+        "This person is no longer a serving officer and cannot be verified. "
+        "Record not_verified instead.",
+        code="officer_not_serving",
+    )
+
+
+def can_view(principal: Principal, session: Session) -> bool:
+    """Return whether ``principal`` may read ``session`` (``GET /sessions/{id}``).
+
+    The officer the session is about may see it; sergeants, operators and admins may see every
+    session of their own force. Nobody sees another force's sessions.
+    """
+    if not principal.in_force(session.force):
+        return False
+    if principal.is_officer and principal.is_officer_record(session.officer_id):
+        return True
+    return bool(principal.roles & {Role.SERGEANT, Role.OPERATOR, Role.ADMIN})
+
+
+def open_session(
+    *,
+    session_id: str,
+    channel: Channel,
+    force: str,
+    area: str | None,
+    officer_id: str | None,
+    now: datetime,
+    public_code: str,
+    reference: str,
+    meeting_id: str | None = None,
+    location: Location | Mapping[str, Any] | None = None,
+    note: str | None = None,
+) -> Session:
+    """Create a new session in state ``requested`` at version 1.
+
+    Parameters
+    ----------
+    session_id, public_code, reference
+        Generated by the caller (see :mod:`functions.domain.codes`).
+    channel, force, area, officer_id
+        Whose session it is.
+    now
+        Creation time (timezone-aware).
+    meeting_id, location, note
+        Optional. A blank note is stored as ``None``.
+
+    Returns
+    -------
+    Session
+
+    Raises
+    ------
+    ValidationFailed
+        Any field is malformed; details name the fields (e.g. ``location.lat``, ``note``).
+    """
+    require_aware(now)
+    try:
+        return Session.model_validate(
+            {
+                "session_id": session_id,
+                "channel": channel,
+                "force": force,
+                "area": area,
+                "officer_id": officer_id,
+                "created_at": now,
+                "updated_at": now,
+                "public_code": public_code,
+                "reference": reference,
+                "meeting_id": meeting_id,
+                "location": location,
+                "note": (note.strip() or None) if note is not None else None,
+            }
+        )
+    except ValidationError as exc:
+        raise ValidationFailed.from_pydantic(exc) from exc
+
+
+def open_officer_session(
+    principal: Principal,
+    officer: Officer,
+    *,
+    session_id: str,
+    now: datetime,
+    public_code: str,
+    reference: str,
+    meeting_id: str | None = None,
+    location: Location | Mapping[str, Any] | None = None,
+    note: str | None = None,
+) -> Session:
+    """Create the session an officer starts from their app (``POST /sessions``).
+
+    Force and area come from the officer register, not the token, because they decide which
+    sergeants are alerted. A suspended or former officer may still start one: the sergeant then
+    sees the warning on the card, which is the point.
+
+    Parameters
+    ----------
+    principal
+        The caller; must hold the officer role and be ``officer``.
+    officer
+        The caller's register entry.
+
+    Returns
+    -------
+    Session
+
+    Raises
+    ------
+    Forbidden
+        The caller is not an officer, or ``officer`` is not their own record.
+    ValidationFailed
+        As :func:`open_session`.
+    """
+    if not principal.is_officer or not principal.is_officer_record(officer.officer_id):
+        raise Forbidden("Only an officer can start a verification, and only about themselves.")
+    return open_session(
+        session_id=session_id,
+        channel=Channel.OFFICER,
+        force=officer.force,
+        area=officer.area,
+        officer_id=officer.officer_id,
+        now=now,
+        public_code=public_code,
+        reference=reference,
+        meeting_id=meeting_id,
+        location=location,
+        note=note,
+    )
+
+
+def open_public_session(
+    *,
+    session_id: str,
+    force: str,
+    now: datetime,
+    public_code: str,
+    reference: str,
+    officer: Officer | None = None,
+    meeting_id: str | None = None,
+    location: Location | Mapping[str, Any] | None = None,
+) -> Session:
+    """Create the session for her own call to the ops room (``POST /public/calls``).
+
+    Parameters
+    ----------
+    force
+        The force she is calling.
+    officer
+        The officer she named by shoulder number, if found in that force's register; their area
+        routes the alert. Without one the session has no area (force-wide alert).
+
+    Returns
+    -------
+    Session
+
+    Raises
+    ------
+    ValidationFailed
+        Malformed input, or ``officer`` belongs to another force (field ``shoulder_number``).
+    """
+    if officer is not None and officer.force != normalise_force(force):
+        raise ValidationFailed.for_field(
+            "shoulder_number", "That shoulder number belongs to another force."
+        )
+    return open_session(
+        session_id=session_id,
+        channel=Channel.PUBLIC,
+        force=force,
+        area=officer.area if officer else None,
+        officer_id=officer.officer_id if officer else None,
+        now=now,
+        public_code=public_code,
+        reference=reference,
+        meeting_id=meeting_id,
+        location=location,
+    )
