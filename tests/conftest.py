@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -80,3 +81,79 @@ def chime_client(url: str, **config: Any) -> Any:
 def chime(chime_url: str) -> Any:
     """An unmodified boto3 Chime SDK Meetings client pointed at the emulator."""
     return chime_client(chime_url, retries={"mode": "standard", "total_max_attempts": 1})
+
+
+@pytest.fixture(scope="session")
+def stack(moto_url: str, emulator: ChimeEmulator) -> Iterator[Any]:
+    """The whole application's resources on moto, seeded with the demo force.
+
+    The application is configured only through its environment, the way Lambda configures it.
+    """
+    from functions import wiring
+    from functions.adapters import aws
+    from local.provision import create_resources, seed_demo
+
+    created = create_resources(moto_url, emulator.url, REGION, prefix=f"t{uuid.uuid4().hex[:6]}")
+    seed_demo(created)
+    saved = dict(os.environ)
+    os.environ.update(created.app_environment())
+    aws.reset_clients()
+    wiring.reset()
+    yield created
+    os.environ.clear()
+    os.environ.update(saved)
+    aws.reset_clients()
+    wiring.reset()
+
+
+@pytest.fixture(scope="session")
+def api(stack: Any) -> Any:
+    """The Chalice app behind its local API Gateway (authorizer included), in this process."""
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="local") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def tokens(stack: Any) -> dict[str, str]:
+    """An ID token for every demo user, from moto's Cognito."""
+    from local.provision import login
+
+    return {user.username: login(stack, user.username) for user in stack.users}
+
+
+@pytest.fixture(scope="session")
+def make_user(stack: Any) -> Any:
+    """Create a Cognito login outside the demo data and return a factory of ID tokens."""
+    from local.provision import login
+
+    cognito = boto3.client("cognito-idp", endpoint_url=stack.aws_endpoint_url, region_name=REGION)
+
+    def make(
+        officer_id: str, *, roles: list[str], force: str = "MET", area: str = "CENTRAL"
+    ) -> str:
+        username = f"user-{uuid.uuid4().hex[:8]}"
+        cognito.admin_create_user(
+            UserPoolId=stack.user_pool_id,
+            Username=username,
+            MessageAction="SUPPRESS",
+            UserAttributes=[
+                {"Name": "custom:force", "Value": force},
+                {"Name": "custom:area", "Value": area},
+                {"Name": "custom:officer_id", "Value": officer_id},
+            ],
+        )
+        password = "Test-Password-2026!"
+        cognito.admin_set_user_password(
+            UserPoolId=stack.user_pool_id, Username=username, Password=password, Permanent=True
+        )
+        for role in roles:
+            cognito.admin_add_user_to_group(
+                UserPoolId=stack.user_pool_id, Username=username, GroupName=role
+            )
+        return login(stack, username, password)
+
+    return make

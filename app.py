@@ -1,0 +1,15 @@
+"""Safe Connection API: registers the blueprints; all behaviour lives in ``functions/``."""
+
+from chalice.app import Chalice
+
+from functions.http.auth import auth_blueprint
+from functions.http.officers_api import officers_blueprint
+from functions.http.sessions_api import sessions_blueprint
+from functions.logging import configure_logging
+
+app = Chalice(app_name="safe-connection")
+app.api.binary_types = [*app.api.binary_types, "image/jpeg", "image/png"]
+configure_logging(app)
+app.register_blueprint(auth_blueprint)
+app.register_blueprint(sessions_blueprint)
+app.register_blueprint(officers_blueprint)

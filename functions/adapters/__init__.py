@@ -1,0 +1,1 @@
+"""Adapters: each wraps one injected boto3 client and speaks the domain's language."""

@@ -1,0 +1,60 @@
+"""boto3 clients, built lazily once per process and reused.
+
+Building a client costs milliseconds (endpoint and model loading), so a warm Lambda must never pay
+it twice and a cold one pays only for the services its route uses. Endpoints come from the
+standard ``AWS_ENDPOINT_URL`` / ``AWS_ENDPOINT_URL_<SERVICE>`` variables, which boto3 reads itself:
+there is no local mode here.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+__all__ = ["RETRY_CONFIG", "client", "reset_clients"]
+
+# Standard retry mode (exponential backoff with jitter, retry quota) and timeouts well inside the
+# Lambda timeout, so a stuck call fails fast enough to tell the officer to fall back to 999.
+RETRY_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 3},
+    connect_timeout=2,
+    read_timeout=5,
+    max_pool_connections=20,
+    tcp_keepalive=True,
+)
+
+_clients: dict[str, Any] = {}
+_lock = threading.Lock()
+_session: boto3.session.Session | None = None
+
+
+def client(service: str) -> Any:
+    """Return the process-wide client for ``service``, creating it on first use.
+
+    Parameters
+    ----------
+    service
+        boto3 service name, e.g. ``"dynamodb"`` or ``"chime-sdk-meetings"``.
+    """
+    found = _clients.get(service)
+    if found is not None:
+        return found
+    with _lock:  # boto3 sessions are not thread-safe while creating clients
+        global _session
+        if service not in _clients:
+            if _session is None:
+                _session = boto3.session.Session()
+            make: Any = _session.client  # boto3-stubs only type literal service names
+            _clients[service] = make(service, config=RETRY_CONFIG)
+        return _clients[service]
+
+
+def reset_clients() -> None:
+    """Forget every client (tests that change endpoints or credentials between cases)."""
+    global _session
+    with _lock:
+        _clients.clear()
+        _session = None

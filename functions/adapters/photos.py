@@ -1,0 +1,46 @@
+"""The private photo bucket: uploads, and short-lived presigned URLs for identity cards."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+__all__ = ["S3Photos"]
+
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
+
+
+class S3Photos:
+    """:class:`~functions.services.ports.PhotoStore` on S3.
+
+    Parameters
+    ----------
+    client
+        A boto3 S3 client (signature v4, so presigned URLs work with KMS-encrypted objects).
+    bucket
+        The photo bucket.
+    url_seconds
+        Lifetime of a presigned URL.
+    """
+
+    def __init__(self, client: Any, bucket: str, url_seconds: int = 300) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.url_seconds = url_seconds
+
+    def put(self, officer_id: str, content: bytes, content_type: str) -> str:
+        """Store a photo under a content-addressed key, so a new photo never shows a cached one."""
+        digest = hashlib.sha256(content).hexdigest()[:20]
+        key = f"photos/{officer_id}/{digest}.{_EXTENSIONS[content_type]}"
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=content, ContentType=content_type)
+        return key
+
+    def url(self, key: str) -> str:
+        """A presigned GET URL; signing is local, it costs no AWS call."""
+        return str(
+            self.client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": key},
+                ExpiresIn=self.url_seconds,
+            )
+        )

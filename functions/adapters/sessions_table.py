@@ -1,0 +1,293 @@
+"""The sessions table: every state change is one conditional ``UpdateItem``.
+
+Each transition encodes the domain rule of :class:`~functions.domain.Session` as a
+``ConditionExpression`` so that it needs no read first: a claim is one call, not a read and a
+write. When the condition fails, DynamoDB returns the item as it was
+(``ReturnValuesOnConditionCheckFailure=ALL_OLD``) and the service asks the domain why, so the
+caller still gets the precise 403/404/409 without another call.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from functions.domain import Officer, Session, SessionState
+from functions.domain.sessions import WAITING_STATES
+from functions.services.ports import SessionRecord, TransitionRefused
+
+from .dynamo import from_item, to_item, value
+
+__all__ = ["DynamoSessionStore", "iso", "record_from_item", "record_to_item"]
+
+_S = SessionState
+_SESSION_FIELDS = frozenset(Session.model_fields)
+_datetime = TypeAdapter(datetime)
+LIVE_STATES = (_S.REQUESTED, _S.ESCALATED, _S.CLAIMED)
+
+
+def iso(moment: datetime) -> str:
+    """A timestamp exactly as the domain model serialises it (so strings sort by time)."""
+    return str(_datetime.dump_python(moment, mode="json"))
+
+
+def record_to_item(record: SessionRecord, retention: timedelta) -> dict[str, Any]:
+    """The DynamoDB item of a session record, with its sparse queue keys and TTL."""
+    session = record.session
+    data: dict[str, Any] = session.model_dump(mode="json")
+    if record.officer is not None:
+        data["officer"] = record.officer.model_dump(mode="json")
+    if record.meeting is not None:
+        data["meeting"] = record.meeting
+    if session.state in WAITING_STATES:
+        data["queue_force"] = session.force
+        data["queue_since"] = f"{data['created_at']}#{session.session_id}"
+    data["expires_at"] = int((session.updated_at + retention).timestamp())
+    return to_item(data)
+
+
+def record_from_item(item: dict[str, Any]) -> SessionRecord:
+    """Rebuild a record; the domain model re-validates it, so corrupt items fail loudly."""
+    data = from_item(item)
+    officer = data.get("officer")
+    return SessionRecord(
+        session=Session.model_validate({k: v for k, v in data.items() if k in _SESSION_FIELDS}),
+        officer=Officer.model_validate(officer) if officer else None,
+        meeting=data.get("meeting"),
+    )
+
+
+class DynamoSessionStore:
+    """:class:`~functions.services.ports.SessionStore` on DynamoDB.
+
+    Parameters
+    ----------
+    client
+        A boto3 DynamoDB client.
+    table, officers_table
+        Table names.
+    retention
+        How long a session stays after its last change before TTL removes it.
+    """
+
+    def __init__(self, client: Any, table: str, officers_table: str, retention: timedelta) -> None:
+        self.client = client
+        self.table = table
+        self.officers_table = officers_table
+        self.retention = retention
+
+    # ------------------------------------------------------------------ writes
+    def create(self, record: SessionRecord, *, officer_revision: int | None) -> None:
+        put = {
+            "TableName": self.table,
+            "Item": record_to_item(record, self.retention),
+            "ConditionExpression": "attribute_not_exists(session_id)",
+        }
+        if officer_revision is None:
+            try:
+                self.client.put_item(**put)
+            except self.client.exceptions.ConditionalCheckFailedException:
+                raise FileExistsError(record.session.session_id) from None
+            return
+        # One transaction: the session, and its id added to the officer's live sessions only if
+        # the register entry is the one the snapshot was taken from. A register write racing
+        # with this start either happens before (this fails, the caller re-reads) or after (it
+        # sees the new live session and updates its snapshot).
+        officer_id = record.session.officer_id
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {"Put": put},
+                    {
+                        "Update": {
+                            "TableName": self.officers_table,
+                            "Key": {"officer_id": value(officer_id)},
+                            "UpdateExpression": "ADD live_sessions :sid, revision :one",
+                            "ConditionExpression": "revision = :rev",
+                            "ExpressionAttributeValues": {
+                                ":sid": {"SS": [record.session.session_id]},
+                                ":one": value(1),
+                                ":rev": value(officer_revision),
+                            },
+                        }
+                    },
+                ]
+            )
+        except self.client.exceptions.TransactionCanceledException as exc:
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise FileExistsError(record.session.session_id) from None
+            raise TransitionRefused(None) from None
+
+    def claim(self, session_id: str, sergeant_id: str, force: str, now: datetime) -> SessionRecord:
+        return self._update(
+            session_id,
+            now,
+            set_={
+                "#state": _S.CLAIMED.value,
+                "claimed_by": sergeant_id,
+                "claimed_at": iso(now),
+            },
+            remove=("queue_force", "queue_since"),
+            condition="#state IN (:w1, :w2) AND #force = :force AND "
+            "(attribute_not_exists(officer_id) OR officer_id <> :sergeant)",
+            values={
+                ":w1": _S.REQUESTED.value,
+                ":w2": _S.ESCALATED.value,
+                ":force": force,
+                ":sergeant": sergeant_id,
+            },
+            names={"#force": "force"},
+        )
+
+    def release(self, session_id: str, sergeant_id: str, version: int, now: datetime) -> None:
+        current = self.get(session_id)
+        if current is None:
+            return
+        back = _S.ESCALATED if current.session.escalation_level > 0 else _S.REQUESTED
+        self._update(
+            session_id,
+            now,
+            set_={
+                "#state": back.value,
+                "queue_force": current.session.force,
+                "queue_since": f"{iso(current.session.created_at)}#{session_id}",
+            },
+            remove=("claimed_by", "claimed_at"),
+            condition="#state = :claimed AND claimed_by = :sergeant AND version = :version",
+            values={
+                ":claimed": _S.CLAIMED.value,
+                ":sergeant": sergeant_id,
+                ":version": version,
+            },
+        )
+
+    def decide(
+        self,
+        session_id: str,
+        sergeant_id: str,
+        outcome: SessionState,
+        reason: str | None,
+        now: datetime,
+    ) -> SessionRecord:
+        condition = "#state = :claimed AND claimed_by = :sergeant"
+        values: dict[str, Any] = {":claimed": _S.CLAIMED.value, ":sergeant": sergeant_id}
+        if outcome is _S.VERIFIED:
+            # The snapshot is kept equal to the register in the same transactions that change
+            # the register, so this refuses "verified" on a suspended officer atomically.
+            condition += " AND officer.#status = :serving"
+            values[":serving"] = "serving"
+        set_: dict[str, Any] = {
+            "#state": outcome.value,
+            "decided_by": sergeant_id,
+            "decided_at": iso(now),
+        }
+        if reason:
+            set_["outcome_reason"] = reason
+        return self._update(
+            session_id,
+            now,
+            set_=set_,
+            remove=(),
+            condition=condition,
+            values=values,
+            names={"#status": "status"} if outcome is _S.VERIFIED else None,
+        )
+
+    def cancel(self, session_id: str, officer_id: str, now: datetime) -> SessionRecord:
+        return self._update(
+            session_id,
+            now,
+            set_={"#state": _S.CANCELLED.value},
+            remove=("queue_force", "queue_since"),
+            condition="#state IN (:l1, :l2, :l3) AND officer_id = :officer",
+            values={
+                ":l1": _S.REQUESTED.value,
+                ":l2": _S.ESCALATED.value,
+                ":l3": _S.CLAIMED.value,
+                ":officer": officer_id,
+            },
+        )
+
+    def _update(
+        self,
+        session_id: str,
+        now: datetime,
+        *,
+        set_: dict[str, Any],
+        remove: tuple[str, ...],
+        condition: str,
+        values: dict[str, Any],
+        names: dict[str, str] | None = None,
+    ) -> SessionRecord:
+        set_ = {
+            **set_,
+            "updated_at": iso(now),
+            "expires_at": int((now + self.retention).timestamp()),
+        }
+        placeholders = {f":set{i}": v for i, v in enumerate(set_.values())}
+        assignments = ", ".join(f"{name} = :set{i}" for i, name in enumerate(set_.keys()))
+        expression = f"SET {assignments} ADD version :one"
+        if remove:
+            expression += " REMOVE " + ", ".join(remove)
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key={"session_id": value(session_id)},
+                UpdateExpression=expression,
+                ConditionExpression=f"attribute_exists(session_id) AND ({condition})",
+                ExpressionAttributeNames={"#state": "state", **(names or {})},
+                ExpressionAttributeValues={
+                    k: value(v) for k, v in {**placeholders, **values, ":one": 1}.items()
+                },
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.client.exceptions.ConditionalCheckFailedException as exc:
+            old = exc.response.get("Item")
+            raise TransitionRefused(record_from_item(old) if old else None) from None
+        return record_from_item(response["Attributes"])
+
+    # ------------------------------------------------------------------ reads
+    def get(self, session_id: str) -> SessionRecord | None:
+        response = self.client.get_item(
+            TableName=self.table, Key={"session_id": value(session_id)}, ConsistentRead=True
+        )
+        item = response.get("Item")
+        return record_from_item(item) if item else None
+
+    def waiting(self, force: str, area: str | None, limit: int) -> list[SessionRecord]:
+        params: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": "queue",
+            "KeyConditionExpression": "queue_force = :force",
+            "ExpressionAttributeValues": {":force": value(force)},
+            "ScanIndexForward": True,
+        }
+        if area:
+            # Her own calls may have no area: they are for every sergeant of the force.
+            params["FilterExpression"] = "#area = :area OR attribute_not_exists(#area)"
+            params["ExpressionAttributeNames"] = {"#area": "area"}
+            params["ExpressionAttributeValues"][":area"] = value(area)
+        found: list[SessionRecord] = []
+        while len(found) < limit:
+            response = self.client.query(**params)
+            found += [record_from_item(item) for item in response.get("Items", [])]
+            if "LastEvaluatedKey" not in response:
+                break
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return found[:limit]
+
+    def latest_for_officer(self, officer_id: str) -> SessionRecord | None:
+        response = self.client.query(
+            TableName=self.table,
+            IndexName="by_officer",
+            KeyConditionExpression="officer_id = :officer",
+            ExpressionAttributeValues={":officer": value(officer_id)},
+            ScanIndexForward=False,
+            Limit=1,
+        )
+        items = response.get("Items", [])
+        return record_from_item(items[0]) if items else None

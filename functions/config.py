@@ -1,0 +1,94 @@
+"""Configuration, read once from the environment with safe defaults.
+
+Every setting is an environment variable so that the same code runs in Lambda (values from the
+Chalice stage config / CDK), under ``chalice local`` and in tests. Endpoints are never configured
+here: boto3 reads the standard ``AWS_ENDPOINT_URL*`` variables itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+__all__ = ["Settings", "settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The application's settings.
+
+    Attributes
+    ----------
+    region
+        AWS region of the control plane (``AWS_REGION``).
+    media_region
+        Chime media region (``MEDIA_REGION``, default ``eu-west-2`` for London).
+    sessions_table, officers_table
+        DynamoDB table names.
+    alerts_topic_arn
+        SNS topic that pages sergeants.
+    photos_bucket
+        Private S3 bucket of officer photos.
+    user_pool_id, user_pool_client_ids
+        Cognito pool whose ID tokens are accepted, and the app clients (audiences) allowed.
+    escalation_delay_seconds
+        Seconds before an unclaimed request is re-alerted wider.
+    session_retention_days
+        How long a session stays in the live table after its last change (TTL); the audit trail
+        keeps the history.
+    photo_url_seconds
+        Lifetime of presigned photo URLs on identity cards.
+    """
+
+    region: str
+    media_region: str
+    sessions_table: str
+    officers_table: str
+    alerts_topic_arn: str
+    photos_bucket: str
+    user_pool_id: str
+    user_pool_client_ids: tuple[str, ...]
+    escalation_delay_seconds: int
+    session_retention_days: int
+    photo_url_seconds: int
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from a mapping of environment variables."""
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-2"
+        return cls(
+            region=region,
+            media_region=env.get("MEDIA_REGION", "eu-west-2"),
+            sessions_table=env.get("SESSIONS_TABLE", "safe-connection-sessions"),
+            officers_table=env.get("OFFICERS_TABLE", "safe-connection-officers"),
+            alerts_topic_arn=env.get("ALERTS_TOPIC_ARN", ""),
+            photos_bucket=env.get("PHOTOS_BUCKET", "safe-connection-photos"),
+            user_pool_id=env.get("USER_POOL_ID", ""),
+            user_pool_client_ids=tuple(
+                c.strip() for c in env.get("USER_POOL_CLIENT_IDS", "").split(",") if c.strip()
+            ),
+            escalation_delay_seconds=_int(env, "ESCALATION_DELAY_SECONDS", 30, minimum=1),
+            session_retention_days=_int(env, "SESSION_RETENTION_DAYS", 30, minimum=1),
+            photo_url_seconds=_int(env, "PHOTO_URL_SECONDS", 300, minimum=30),
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+@cache
+def settings() -> Settings:
+    """The process-wide settings, read from ``os.environ`` on first use."""
+    return Settings.from_env(os.environ)

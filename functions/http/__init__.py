@@ -1,0 +1,1 @@
+"""HTTP entry points: Chalice blueprints that only translate between HTTP and the use cases."""

@@ -1,0 +1,113 @@
+"""What every route shares: the caller, the body, JSON responses and the error envelope."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from chalice.app import Request, Response
+from pydantic import BaseModel, ValidationError
+
+from functions.auth import InvalidToken, principal_from_context
+from functions.domain import DomainError, Principal, ValidationFailed
+
+__all__ = [
+    "api_route",
+    "body_bytes",
+    "caller",
+    "error",
+    "header",
+    "json_response",
+    "parse",
+    "query",
+]
+
+log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
+JSON = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response that no cache keeps (everything here is live and personal)."""
+    return Response(body=json.dumps(body), status_code=status, headers={**JSON, **(headers or {})})
+
+
+def error(status: int, code: str, message: str, details: list[Any] | None = None) -> Response:
+    """The API's error envelope: ``{"error": {"code", "message", "details"}}``."""
+    return json_response(
+        status, {"error": {"code": code, "message": message, "details": details or []}}
+    )
+
+
+def caller(request: Request) -> Principal:
+    """The authenticated principal the authorizer put in the request context."""
+    context = (request.context or {}).get("authorizer") or {}
+    try:
+        return principal_from_context(context)
+    except InvalidToken:
+        raise _UnauthenticatedError() from None
+
+
+class _UnauthenticatedError(Exception):
+    """The authorizer context is missing or unreadable (never expected behind the gateway)."""
+
+
+def header(request: Request, name: str) -> str | None:
+    """A request header, case-insensitively (``None`` if absent)."""
+    headers: Any = request.headers or {}
+    found = headers.get(name.lower())
+    return str(found) if found is not None else None
+
+
+def query(request: Request) -> dict[str, str]:
+    """The query string as a plain dict (last value wins)."""
+    params: Any = request.query_params or {}
+    return {str(k): str(v) for k, v in params.items()}
+
+
+def body_bytes(request: Request) -> bytes:
+    """The raw body as bytes, whatever the gateway handed over."""
+    raw: Any = request.raw_body or b""
+    return raw.encode() if isinstance(raw, str) else bytes(raw)
+
+
+def parse(request: Request, model: type[M], *, allow_empty: bool = False) -> M:
+    """Parse the JSON body into ``model``; a bad body is a 400 naming the field."""
+    raw = body_bytes(request)
+    if not raw.strip():
+        if allow_empty:
+            return model()
+        raise ValidationFailed.for_field("body", "Send a JSON object.")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed.for_field("body", "The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ValidationFailed.for_field("body", "Send a JSON object.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed.from_pydantic(exc) from exc
+
+
+def api_route(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Turn refusals into the error envelope; anything else is a logged 500."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return view(*args, **kwargs)
+        except DomainError as exc:
+            log.info("refused: %s %s", exc.code, exc.message)
+            body = exc.to_body()
+            return json_response(exc.http_status, body)
+        except _UnauthenticatedError:
+            return error(401, "unauthenticated", "Log in again.")
+        except Exception:
+            log.exception("unexpected error")
+            return error(500, "internal_error", "Something went wrong on our side. Call 999.")
+
+    return wrapper

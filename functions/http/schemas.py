@@ -1,0 +1,120 @@
+"""Request and response models of the HTTP API (pydantic v2; unknown request fields rejected)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from functions.domain import IdentityCard, Location, format_public_code
+from functions.services.ports import SessionRecord
+
+__all__ = [
+    "ClaimResponse",
+    "DutyRequest",
+    "OutcomeRequest",
+    "QueueItem",
+    "SessionView",
+    "StartRequest",
+    "session_view",
+]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StartRequest(_Request):
+    """``POST /sessions``."""
+
+    location: Location | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+
+class OutcomeRequest(_Request):
+    """``POST /sessions/{id}/outcome``."""
+
+    outcome: Literal["verified", "not_verified"]
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class DutyRequest(_Request):
+    """``PUT /me/duty``."""
+
+    on_duty: StrictBool
+
+
+class SessionView(BaseModel):
+    """A session as police users see it (never shown to the public)."""
+
+    session_id: str
+    state: str
+    channel: str
+    force: str
+    area: str | None
+    officer_id: str | None
+    public_code: str
+    reference: str
+    created_at: str
+    updated_at: str
+    escalation_level: int
+    claimed_by: str | None = None
+    claimed_at: str | None = None
+    decided_by: str | None = None
+    decided_at: str | None = None
+    outcome_reason: str | None = None
+    location: Location | None = None
+    note: str | None = None
+    meeting: dict[str, Any] | None = None
+
+
+def session_view(record: SessionRecord) -> dict[str, Any]:
+    """The JSON body for one session record."""
+    s = record.session
+    return SessionView(
+        session_id=s.session_id,
+        state=s.state.value,
+        channel=s.channel.value,
+        force=s.force,
+        area=s.area,
+        officer_id=s.officer_id,
+        public_code=format_public_code(s.public_code),
+        reference=s.reference,
+        created_at=s.created_at.isoformat(),
+        updated_at=s.updated_at.isoformat(),
+        escalation_level=s.escalation_level,
+        claimed_by=s.claimed_by,
+        claimed_at=s.claimed_at.isoformat() if s.claimed_at else None,
+        decided_by=s.decided_by,
+        decided_at=s.decided_at.isoformat() if s.decided_at else None,
+        outcome_reason=s.outcome_reason,
+        location=s.location,
+        note=s.note,
+        meeting=record.meeting,
+    ).model_dump(mode="json")
+
+
+class QueueItem(BaseModel):
+    """One waiting session in ``GET /queue``."""
+
+    session_id: str
+    state: str
+    channel: str
+    force: str
+    area: str | None
+    rank: str | None
+    shoulder_number: str | None
+    display_name: str | None
+    created_at: str
+    waiting_seconds: int
+    escalation_level: int
+
+
+class ClaimResponse(BaseModel):
+    """``POST /sessions/{id}/claim``."""
+
+    session_id: str
+    state: str
+    meeting: dict[str, Any] | None
+    attendee: dict[str, Any]
+    officer: IdentityCard | None

@@ -1,0 +1,102 @@
+"""Routes of the verification session (PRODUCT.md's contract)."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from functions.domain import ValidationFailed
+from functions.http.auth import cognito
+from functions.http.common import api_route, caller, header, json_response, parse, query
+from functions.http.schemas import (
+    ClaimResponse,
+    OutcomeRequest,
+    QueueItem,
+    StartRequest,
+    session_view,
+)
+from functions.wiring import session_service
+
+__all__ = ["sessions_blueprint"]
+
+sessions_blueprint = Blueprint(__name__)
+_MAX_IDEMPOTENCY_KEY = 128
+
+
+@sessions_blueprint.route("/sessions", methods=["POST"], authorizer=cognito)
+@api_route
+def start_session() -> Response:
+    request = sessions_blueprint.current_request
+    body = parse(request, StartRequest, allow_empty=True)
+    key = header(request, "Idempotency-Key")
+    if key is not None and not 1 <= len(key) <= _MAX_IDEMPOTENCY_KEY:
+        raise ValidationFailed.for_field("Idempotency-Key", "Use 1 to 128 characters.")
+    started = session_service().start(
+        caller(request), location=body.location, note=body.note, idempotency_key=key
+    )
+    return json_response(201, {**session_view(started.record), "attendee": started.attendee})
+
+
+@sessions_blueprint.route("/sessions/{session_id}", methods=["GET"], authorizer=cognito)
+@api_route
+def get_session(session_id: str) -> Response:
+    request = sessions_blueprint.current_request
+    return json_response(200, session_view(session_service().get(caller(request), session_id)))
+
+
+@sessions_blueprint.route("/sessions/{session_id}/cancel", methods=["POST"], authorizer=cognito)
+@api_route
+def cancel_session(session_id: str) -> Response:
+    request = sessions_blueprint.current_request
+    record = session_service().cancel(caller(request), session_id)
+    return json_response(200, session_view(record))
+
+
+@sessions_blueprint.route("/queue", methods=["GET"], authorizer=cognito)
+@api_route
+def queue() -> Response:
+    request = sessions_blueprint.current_request
+    area = query(request).get("area")
+    principal = caller(request)
+    service = session_service()
+    now = service.clock()
+    items = [
+        QueueItem(
+            session_id=r.session.session_id,
+            state=r.session.state.value,
+            channel=r.session.channel.value,
+            force=r.session.force,
+            area=r.session.area,
+            rank=r.officer.rank.value if r.officer else None,
+            shoulder_number=r.officer.shoulder_number if r.officer else None,
+            display_name=r.officer.display_name if r.officer else None,
+            created_at=r.session.created_at.isoformat(),
+            waiting_seconds=int(r.session.waiting_seconds(now)),
+            escalation_level=r.session.escalation_level,
+        ).model_dump(mode="json")
+        for r in service.queue(principal, area)
+    ]
+    return json_response(200, {"sessions": items})
+
+
+@sessions_blueprint.route("/sessions/{session_id}/claim", methods=["POST"], authorizer=cognito)
+@api_route
+def claim_session(session_id: str) -> Response:
+    request = sessions_blueprint.current_request
+    claimed = session_service().claim(caller(request), session_id)
+    body = ClaimResponse(
+        session_id=claimed.record.session.session_id,
+        state=claimed.record.session.state.value,
+        meeting=claimed.record.meeting,
+        attendee=claimed.attendee,
+        officer=claimed.card,
+    )
+    return json_response(200, body.model_dump(mode="json"))
+
+
+@sessions_blueprint.route("/sessions/{session_id}/outcome", methods=["POST"], authorizer=cognito)
+@api_route
+def record_outcome(session_id: str) -> Response:
+    request = sessions_blueprint.current_request
+    body = parse(request, OutcomeRequest)
+    record = session_service().decide(caller(request), session_id, body.outcome, body.reason)
+    return json_response(200, session_view(record))

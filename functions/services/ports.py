@@ -1,0 +1,214 @@
+"""Ports: what the use cases need from the outside world, as ``typing.Protocol`` s.
+
+Adapters in :mod:`functions.adapters` implement them over boto3; unit tests implement them with
+in-memory fakes. The use cases never import boto3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from functions.domain import Officer, Session, SessionState
+
+__all__ = [
+    "Alert",
+    "AlertPublisher",
+    "MeetingGateway",
+    "OfficerEntry",
+    "OfficerRegister",
+    "Pager",
+    "PhotoStore",
+    "SessionRecord",
+    "SessionStore",
+    "TransitionRefused",
+]
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A session as stored: the domain session plus what travels with it.
+
+    Attributes
+    ----------
+    session
+        The domain session.
+    officer
+        Snapshot of the officer's register entry, kept current by every register write (so the
+        card a sergeant sees, and the "verified on a suspended officer" check, read one item).
+    meeting
+        The Chime ``Meeting`` object exactly as AWS returned it.
+    """
+
+    session: Session
+    officer: Officer | None
+    meeting: dict[str, Any] | None
+
+
+class TransitionRefused(Exception):  # noqa: N818 - a refusal, not a fault
+    """A conditional write did not match; ``current`` is the item as it was (None if absent)."""
+
+    def __init__(self, current: SessionRecord | None) -> None:
+        super().__init__("the session was not in the expected state")
+        self.current = current
+
+
+class SessionStore(Protocol):
+    """The sessions table. Every state change is one conditional write."""
+
+    def create(self, record: SessionRecord, *, officer_revision: int | None) -> None:
+        """Write a new session; with ``officer_revision``, only if the register entry is unchanged.
+
+        Raises ``FileExistsError`` if the id exists and ``TransitionRefused(None)`` if the register
+        entry changed since it was read (the caller re-reads and retries).
+        """
+        ...
+
+    def get(self, session_id: str) -> SessionRecord | None: ...
+
+    def claim(self, session_id: str, sergeant_id: str, force: str, now: datetime) -> SessionRecord:
+        """``requested``/``escalated`` -> ``claimed`` by a sergeant of ``force`` who is not the
+        officer being verified. Raises :class:`TransitionRefused`."""
+        ...
+
+    def release(self, session_id: str, sergeant_id: str, version: int, now: datetime) -> None:
+        """Undo a claim whose attendee could not be made (back to ``requested``)."""
+        ...
+
+    def decide(
+        self,
+        session_id: str,
+        sergeant_id: str,
+        outcome: SessionState,
+        reason: str | None,
+        now: datetime,
+    ) -> SessionRecord:
+        """``claimed`` -> outcome by the claiming sergeant; ``verified`` only while the officer
+        snapshot says serving. Raises :class:`TransitionRefused`."""
+        ...
+
+    def cancel(self, session_id: str, officer_id: str, now: datetime) -> SessionRecord:
+        """Any state before an outcome -> ``cancelled`` by its officer. Raises
+        :class:`TransitionRefused`."""
+        ...
+
+    def waiting(self, force: str, area: str | None, limit: int) -> list[SessionRecord]:
+        """The force's waiting sessions, oldest first (optionally one area plus force-wide)."""
+        ...
+
+    def latest_for_officer(self, officer_id: str) -> SessionRecord | None: ...
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a sergeant's alerts go: an SNS protocol and endpoint (``sms``/``+4477...``)."""
+
+    protocol: str
+    endpoint: str
+
+
+@dataclass(frozen=True)
+class OfficerEntry:
+    """An officer's register entry with its bookkeeping.
+
+    Attributes
+    ----------
+    officer
+        The domain value.
+    revision
+        Bumped by every write; the condition of the next one.
+    live_sessions
+        Sessions started by this officer that may still be live (their snapshots are updated
+        with every register write).
+    pager, subscription_arn
+        A sergeant's alert endpoint and, while on duty, their SNS subscription.
+    """
+
+    officer: Officer
+    revision: int = 0
+    live_sessions: frozenset[str] = field(default_factory=frozenset)
+    pager: Pager | None = None
+    subscription_arn: str | None = None
+
+
+class OfficerRegister(Protocol):
+    """The officer register."""
+
+    def get(self, officer_id: str) -> OfficerEntry | None: ...
+
+    def by_shoulder(self, force: str, shoulder_number: str) -> OfficerEntry | None: ...
+
+    def save(self, entry: OfficerEntry, *, expected_revision: int | None) -> OfficerEntry:
+        """Write ``entry`` if the stored revision is still ``expected_revision`` (None: new).
+
+        Copies the officer into the snapshot of each live session in the same transaction and
+        keeps the force + shoulder number unique. Raises ``Conflict`` when the revision moved or
+        the shoulder number is taken.
+        """
+        ...
+
+
+class MeetingGateway(Protocol):
+    """Amazon Chime SDK Meetings."""
+
+    def create_with_attendee(
+        self, *, session_id: str, request_token: str, external_user_id: str, media_region: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """One ``CreateMeetingWithAttendees`` call; returns ``(Meeting, Attendee)``."""
+        ...
+
+    def add_attendee(self, meeting_id: str, external_user_id: str) -> dict[str, Any]: ...
+
+    def delete(self, meeting_id: str) -> None:
+        """Delete a meeting; one that is already gone is not an error."""
+        ...
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A page to sergeants: JSON body plus the attributes subscriptions filter on."""
+
+    type: str
+    session_id: str
+    force: str
+    area: str
+    channel: str
+    rank: str | None
+    shoulder_number: str | None
+    reference: str
+    created_at: str
+    escalation_level: int = 0
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "session_id": self.session_id,
+            "force": self.force,
+            "area": self.area,
+            "channel": self.channel,
+            "rank": self.rank,
+            "shoulder_number": self.shoulder_number,
+            "reference": self.reference,
+            "created_at": self.created_at,
+            "escalation_level": self.escalation_level,
+        }
+
+
+class AlertPublisher(Protocol):
+    """SNS: page sergeants and manage their subscriptions."""
+
+    def publish(self, alert: Alert) -> str: ...
+
+    def subscribe(self, pager: Pager, *, force: str, areas: Sequence[str]) -> str: ...
+
+    def unsubscribe(self, subscription_arn: str) -> None: ...
+
+
+class PhotoStore(Protocol):
+    """The private photo bucket."""
+
+    def put(self, officer_id: str, content: bytes, content_type: str) -> str: ...
+
+    def url(self, key: str) -> str: ...

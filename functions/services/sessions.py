@@ -1,0 +1,391 @@
+"""Use cases of the verification session: start, read, cancel, queue, claim, decide.
+
+Each use case makes the fewest AWS calls its job allows and runs independent calls together:
+
+========  ====================================================================  ============
+use case  AWS calls                                                             round trips
+========  ====================================================================  ============
+start     register GetItem ‖ CreateMeetingWithAttendees; TransactWriteItems;   3
+          Publish
+claim     UpdateItem (conditional); CreateAttendee                              2
+decide    UpdateItem (conditional); DeleteMeeting                               2
+cancel    UpdateItem (conditional); DeleteMeeting                               2
+========  ====================================================================  ============
+
+Start reads the officer register (in parallel with Chime) because the identity card and the
+refusal of ``verified`` for a suspended officer must come from the register, not from a token
+that may be an hour old; that read is what lets claim and decide avoid any read at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from functions.config import Settings
+from functions.domain import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    IdentityCard,
+    Location,
+    NotFound,
+    Principal,
+    Role,
+    SessionState,
+    ValidationFailed,
+    can_view,
+    identity_card,
+    new_public_code,
+    new_reference,
+    open_officer_session,
+)
+
+from .ports import (
+    Alert,
+    AlertPublisher,
+    MeetingGateway,
+    OfficerRegister,
+    PhotoStore,
+    SessionRecord,
+    SessionStore,
+    TransitionRefused,
+)
+
+__all__ = ["Claimed", "SessionService", "Started", "Unavailable"]
+
+log = logging.getLogger(__name__)
+
+_IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c7f6e-3b5a-4d2e-9a8f-5c1d2e3f4a5b")
+_REGISTER_RETRIES = 3
+FALL_BACK_TO_999 = (
+    "Safe Connection cannot reach the control room right now. Call 999 and ask the control room "
+    "to confirm the officer."
+)
+
+
+class Unavailable(DomainError):  # noqa: N818 - named for what the caller sees
+    """An AWS dependency failed after retries: the officer must fall back to 999."""
+
+    http_status = 503
+    default_code = "service_unavailable"
+
+
+@dataclass(frozen=True)
+class Started:
+    """What ``POST /sessions`` returns: the record and the officer's Chime attendee."""
+
+    record: SessionRecord
+    attendee: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What ``POST /sessions/{id}/claim`` returns."""
+
+    record: SessionRecord
+    attendee: dict[str, Any]
+    card: IdentityCard | None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# One small pool per process for the calls a request makes side by side; created on first use.
+_pool: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aws")
+    return _pool
+
+
+class SessionService:
+    """The verification session's use cases.
+
+    Parameters
+    ----------
+    sessions, register, meetings, alerts, photos
+        The ports (see :mod:`functions.services.ports`).
+    settings
+        Media region and other configuration.
+    clock
+        Returns the current time (timezone-aware); injectable for tests.
+    """
+
+    def __init__(
+        self,
+        *,
+        sessions: SessionStore,
+        register: OfficerRegister,
+        meetings: MeetingGateway,
+        alerts: AlertPublisher,
+        photos: PhotoStore,
+        settings: Settings,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.register = register
+        self.meetings = meetings
+        self.alerts = alerts
+        self.photos = photos
+        self.settings = settings
+        self.clock = clock
+
+    # ------------------------------------------------------------------ start
+    def start(
+        self,
+        principal: Principal,
+        *,
+        location: Location | None = None,
+        note: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Started:
+        """Start a verification for the calling officer.
+
+        Creates the meeting with the officer as its first attendee, writes the session (with a
+        snapshot of the officer's register entry) and pages the sergeants of their area.
+
+        Raises
+        ------
+        Forbidden
+            The caller is not an officer, or is not in the register.
+        Unavailable
+            Chime, DynamoDB or SNS failed after retries; nothing is left behind.
+        """
+        if not principal.has_role(Role.OFFICER) or principal.officer_id is None:
+            raise Forbidden("Only an officer can start a verification.")
+        officer_id = principal.officer_id
+        session_id = (
+            uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{officer_id}\n{idempotency_key}").hex
+            if idempotency_key
+            else uuid.uuid4().hex
+        )
+        entry_future = _executor().submit(self.register.get, officer_id)
+        try:
+            meeting, attendee = self.meetings.create_with_attendee(
+                session_id=session_id,
+                request_token=session_id,
+                external_user_id=officer_id,
+                media_region=self.settings.media_region,
+            )
+        except Exception as exc:
+            entry_future.cancel()
+            log.exception("could not create the Chime meeting")
+            raise Unavailable(FALL_BACK_TO_999) from exc
+        try:
+            record = self._write_new_session(
+                principal, session_id, entry_future.result(), meeting, location, note
+            )
+        except FileExistsError:
+            existing = self.sessions.get(session_id)
+            if existing is None or existing.session.officer_id != officer_id:
+                raise Conflict("That Idempotency-Key was already used.") from None
+            return Started(existing, attendee)  # a retry: same session, same attendee
+        except DomainError:
+            self._delete_meeting(meeting)
+            raise
+        except Exception as exc:
+            self._delete_meeting(meeting)
+            log.exception("could not write the session")
+            raise Unavailable(FALL_BACK_TO_999) from exc
+        self._alert_or_roll_back(record)
+        return Started(record, attendee)
+
+    def _write_new_session(
+        self,
+        principal: Principal,
+        session_id: str,
+        entry: Any,
+        meeting: dict[str, Any],
+        location: Location | None,
+        note: str | None,
+    ) -> SessionRecord:
+        now = self.clock()
+        for _ in range(_REGISTER_RETRIES):
+            if entry is None:
+                raise Forbidden(
+                    "You are not in the officer register, so the control room cannot verify you. "
+                    "Call 999 and ask the control room to confirm your identity."
+                )
+            session = open_officer_session(
+                principal,
+                entry.officer,
+                session_id=session_id,
+                now=now,
+                public_code=new_public_code(),
+                reference=new_reference(now),
+                meeting_id=meeting["MeetingId"],
+                location=location,
+                note=note,
+            )
+            record = SessionRecord(session=session, officer=entry.officer, meeting=meeting)
+            try:
+                self.sessions.create(record, officer_revision=entry.revision)
+                return record
+            except TransitionRefused:
+                # The register entry changed between the read and the write: read it again.
+                entry = self.register.get(session.officer_id or "")
+        raise Conflict("The officer register is changing too fast; try again.")
+
+    def _alert_or_roll_back(self, record: SessionRecord) -> None:
+        session = record.session
+        alert = Alert(
+            type="verification.requested",
+            session_id=session.session_id,
+            force=session.force,
+            area=session.area or "all",
+            channel=session.channel.value,
+            rank=record.officer.rank.value if record.officer else None,
+            shoulder_number=record.officer.shoulder_number if record.officer else None,
+            reference=session.reference,
+            created_at=session.created_at.isoformat(),
+        )
+        try:
+            self.alerts.publish(alert)
+        except Exception as exc:
+            # Nobody was paged: a session nobody knows about must not sit there while she waits.
+            log.exception("could not page the sergeants; cancelling the session")
+            try:
+                self.sessions.cancel(session.session_id, session.officer_id or "", self.clock())
+            finally:
+                self._delete_meeting(record.meeting)
+            raise Unavailable(FALL_BACK_TO_999) from exc
+
+    # ------------------------------------------------------------------ reads
+    def get(self, principal: Principal, session_id: str) -> SessionRecord:
+        """Read a session the caller may see (others' sessions are reported as not found)."""
+        record = self.sessions.get(session_id)
+        if record is None or not can_view(principal, record.session):
+            raise NotFound("No such session.")
+        return record
+
+    def queue(self, principal: Principal, area: str | None = None) -> list[SessionRecord]:
+        """Waiting sessions of the sergeant's force, oldest first."""
+        if not principal.roles & {Role.SERGEANT, Role.OPERATOR}:
+            raise Forbidden("Only sergeants and operators can see the queue.")
+        return self.sessions.waiting(principal.force, area.upper() if area else None, limit=100)
+
+    # ------------------------------------------------------------------ transitions
+    def claim(self, principal: Principal, session_id: str) -> Claimed:
+        """Take a waiting session and join its meeting.
+
+        Raises
+        ------
+        Forbidden, NotFound, Conflict
+            As the domain decides: not a sergeant, another force, their own session, already
+            claimed or finished.
+        Unavailable
+            Chime failed; the claim is undone so another sergeant can take it.
+        """
+        sergeant_id = self._sergeant_id(principal, "claim a session")
+        now = self.clock()
+        try:
+            record = self.sessions.claim(session_id, sergeant_id, principal.force, now)
+        except TransitionRefused as refused:
+            current = refused.current
+            if current is None:
+                raise NotFound("No such session.") from None
+            if (
+                current.session.state is SessionState.CLAIMED
+                and current.session.claimed_by == sergeant_id
+            ):
+                record = current  # the same sergeant again (a retry): give them their seat back
+            else:
+                current.session.claim(principal, now)  # raises the precise refusal
+                raise Conflict("The session changed while you claimed it; try again.") from None
+        meeting_id = record.session.meeting_id or ""
+        try:
+            attendee = self.meetings.add_attendee(meeting_id, sergeant_id)
+        except Exception as exc:
+            log.exception("could not add the sergeant to the meeting; releasing the claim")
+            if record.session.claimed_at == now:
+                self.sessions.release(session_id, sergeant_id, record.session.version, now)
+            raise Unavailable(
+                "Could not join you to the call. The session is back in the queue; try again."
+            ) from exc
+        return Claimed(record, attendee, self.card(record, principal.force))
+
+    def decide(
+        self, principal: Principal, session_id: str, outcome: str, reason: str | None
+    ) -> SessionRecord:
+        """Record the sergeant's outcome and end the meeting.
+
+        Raises
+        ------
+        ValidationFailed
+            ``outcome`` is not verified/not_verified, or ``not_verified`` has no reason.
+        Forbidden, NotFound, Conflict, OfficerNotEligible
+            As the domain decides.
+        """
+        sergeant_id = self._sergeant_id(principal, "record an outcome")
+        target = _parse_outcome(outcome)
+        reason = (reason or "").strip() or None
+        if target is SessionState.NOT_VERIFIED and reason is None:
+            raise ValidationFailed.for_field("reason", "Say why the officer was not verified.")
+        now = self.clock()
+        try:
+            record = self.sessions.decide(session_id, sergeant_id, target, reason, now)
+        except TransitionRefused as refused:
+            current = refused.current
+            if current is None:
+                raise NotFound("No such session.") from None
+            current.session.decide(principal, target, reason, now, officer=current.officer)
+            raise Conflict("The session changed while you decided; try again.") from None
+        self._delete_meeting(record.meeting)
+        return record
+
+    def cancel(self, principal: Principal, session_id: str) -> SessionRecord:
+        """Cancel the caller's own session before an outcome and end its meeting."""
+        if not principal.has_role(Role.OFFICER) or principal.officer_id is None:
+            raise Forbidden("Only the officer who started a verification can cancel it.")
+        now = self.clock()
+        try:
+            record = self.sessions.cancel(session_id, principal.officer_id, now)
+        except TransitionRefused as refused:
+            current = refused.current
+            if current is None or not can_view(principal, current.session):
+                raise NotFound("No such session.") from None
+            current.session.cancel(principal, now)
+            raise Conflict("The session changed while you cancelled it; try again.") from None
+        self._delete_meeting(record.meeting)
+        return record
+
+    # ------------------------------------------------------------------ helpers
+    def card(self, record: SessionRecord, viewer_force: str) -> IdentityCard | None:
+        """The identity card of the session's officer, with a fresh photo URL."""
+        officer = record.officer
+        if officer is None:
+            return None
+        photo_url = self.photos.url(officer.photo_key) if officer.photo_key else None
+        return identity_card(officer, viewer_force=viewer_force, photo_url=photo_url)
+
+    @staticmethod
+    def _sergeant_id(principal: Principal, action: str) -> str:
+        if not principal.has_role(Role.SERGEANT) or principal.officer_id is None:
+            raise Forbidden(f"Only a sergeant can {action}.")
+        return principal.officer_id
+
+    def _delete_meeting(self, meeting: dict[str, Any] | None) -> None:
+        if not meeting:
+            return
+        try:
+            self.meetings.delete(meeting["MeetingId"])
+        except Exception:
+            # The outcome stands; Chime ends an empty meeting by itself within five minutes.
+            log.exception("could not delete meeting %s", meeting["MeetingId"])
+
+
+def _parse_outcome(outcome: str) -> SessionState:
+    allowed = {SessionState.VERIFIED.value, SessionState.NOT_VERIFIED.value}
+    if outcome not in allowed:
+        raise ValidationFailed.for_field("outcome", "Must be 'verified' or 'not_verified'.")
+    return SessionState(outcome)
