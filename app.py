@@ -3,9 +3,9 @@
 from chalice.app import Chalice
 
 from functions.http.auth import auth_blueprint
+from functions.http.middleware import configure_logging
 from functions.http.officers_api import officers_blueprint
 from functions.http.sessions_api import sessions_blueprint
-from functions.logging import configure_logging
 
 app = Chalice(app_name="safe-connection")
 app.api.binary_types = [*app.api.binary_types, "image/jpeg", "image/png"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from functions.adapters.alerts import SnsAlerts
 from functions.adapters.aws import client
@@ -15,10 +16,12 @@ from functions.adapters.chime import ChimeMeetings
 from functions.adapters.photos import S3Photos
 from functions.adapters.register_table import DynamoOfficerRegister
 from functions.adapters.sessions_table import DynamoSessionStore
-from functions.auth import CognitoTokenVerifier
 from functions.config import settings
 from functions.services.officers import OfficerService
 from functions.services.sessions import SessionService
+
+if TYPE_CHECKING:
+    from functions.auth.tokens import CognitoTokenVerifier
 
 __all__ = ["officer_service", "reset", "session_service", "token_verifier"]
 
@@ -75,6 +78,8 @@ def officer_service() -> OfficerService:
 @cache
 def token_verifier() -> CognitoTokenVerifier:
     """Verifies Cognito ID tokens; fetches the pool's keys on first use."""
+    from functions.auth.tokens import CognitoTokenVerifier  # only the authorizer pays for PyJWT
+
     s = settings()
     return CognitoTokenVerifier(
         region=s.region, user_pool_id=s.user_pool_id, client_ids=s.user_pool_client_ids

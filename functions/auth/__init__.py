@@ -1,27 +1,20 @@
-"""Authentication: Cognito ID-token verification and the caller's :class:`Principal`.
+"""Authentication: the caller's :class:`Principal`, and Cognito ID-token verification.
 
-See :mod:`functions.auth.tokens`. Nothing in this package does I/O at import or construction.
+The token verifier lives in :mod:`functions.auth.tokens` and is imported only where tokens are
+verified (the authorizer), so the API handler never loads PyJWT and cryptography.
 """
 
-from functions.auth.tokens import (
-    CognitoTokenVerifier,
+from functions.auth.principals import (
     InvalidToken,
-    KeysUnavailable,
     Reason,
-    cognito_issuer,
-    cognito_jwks_url,
     principal_from_claims,
     principal_from_context,
     principal_to_context,
 )
 
 __all__ = [
-    "CognitoTokenVerifier",
     "InvalidToken",
-    "KeysUnavailable",
     "Reason",
-    "cognito_issuer",
-    "cognito_jwks_url",
     "principal_from_claims",
     "principal_from_context",
     "principal_to_context",

@@ -1,10 +1,10 @@
-"""Verify Cognito ID tokens and turn their claims into a :class:`Principal`.
+"""Verify Cognito ID tokens (PyJWT against the user pool's JWKS).
 
 Every authenticated route takes a Cognito user pool *ID* token as ``Authorization: Bearer``.
-:class:`CognitoTokenVerifier` checks it with PyJWT against the pool's published keys (RS256 only);
-:func:`principal_from_claims` maps the verified claims to the domain's :class:`Principal`; and
-:func:`principal_to_context` / :func:`principal_from_context` carry that principal through the
-API Gateway authorizer context, whose values must be flat strings.
+:class:`CognitoTokenVerifier` checks it with PyJWT against the pool's published keys (RS256 only).
+Only the authorizer imports this module: PyJWT and cryptography cost a cold start a quarter of a
+second, which the API handler does not pay (it reads the principal from the authorizer context,
+see :mod:`functions.auth.principals`).
 
 Nothing here talks to the network until the first :meth:`CognitoTokenVerifier.verify`, so
 importing the module and building a verifier keep the Lambda cold start cheap.
@@ -12,12 +12,11 @@ importing the module and building a verifier keep the Lambda cold start cheap.
 
 import os
 from collections.abc import Collection, Mapping
-from typing import Any, ClassVar, Final, Literal
+from typing import Any, ClassVar, Final
 
 import jwt
-from pydantic import ValidationError
 
-from functions.domain.roles import Principal, Role, roles_from_groups
+from functions.auth.principals import InvalidToken, Reason
 
 __all__ = [
     "ALGORITHM",
@@ -28,9 +27,6 @@ __all__ = [
     "Reason",
     "cognito_issuer",
     "cognito_jwks_url",
-    "principal_from_claims",
-    "principal_from_context",
-    "principal_to_context",
 ]
 
 ALGORITHM: Final = "RS256"
@@ -48,34 +44,6 @@ JWKS_CACHE_SECONDS: Final = 24 * 60 * 60  # longer than a Lambda process lives
 JWKS_REFRESH_COOLDOWN_SECONDS: Final = 30.0  # unknown kids force at most one refetch per window
 MAX_TOKEN_LENGTH: Final = 16 * 1024
 
-Reason = Literal[
-    "malformed",
-    "unsupported_algorithm",
-    "unknown_key",
-    "bad_signature",
-    "expired",
-    "not_yet_valid",
-    "wrong_issuer",
-    "wrong_audience",
-    "not_an_id_token",
-    "missing_claims",
-    "invalid_claims",
-]
-
-_MESSAGES: Final[dict[str, str]] = {
-    "malformed": "The token is not a well-formed JWT.",
-    "unsupported_algorithm": "The token is not signed with RS256.",
-    "unknown_key": "The token is signed with a key this service does not know.",
-    "bad_signature": "The token's signature is not valid.",
-    "expired": "The token has expired; sign in again.",
-    "not_yet_valid": "The token is not valid yet; check the device clock.",
-    "wrong_issuer": "The token was not issued by this service's user pool.",
-    "wrong_audience": "The token was issued for another application.",
-    "not_an_id_token": "An ID token is required, not an access token.",
-    "missing_claims": "The token lacks claims this service needs (user, force).",
-    "invalid_claims": "The token's user attributes are not valid.",
-}
-
 # Checked in order, so subclasses come before their bases.
 _PYJWT_REASONS: Final[tuple[tuple[type[jwt.PyJWTError], Reason], ...]] = (
     (jwt.ExpiredSignatureError, "expired"),
@@ -87,30 +55,6 @@ _PYJWT_REASONS: Final[tuple[tuple[type[jwt.PyJWTError], Reason], ...]] = (
 )
 
 _REQUIRED_CLAIMS: Final = ["exp", "iat", "iss", "sub", "token_use"]
-
-
-class InvalidToken(Exception):  # noqa: N818 - the name the HTTP layer and the brief use
-    """The caller's token is not acceptable; answer 401.
-
-    Parameters
-    ----------
-    reason
-        A short machine-readable cause, e.g. ``"expired"``; safe to log and to return.
-
-    Attributes
-    ----------
-    reason
-        As given. ``str(error)`` is a human message that reveals nothing about the keys or
-        the expected issuer and audience.
-    http_status
-        401 (class attribute).
-    """
-
-    http_status: ClassVar[int] = 401
-
-    def __init__(self, reason: Reason) -> None:
-        super().__init__(_MESSAGES[reason])
-        self.reason: Reason = reason
 
 
 class KeysUnavailable(Exception):  # noqa: N818 - reads better at the call site than ...Error
@@ -313,114 +257,3 @@ def _key_id(token: str) -> str:
 
 def _reason_for(error: jwt.PyJWTError) -> Reason:
     return next((reason for kind, reason in _PYJWT_REASONS if isinstance(error, kind)), "malformed")
-
-
-def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
-    """Build the caller's :class:`Principal` from verified ID-token claims.
-
-    Parameters
-    ----------
-    claims
-        As returned by :meth:`CognitoTokenVerifier.verify`: ``sub`` becomes ``user_id``,
-        ``cognito:groups`` the roles (groups that are not roles are ignored), ``custom:force``
-        the force, and the optional ``custom:area`` and ``custom:officer_id`` the area and
-        officer id. Blank values count as absent.
-
-    Returns
-    -------
-    Principal
-
-    Raises
-    ------
-    InvalidToken
-        ``missing_claims`` without ``sub`` or ``custom:force``; ``invalid_claims`` if a value
-        is not valid (e.g. a malformed force code or groups that are not a list of strings).
-    """
-    groups = claims.get("cognito:groups", [])
-    if not isinstance(groups, list) or not all(isinstance(group, str) for group in groups):
-        raise InvalidToken("invalid_claims")
-    return _principal(
-        user_id=claims.get("sub"),
-        roles=roles_from_groups(groups),
-        force=claims.get("custom:force"),
-        area=claims.get("custom:area"),
-        officer_id=claims.get("custom:officer_id"),
-    )
-
-
-def principal_to_context(principal: Principal) -> dict[str, str]:
-    """Flatten a principal into an API Gateway authorizer context (string values only).
-
-    Parameters
-    ----------
-    principal
-        The verified caller.
-
-    Returns
-    -------
-    dict of str to str
-        ``user_id``, ``roles`` (sorted, comma-separated; ``""`` for none) and ``force``, plus
-        ``area`` and ``officer_id`` when the principal has them.
-    """
-    context = {
-        "user_id": principal.user_id,
-        "roles": ",".join(sorted(principal.roles)),
-        "force": principal.force,
-    }
-    if principal.area is not None:
-        context["area"] = principal.area
-    if principal.officer_id is not None:
-        context["officer_id"] = principal.officer_id
-    return context
-
-
-def principal_from_context(context: Mapping[str, Any]) -> Principal:
-    """Rebuild the principal that :func:`principal_to_context` flattened.
-
-    Parameters
-    ----------
-    context
-        The authorizer context as the route sees it; keys API Gateway adds (``principalId``,
-        ``integrationLatency``, ...) are ignored.
-
-    Returns
-    -------
-    Principal
-
-    Raises
-    ------
-    InvalidToken
-        ``missing_claims`` or ``invalid_claims`` if the context was not built by
-        :func:`principal_to_context`.
-    """
-    roles = context.get("roles") or ""
-    if not isinstance(roles, str):
-        raise InvalidToken("invalid_claims")
-    return _principal(
-        user_id=context.get("user_id"),
-        roles=roles_from_groups(roles.split(",")),
-        force=context.get("force"),
-        area=context.get("area"),
-        officer_id=context.get("officer_id"),
-    )
-
-
-def _principal(
-    *, user_id: Any, roles: frozenset[Role], force: Any, area: Any, officer_id: Any
-) -> Principal:
-    if _blank(user_id) or _blank(force):
-        raise InvalidToken("missing_claims")
-    try:
-        return Principal(
-            user_id=user_id,
-            roles=roles,
-            force=force,
-            area=None if _blank(area) else area,
-            officer_id=None if _blank(officer_id) else officer_id,
-        )
-    except ValidationError as error:
-        raise InvalidToken("invalid_claims") from error
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())

@@ -6,12 +6,7 @@ import logging
 
 from chalice.app import AuthRequest, AuthResponse, Blueprint
 
-from functions.auth import (
-    InvalidToken,
-    KeysUnavailable,
-    principal_from_claims,
-    principal_to_context,
-)
+from functions.auth import InvalidToken, principal_from_claims, principal_to_context
 from functions.wiring import token_verifier
 
 __all__ = ["auth_blueprint", "cognito"]
@@ -27,6 +22,8 @@ def cognito(auth_request: AuthRequest) -> AuthResponse:
     An invalid token gets an empty policy (403 from the gateway); a missing header never reaches
     here (401 from the gateway).
     """
+    from functions.auth.tokens import KeysUnavailable  # loads PyJWT: the authorizer only
+
     token = auth_request.token or ""
     scheme, _, value = token.partition(" ")
     if scheme.lower() != "bearer" or not value:

@@ -45,6 +45,7 @@ from functions.domain import (
     new_reference,
     open_officer_session,
 )
+from functions.logging import logger
 
 from .ports import (
     Alert,
@@ -169,6 +170,7 @@ class SessionService:
             if idempotency_key
             else uuid.uuid4().hex
         )
+        logger.set_correlation_id(session_id)  # every later line of this request names it
         entry_future = _executor().submit(self.register.get, officer_id)
         try:
             meeting, attendee = self.meetings.create_with_attendee(

@@ -31,16 +31,19 @@ from jwt.algorithms import RSAAlgorithm
 from moto.utilities.utils import load_resource
 
 from functions.auth import (
-    CognitoTokenVerifier,
     InvalidToken,
-    KeysUnavailable,
-    cognito_issuer,
-    cognito_jwks_url,
     principal_from_claims,
     principal_from_context,
     principal_to_context,
 )
-from functions.auth.tokens import ENDPOINT_ENV_VARS, JWKS_TIMEOUT_SECONDS
+from functions.auth.tokens import (
+    ENDPOINT_ENV_VARS,
+    JWKS_TIMEOUT_SECONDS,
+    CognitoTokenVerifier,
+    KeysUnavailable,
+    cognito_issuer,
+    cognito_jwks_url,
+)
 from functions.domain.roles import Principal, Role
 
 REGION = "eu-west-2"

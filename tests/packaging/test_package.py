@@ -1,0 +1,83 @@
+"""The Lambda package: ``chalice package`` ships ``functions/`` and the app imports from the zip.
+
+Chalice packages only ``app.py``, ``chalicelib/``, ``vendor/`` and the requirements; the committed
+relative symlink ``vendor/functions -> ../functions`` is what puts our code in the zip. This test
+builds the real package and imports the app from it in a clean virtualenv that holds only what
+Lambda provides (boto3), so a missing module or a dev-only import fails here, not in production.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("package")
+    chalice = Path(sys.executable).parent / "chalice"
+    env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-2"}
+    subprocess.run(
+        [str(chalice), "package", "--stage", "dev", str(out)],
+        cwd=ROOT, env=env, check=True, capture_output=True, timeout=600,
+    )
+    return out
+
+
+def test_vendor_symlink_is_relative_and_committed_shape() -> None:
+    link = ROOT / "vendor" / "functions"
+    assert link.is_symlink()
+    assert os.readlink(link) == "../functions"
+
+
+def test_the_zip_holds_our_code_and_no_dev_tooling(package: Path) -> None:
+    archive = package / "deployment.zip"
+    names = zipfile.ZipFile(archive).namelist()
+    print(f"\ndeployment.zip: {archive.stat().st_size / 1_000_000:.1f} MB, {len(names)} files")
+    assert "app.py" in names
+    for module in ("functions/__init__.py", "functions/domain/sessions.py",
+                   "functions/services/sessions.py", "functions/http/sessions_api.py"):
+        assert module in names, module
+    top = {name.split("/", 1)[0] for name in names}
+    assert not top & {"local", "tests", "infra", "vendor", "boto3", "botocore", "moto"}
+    assert archive.stat().st_size < 20_000_000  # boto3 is provided by Lambda, not shipped
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64",
+                    reason="the package holds Lambda's x86_64 wheels")
+def test_the_app_imports_from_the_zip_with_only_runtime_requirements(
+    package: Path, tmp_path: Path
+) -> None:
+    unpacked = tmp_path / "task"
+    zipfile.ZipFile(package / "deployment.zip").extractall(unpacked)
+    clean = tmp_path / "venv"
+    venv.create(clean, with_pip=True)
+    python = clean / "bin" / "python"
+    # Lambda's Python runtime provides boto3; nothing else is installed beside the zip.
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         f"boto3=={boto3.__version__}"],
+        check=True, capture_output=True, timeout=600,
+    )
+    probe = (
+        "import sys; sys.path.insert(0, '.'); import app; "
+        "import functions.domain, functions.wiring; "
+        "print(len(app.app.routes)); "
+        "assert 'moto' not in sys.modules and 'pytest' not in sys.modules"
+    )
+    result = subprocess.run(
+        [str(python), "-I", "-c", probe], cwd=unpacked, capture_output=True, text=True,
+        timeout=120, env={"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "eu-west-2"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip()) >= 11
