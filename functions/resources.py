@@ -24,7 +24,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ALERTS_TOPIC", "OFFICERS", "SESSIONS", "TABLES", "Index", "Table", "Topic"]
+__all__ = [
+    "ALERTS_TOPIC",
+    "AUDIT",
+    "ESCALATIONS_QUEUE",
+    "IDEMPOTENCY",
+    "MEETING_EVENTS_QUEUE",
+    "MEETING_EVENTS_RULE",
+    "OFFICERS",
+    "QUEUES",
+    "RATE_LIMITS",
+    "SESSIONS",
+    "TABLES",
+    "TOPICS",
+    "EventRule",
+    "Index",
+    "Queue",
+    "Table",
+    "Topic",
+]
 
 
 @dataclass(frozen=True)
@@ -122,7 +140,78 @@ OFFICERS = Table(
     indexes=(Index("by_shoulder", "force_shoulder"),),
 )
 
-TABLES: tuple[Table, ...] = (SESSIONS, OFFICERS)
+AUDIT = Table(
+    logical_name="Audit",
+    env_var="AUDIT_TABLE",
+    default_name="safe-connection-audit",
+    partition_key="session_id",
+    sort_key="seq",
+)
+"""Append-only trail of every transition (written from the sessions stream, never updated)."""
+
+IDEMPOTENCY = Table(
+    logical_name="Idempotency",
+    env_var="IDEMPOTENCY_TABLE",
+    default_name="safe-connection-idempotency",
+    partition_key="id",
+    ttl_attribute="expiration",
+)
+"""Powertools idempotency records for ``POST /sessions`` and ``POST /public/calls``."""
+
+RATE_LIMITS = Table(
+    logical_name="RateLimits",
+    env_var="RATE_LIMITS_TABLE",
+    default_name="safe-connection-rate-limits",
+    partition_key="key",
+    ttl_attribute="expires_at",
+)
+"""Atomic per-client, per-route counters for the public routes."""
+
+TABLES: tuple[Table, ...] = (SESSIONS, OFFICERS, AUDIT, IDEMPOTENCY, RATE_LIMITS)
+
+
+@dataclass(frozen=True)
+class Queue:
+    """An SQS queue with its dead-letter queue (a message goes there after ``max_receives``)."""
+
+    logical_name: str
+    env_var: str
+    default_name: str
+    visibility_timeout_seconds: int = 60
+    max_receives: int = 5
+    dlq_retention_days: int = 14
+
+
+@dataclass(frozen=True)
+class EventRule:
+    """An EventBridge rule on the default bus delivering to ``target`` (a queue)."""
+
+    logical_name: str
+    pattern: dict[str, Any]
+    target: Queue
+
+
+ESCALATIONS_QUEUE = Queue(
+    logical_name="Escalations",
+    env_var="ESCALATIONS_QUEUE_URL",
+    default_name="safe-connection-escalations",
+)
+"""Escalation timers: one delayed message per pending check of an unclaimed session."""
+
+MEETING_EVENTS_QUEUE = Queue(
+    logical_name="MeetingEvents",
+    env_var="MEETING_EVENTS_QUEUE_URL",
+    default_name="safe-connection-meeting-events",
+)
+"""Chime meeting lifecycle events, routed from EventBridge."""
+
+QUEUES: tuple[Queue, ...] = (ESCALATIONS_QUEUE, MEETING_EVENTS_QUEUE)
+
+MEETING_EVENTS_RULE = EventRule(
+    logical_name="ChimeMeetingEvents",
+    pattern={"source": ["aws.chime"], "detail-type": ["Chime Meeting State Change"]},
+    target=MEETING_EVENTS_QUEUE,
+)
 
 ALERTS_TOPIC = Topic(
     logical_name="Alerts",
@@ -130,3 +219,5 @@ ALERTS_TOPIC = Topic(
     default_name="safe-connection-alerts",
     message_attributes=("type", "force", "area"),
 )
+
+TOPICS: tuple[Topic, ...] = (ALERTS_TOPIC,)

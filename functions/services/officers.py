@@ -122,26 +122,63 @@ class OfficerService:
                 "Some rows are for another force; nothing was imported.", details=foreign
             )
 
-        def upsert(officer: Officer) -> bool:
-            existing = self.register.get(officer.officer_id)
+        # Check everything against the register before writing anything: an officer id that
+        # belongs to another force, or a shoulder number another officer already holds.
+        with ThreadPoolExecutor(max_workers=_IMPORT_WORKERS) as pool:
+            existing = list(pool.map(lambda o: self.register.get(o.officer_id), officers))
+            holders = list(
+                pool.map(lambda o: self.register.by_shoulder(o.force, o.shoulder_number), officers)
+            )
+        renumbered = {o.officer_id for o in officers}
+        problems = []
+        for row, (officer, current, holder) in enumerate(
+            zip(officers, existing, holders, strict=True), start=1
+        ):
+            if current is not None and current.officer.force != principal.force:
+                problems.append(
+                    {
+                        "row": row,
+                        "field": "officer_id",
+                        "message": "belongs to an officer of another force",
+                    }
+                )
+            if (
+                holder is not None
+                and holder.officer.officer_id != officer.officer_id
+                and holder.officer.officer_id not in renumbered
+            ):
+                problems.append(
+                    {
+                        "row": row,
+                        "field": "shoulder_number",
+                        "message": "already held by another officer",
+                    }
+                )
+        if problems:
+            raise ValidationFailed(
+                "Some rows clash with the register; nothing was imported.", details=problems
+            )
+
+        def upsert(pair: tuple[Officer, OfficerEntry | None]) -> bool:
+            officer, current = pair
             kept = officer.model_copy(
                 update={
-                    "on_duty": existing.officer.on_duty if existing else False,
-                    "photo_key": existing.officer.photo_key if existing else None,
+                    "on_duty": current.officer.on_duty if current else False,
+                    "photo_key": current.officer.photo_key if current else None,
                 }
             )
             self.register.save(
                 OfficerEntry(
                     officer=kept,
-                    pager=existing.pager if existing else None,
-                    subscription_arn=existing.subscription_arn if existing else None,
+                    pager=current.pager if current else None,
+                    subscription_arn=current.subscription_arn if current else None,
                 ),
-                expected_revision=existing.revision if existing else None,
+                expected_revision=current.revision if current else None,
             )
-            return existing is None
+            return current is None
 
         with ThreadPoolExecutor(max_workers=_IMPORT_WORKERS) as pool:
-            created = sum(pool.map(upsert, officers))
+            created = sum(pool.map(upsert, zip(officers, existing, strict=True)))
         return {"created": created, "updated": len(officers) - created}
 
     def put_photo(
@@ -208,28 +245,50 @@ class OfficerService:
             raise NotFound("You are not in the officer register.")
         officer = entry.officer.with_duty(on_duty)  # refuses a suspended officer going on duty
         pages = principal.has_role(Role.SERGEANT) and officer.is_sergeant and entry.pager
+        if on_duty:
+            return self._on_duty(replace(entry, officer=officer), bool(pages))
+        return self._off_duty(replace(entry, officer=officer))
+
+    def _on_duty(self, entry: OfficerEntry, pages: bool) -> tuple[OfficerEntry, bool]:
+        # Subscribe first: SNS returns the same subscription for the same endpoint, so a retry
+        # (or a register that lost its ARN) always ends subscribed, never half-way.
         subscription = entry.subscription_arn
-        try:
-            if on_duty and pages and subscription is None and entry.pager is not None:
+        if pages and entry.pager is not None:
+            try:
                 subscription = self.alerts.subscribe(
-                    entry.pager, force=officer.force, areas=[officer.area]
+                    entry.pager, force=entry.officer.force, areas=[entry.officer.area]
                 )
-            elif not on_duty and subscription is not None:
-                self.alerts.unsubscribe(subscription)
-                subscription = None
-        except Exception as exc:
-            log.exception("could not change the alert subscription")
-            raise Unavailable(FALL_BACK_TO_999) from exc
+            except Exception as exc:
+                log.exception("could not subscribe the sergeant's pager")
+                raise Unavailable(FALL_BACK_TO_999) from exc
         try:
             saved = self.register.save(
-                replace(entry, officer=officer, subscription_arn=subscription),
-                expected_revision=entry.revision,
+                replace(entry, subscription_arn=subscription), expected_revision=entry.revision
             )
         except Exception:
             if subscription and subscription != entry.subscription_arn:
                 self.alerts.unsubscribe(subscription)  # no pager left paging an off-duty record
             raise
         return saved, subscription is not None
+
+    def _off_duty(self, entry: OfficerEntry) -> tuple[OfficerEntry, bool]:
+        # Record "off duty" first (keeping the ARN), then unsubscribe, then forget the ARN: if
+        # anything fails half-way, the register still names the subscription, so going off duty
+        # again finishes the job instead of leaving a pager that nobody knows about.
+        saved = self.register.save(entry, expected_revision=entry.revision)
+        if saved.subscription_arn is None:
+            return saved, False
+        try:
+            self.alerts.unsubscribe(saved.subscription_arn)
+        except Exception as exc:
+            log.exception("could not unsubscribe the sergeant's pager")
+            raise Unavailable(
+                "You are off duty, but your pager could not be switched off; try again."
+            ) from exc
+        saved = self.register.save(
+            replace(saved, subscription_arn=None), expected_revision=saved.revision
+        )
+        return saved, False
 
     @staticmethod
     def _same_force(principal: Principal, officer: Officer) -> None:

@@ -189,8 +189,19 @@ class SessionService:
             )
         except FileExistsError:
             existing = self.sessions.get(session_id)
+            same_meeting = (
+                existing is not None and existing.session.meeting_id == meeting["MeetingId"]
+            )
+            if not same_meeting:
+                self._delete_meeting(meeting)  # ours, made by this retry: leave no orphan
             if existing is None or existing.session.officer_id != officer_id:
                 raise Conflict("That Idempotency-Key was already used.") from None
+            if existing.session.is_terminal or not same_meeting:
+                raise Conflict(
+                    f"That request already ended ({existing.session.state.value}). "
+                    "Start a new verification.",
+                    code="idempotency_key_used",
+                ) from None
             return Started(existing, attendee)  # a retry: same session, same attendee
         except DomainError:
             self._delete_meeting(meeting)
@@ -258,8 +269,9 @@ class SessionService:
             log.exception("could not page the sergeants; cancelling the session")
             try:
                 self.sessions.cancel(session.session_id, session.officer_id or "", self.clock())
-            finally:
-                self._delete_meeting(record.meeting)
+            except Exception:
+                log.exception("could not cancel the unannounced session either")
+            self._delete_meeting(record.meeting)
             raise Unavailable(FALL_BACK_TO_999) from exc
 
     # ------------------------------------------------------------------ reads
@@ -310,7 +322,11 @@ class SessionService:
         except Exception as exc:
             log.exception("could not add the sergeant to the meeting; releasing the claim")
             if record.session.claimed_at == now:
-                self.sessions.release(session_id, sergeant_id, record.session.version, now)
+                try:
+                    self.sessions.release(session_id, sergeant_id, record.session.version, now)
+                except Exception:
+                    # Still claimed by this sergeant, who can claim again to get a seat.
+                    log.exception("could not release the claim")
             raise Unavailable(
                 "Could not join you to the call. The session is back in the queue; try again."
             ) from exc

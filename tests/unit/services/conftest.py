@@ -1,0 +1,106 @@
+"""Fixtures of the service tests: in-memory fakes of every port and the two services over them."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions.config import Settings
+from functions.services.officers import OfficerService
+from functions.services.ports import OfficerEntry
+from functions.services.sessions import SessionService
+from tests.unit.services.builders import (
+    GMP_SERGEANT_ID,
+    OTHER_SERGEANT_ID,
+    SERGEANT_PAGER,
+    Clock,
+    officer,
+    officer_caller,
+    sergeant_caller,
+    sergeant_officer,
+)
+from tests.unit.services.fakes import (
+    FakeAlerts,
+    FakeMeetings,
+    FakeOfficerRegister,
+    FakePhotos,
+    FakeSessionStore,
+)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def register() -> FakeOfficerRegister:
+    """The register with the MET constable, two MET sergeants (one with a pager) and a GMP one."""
+    fake = FakeOfficerRegister()
+    fake.seed(OfficerEntry(officer=officer()))
+    fake.seed(OfficerEntry(officer=sergeant_officer(), pager=SERGEANT_PAGER))
+    fake.seed(OfficerEntry(officer=sergeant_officer(OTHER_SERGEANT_ID)))
+    fake.seed(OfficerEntry(officer=sergeant_officer(GMP_SERGEANT_ID, force="GMP")))
+    return fake
+
+
+@pytest.fixture
+def sessions(register: FakeOfficerRegister) -> FakeSessionStore:
+    return FakeSessionStore(register)
+
+
+@pytest.fixture
+def meetings() -> FakeMeetings:
+    return FakeMeetings()
+
+
+@pytest.fixture
+def alerts() -> FakeAlerts:
+    return FakeAlerts()
+
+
+@pytest.fixture
+def photos() -> FakePhotos:
+    return FakePhotos()
+
+
+@pytest.fixture
+def service(
+    sessions: FakeSessionStore,
+    register: FakeOfficerRegister,
+    meetings: FakeMeetings,
+    alerts: FakeAlerts,
+    photos: FakePhotos,
+    clock: Clock,
+) -> SessionService:
+    return SessionService(
+        sessions=sessions,
+        register=register,
+        meetings=meetings,
+        alerts=alerts,
+        photos=photos,
+        settings=Settings.from_env({}),
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def officers(
+    register: FakeOfficerRegister,
+    sessions: FakeSessionStore,
+    alerts: FakeAlerts,
+    photos: FakePhotos,
+) -> OfficerService:
+    return OfficerService(register=register, sessions=sessions, alerts=alerts, photos=photos)
+
+
+@pytest.fixture
+def session_id(service: SessionService) -> str:
+    """A session the MET constable has just started (requested, sergeants paged)."""
+    return service.start(officer_caller()).record.session.session_id
+
+
+@pytest.fixture
+def claimed_id(service: SessionService, session_id: str) -> str:
+    """That session, claimed by the first MET sergeant."""
+    service.claim(sergeant_caller(), session_id)
+    return session_id

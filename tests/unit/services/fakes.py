@@ -1,0 +1,395 @@
+"""In-memory fakes of the service ports (:mod:`functions.services.ports`).
+
+They are fakes of the outside world, not mocks of our code: each one keeps state and refuses
+exactly where the real adapter (or AWS behind it) refuses, so a service that forgets a check
+still gets caught. The conditions mirror:
+
+- ``DynamoSessionStore``: every transition is a conditional write that raises
+  ``TransitionRefused(current_or_None)`` when its condition does not hold;
+- ``DynamoOfficerRegister``: ``save`` bumps the revision, keeps force + shoulder number unique
+  and copies the officer into the snapshot of each live session, atomically;
+- Chime SDK Meetings (as the local emulator implements it): ``ClientRequestToken`` and
+  ``ExternalUserId`` are idempotency keys, deleting a meeting that is gone is not an error;
+- SNS and S3: publish, subscribe, unsubscribe (gone is fine), put and presign.
+
+Every fake records its calls and can be told to fail its next calls: ``fake.fail("publish")``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from functions.domain import Conflict, OfficerStatus, Session, SessionState
+from functions.services.ports import Alert, OfficerEntry, Pager, SessionRecord, TransitionRefused
+
+__all__ = [
+    "ChimeNotFound",
+    "FakeAlerts",
+    "FakeMeetings",
+    "FakeOfficerRegister",
+    "FakePhotos",
+    "FakeSessionStore",
+]
+
+_S = SessionState
+WAITING = frozenset({_S.REQUESTED, _S.ESCALATED})
+LIVE = frozenset({_S.REQUESTED, _S.ESCALATED, _S.CLAIMED})
+
+
+class _Port:
+    """Call log and fault injection shared by the fakes."""
+
+    def __init__(self, lock: threading.RLock | None = None) -> None:
+        self.lock = lock or threading.RLock()
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self._faults: dict[str, list[BaseException]] = {}
+
+    def fail(self, operation: str, error: BaseException | None = None, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``operation`` raise ``error`` without any effect."""
+        for _ in range(times):
+            self._faults.setdefault(operation, []).append(
+                error or RuntimeError(f"{operation}: the service is unavailable")
+            )
+
+    def called(self, operation: str) -> list[tuple[Any, ...]]:
+        """The arguments of every call of ``operation``, in order."""
+        with self.lock:
+            return [args for name, args in self.calls if name == operation]
+
+    def _enter(self, operation: str, *args: Any) -> None:
+        with self.lock:
+            self.calls.append((operation, args))
+            pending = self._faults.get(operation)
+            if pending:
+                raise pending.pop(0)
+
+
+# ---------------------------------------------------------------------------- DynamoDB
+class FakeOfficerRegister(_Port):
+    """The officer register; shares its lock with the session store it is linked to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[str, OfficerEntry] = {}
+        self.sessions: FakeSessionStore | None = None
+
+    def seed(self, entry: OfficerEntry) -> OfficerEntry:
+        """Put an entry as an admin would (a new record), without logging a call."""
+        return self._save(entry, expected_revision=None)
+
+    def get(self, officer_id: str) -> OfficerEntry | None:
+        self._enter("get", officer_id)
+        with self.lock:
+            return self.entries.get(officer_id)
+
+    def by_shoulder(self, force: str, shoulder_number: str) -> OfficerEntry | None:
+        self._enter("by_shoulder", force, shoulder_number)
+        with self.lock:
+            for entry in self.entries.values():
+                if (entry.officer.force, entry.officer.shoulder_number) == (
+                    force,
+                    shoulder_number,
+                ):
+                    return entry
+            return None
+
+    def save(self, entry: OfficerEntry, *, expected_revision: int | None) -> OfficerEntry:
+        self._enter("save", entry.officer.officer_id, expected_revision)
+        return self._save(entry, expected_revision=expected_revision)
+
+    def _save(self, entry: OfficerEntry, *, expected_revision: int | None) -> OfficerEntry:
+        officer = entry.officer
+        with self.lock:
+            previous = self.entries.get(officer.officer_id)
+            if any(
+                other.officer.officer_id != officer.officer_id
+                and (other.officer.force, other.officer.shoulder_number)
+                == (officer.force, officer.shoulder_number)
+                for other in self.entries.values()
+            ):
+                raise Conflict(
+                    f"Shoulder number {officer.shoulder_number} already belongs to another "
+                    f"officer of {officer.force}.",
+                    details=[{"field": "shoulder_number", "message": "already in use"}],
+                )
+            if expected_revision is None and previous is not None:
+                raise Conflict(f"Officer {officer.officer_id} already exists.")
+            if expected_revision is not None and (
+                previous is None or previous.revision != expected_revision
+            ):
+                raise Conflict("The officer's record changed while it was being saved.")
+            # The live sessions come from the stored entry, never from the caller's value.
+            known = previous.live_sessions if previous is not None else frozenset()
+            live = frozenset(s for s in known if self.sessions and self.sessions.is_live(s))
+            saved = OfficerEntry(
+                officer=officer,
+                revision=(expected_revision or 0) + 1,
+                live_sessions=live,
+                pager=entry.pager,
+                subscription_arn=entry.subscription_arn,
+            )
+            if self.sessions is not None:
+                for session_id in live:
+                    self.sessions.set_snapshot(session_id, officer)
+            self.entries[officer.officer_id] = saved
+            return saved
+
+
+class FakeSessionStore(_Port):
+    """The sessions table; linked to ``register`` as the real transactions link the tables."""
+
+    def __init__(self, register: FakeOfficerRegister) -> None:
+        super().__init__(register.lock)
+        self.records: dict[str, SessionRecord] = {}
+        self.register = register
+        register.sessions = self
+        self.before_create: Callable[[SessionRecord], None] | None = None
+        """Runs at the start of ``create``: lets a test make the register move under it."""
+
+    # ------------------------------------------------------------ helpers for tests and register
+    def state(self, session_id: str) -> SessionState:
+        return self.records[session_id].session.state
+
+    def is_live(self, session_id: str) -> bool:
+        record = self.records.get(session_id)
+        return record is not None and record.session.state in LIVE
+
+    def set_snapshot(self, session_id: str, officer: Any) -> None:
+        self.records[session_id] = replace(self.records[session_id], officer=officer)
+
+    # ------------------------------------------------------------ the port
+    def create(self, record: SessionRecord, *, officer_revision: int | None) -> None:
+        session_id = record.session.session_id
+        self._enter("create", session_id, officer_revision)
+        if self.before_create is not None:
+            self.before_create(record)
+        with self.lock:
+            if session_id in self.records:
+                raise FileExistsError(session_id)
+            if officer_revision is not None:
+                officer_id = record.session.officer_id or ""
+                entry = self.register.entries.get(officer_id)
+                if entry is None or entry.revision != officer_revision:
+                    raise TransitionRefused(None)
+                self.register.entries[officer_id] = replace(
+                    entry,
+                    revision=entry.revision + 1,
+                    live_sessions=entry.live_sessions | {session_id},
+                )
+            self.records[session_id] = record
+
+    def get(self, session_id: str) -> SessionRecord | None:
+        self._enter("get", session_id)
+        with self.lock:
+            return self.records.get(session_id)
+
+    def claim(self, session_id: str, sergeant_id: str, force: str, now: datetime) -> SessionRecord:
+        self._enter("claim", session_id, sergeant_id, force)
+
+        def allowed(s: Session, _: SessionRecord) -> bool:
+            return s.state in WAITING and s.force == force and s.officer_id != sergeant_id
+
+        return self._update(
+            session_id, allowed, now, state=_S.CLAIMED, claimed_by=sergeant_id, claimed_at=now
+        )
+
+    def release(self, session_id: str, sergeant_id: str, version: int, now: datetime) -> None:
+        self._enter("release", session_id, sergeant_id, version)
+        with self.lock:
+            current = self.records.get(session_id)
+            if current is None:
+                return
+            back = _S.ESCALATED if current.session.escalation_level > 0 else _S.REQUESTED
+
+            def allowed(s: Session, _: SessionRecord) -> bool:
+                return (
+                    s.state is _S.CLAIMED and s.claimed_by == sergeant_id and s.version == version
+                )
+
+            self._update(session_id, allowed, now, state=back, claimed_by=None, claimed_at=None)
+
+    def decide(
+        self,
+        session_id: str,
+        sergeant_id: str,
+        outcome: SessionState,
+        reason: str | None,
+        now: datetime,
+    ) -> SessionRecord:
+        self._enter("decide", session_id, sergeant_id, outcome, reason)
+
+        def allowed(s: Session, record: SessionRecord) -> bool:
+            if s.state is not _S.CLAIMED or s.claimed_by != sergeant_id:
+                return False
+            # "verified" only while the officer snapshot says serving.
+            return outcome is not _S.VERIFIED or (
+                record.officer is not None and record.officer.status is OfficerStatus.SERVING
+            )
+
+        changes: dict[str, Any] = {"state": outcome, "decided_by": sergeant_id, "decided_at": now}
+        if reason:
+            changes["outcome_reason"] = reason
+        return self._update(session_id, allowed, now, **changes)
+
+    def cancel(self, session_id: str, officer_id: str, now: datetime) -> SessionRecord:
+        self._enter("cancel", session_id, officer_id)
+
+        def allowed(s: Session, _: SessionRecord) -> bool:
+            return s.state in LIVE and s.officer_id == officer_id
+
+        return self._update(session_id, allowed, now, state=_S.CANCELLED)
+
+    def waiting(self, force: str, area: str | None, limit: int) -> list[SessionRecord]:
+        self._enter("waiting", force, area, limit)
+        with self.lock:
+            found = [
+                r
+                for r in self.records.values()
+                if r.session.state in WAITING
+                and r.session.force == force
+                and (not area or r.session.area in (area, None))
+            ]
+        found.sort(key=lambda r: (r.session.created_at, r.session.session_id))
+        return found[:limit]
+
+    def latest_for_officer(self, officer_id: str) -> SessionRecord | None:
+        self._enter("latest_for_officer", officer_id)
+        with self.lock:
+            mine = [r for r in self.records.values() if r.session.officer_id == officer_id]
+        return max(mine, key=lambda r: r.session.created_at, default=None)
+
+    def _update(
+        self,
+        session_id: str,
+        allowed: Callable[[Session, SessionRecord], bool],
+        now: datetime,
+        **changes: Any,
+    ) -> SessionRecord:
+        with self.lock:
+            current = self.records.get(session_id)
+            if current is None or not allowed(current.session, current):
+                raise TransitionRefused(current)
+            data = current.session.model_dump()
+            data.update(changes, updated_at=now, version=current.session.version + 1)
+            record = replace(current, session=Session.model_validate(data))
+            self.records[session_id] = record
+            return record
+
+
+# ---------------------------------------------------------------------------- Chime
+class ChimeNotFound(Exception):  # noqa: N818 - the AWS error's name
+    """``NotFoundException``: the meeting does not exist (any more)."""
+
+
+class FakeMeetings(_Port):
+    """Chime SDK Meetings with the idempotency AWS gives it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meetings: dict[str, dict[str, Any]] = {}
+        self.attendees: dict[str, dict[str, dict[str, Any]]] = {}  # meeting -> user -> attendee
+        self.tokens: dict[str, str] = {}  # ClientRequestToken -> MeetingId, while it lives
+
+    def create_with_attendee(
+        self, *, session_id: str, request_token: str, external_user_id: str, media_region: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        self._enter("create_with_attendee", session_id, request_token, external_user_id)
+        with self.lock:
+            meeting_id = self.tokens.get(request_token, "")
+            if meeting_id in self.meetings:
+                if self.meetings[meeting_id]["ExternalMeetingId"] != session_id:
+                    raise RuntimeError("ConflictException: token used for a different meeting")
+            else:
+                meeting_id = str(uuid.uuid4())
+                self.meetings[meeting_id] = {
+                    "MeetingId": meeting_id,
+                    "ExternalMeetingId": session_id,
+                    "MediaRegion": media_region,
+                    "MediaPlacement": {"AudioHostUrl": f"{meeting_id}.k.m1.ew2.app.chime.aws"},
+                }
+                self.attendees[meeting_id] = {}
+                self.tokens[request_token] = meeting_id
+            return dict(self.meetings[meeting_id]), self._attendee(meeting_id, external_user_id)
+
+    def add_attendee(self, meeting_id: str, external_user_id: str) -> dict[str, Any]:
+        self._enter("add_attendee", meeting_id, external_user_id)
+        with self.lock:
+            if meeting_id not in self.meetings:
+                raise ChimeNotFound(meeting_id)
+            return self._attendee(meeting_id, external_user_id)
+
+    def delete(self, meeting_id: str) -> None:
+        self._enter("delete", meeting_id)
+        with self.lock:
+            self.meetings.pop(meeting_id, None)  # already gone is fine
+            self.attendees.pop(meeting_id, None)
+            self.tokens = {t: m for t, m in self.tokens.items() if m != meeting_id}
+
+    def _attendee(self, meeting_id: str, external_user_id: str) -> dict[str, Any]:
+        # ExternalUserId is the idempotency key within a meeting.
+        known = self.attendees[meeting_id]
+        if external_user_id not in known:
+            known[external_user_id] = {
+                "AttendeeId": str(uuid.uuid4()),
+                "ExternalUserId": external_user_id,
+                "JoinToken": uuid.uuid4().hex,
+            }
+        return dict(known[external_user_id])
+
+
+# ---------------------------------------------------------------------------- SNS and S3
+class FakeAlerts(_Port):
+    """The alerts topic: what was published and who is subscribed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.published: list[Alert] = []
+        self.subscriptions: dict[str, tuple[Pager, str, tuple[str, ...]]] = {}
+
+    def publish(self, alert: Alert) -> str:
+        self._enter("publish", alert.session_id)
+        with self.lock:
+            self.published.append(alert)
+            return f"message-{len(self.published)}"
+
+    def subscribe(self, pager: Pager, *, force: str, areas: Sequence[str]) -> str:
+        self._enter("subscribe", pager, force, tuple(areas))
+        with self.lock:
+            # Like SNS: the same endpoint on the same topic is the same subscription.
+            for arn, (existing, _, _) in self.subscriptions.items():
+                if existing == pager:
+                    return arn
+            arn = f"arn:aws:sns:eu-west-2:000000000000:alerts:{uuid.uuid4()}"
+            self.subscriptions[arn] = (pager, force, tuple(areas))
+            return arn
+
+    def unsubscribe(self, subscription_arn: str) -> None:
+        self._enter("unsubscribe", subscription_arn)
+        with self.lock:
+            self.subscriptions.pop(subscription_arn, None)  # gone already is fine
+
+
+class FakePhotos(_Port):
+    """The photo bucket: content-addressed keys and (locally signed) URLs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.objects: dict[str, tuple[bytes, str]] = {}
+
+    def put(self, officer_id: str, content: bytes, content_type: str) -> str:
+        self._enter("put", officer_id, content_type)
+        extension = {"image/jpeg": "jpg", "image/png": "png"}[content_type]
+        key = f"photos/{officer_id}/{hashlib.sha256(content).hexdigest()[:20]}.{extension}"
+        with self.lock:
+            self.objects[key] = (content, content_type)
+        return key
+
+    def url(self, key: str) -> str:
+        self._enter("url", key)
+        return f"https://photos.test/{key}?X-Amz-Expires=300"
