@@ -1,42 +1,116 @@
-"""``make run``: the whole local stack on loopback.
+"""``make run``: the whole local stack on loopback, with demo data.
 
-Starts moto in server mode (DynamoDB, SNS, SQS, EventBridge, S3, Cognito) and the Chime SDK
-Meetings emulator, wires the emulator's meeting events to moto's EventBridge, writes
-``.local/stack.json`` for clients, prints where everything is, and runs until Ctrl-C.
+1. moto in server mode (DynamoDB, SNS, SQS, EventBridge, S3, Cognito) and the Chime SDK Meetings
+   emulator, whose meeting events go to moto's EventBridge;
+2. the application's resources and the demo force (:mod:`local.provision`);
+3. the API itself under ``chalice local``, configured only through its environment: the
+   standard ``AWS_ENDPOINT_URL*`` variables plus the caller's own settings (e.g.
+   ``ESCALATION_DELAY_SECONDS``, ``MEDIA_REGION``);
+4. ``stack.json`` in the state directory (``.local`` or ``$SAFE_CONNECTION_STATE_DIR``) for
+   clients, :mod:`local.login` and the tests;
+5. a banner with the URLs, the demo logins and a curl walk-through, then each sergeant's pager
+   alerts and the API's request log as they happen.
+
+Ctrl-C or SIGTERM stops everything and exits 0; a failure to start exits non-zero.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
+import shlex
 import signal
 import socket
+import subprocess
 import sys
 import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from .chime_emulator import ChimeEmulator
+from .login import ROOT, state_dir
 
-ROOT = Path(__file__).resolve().parents[1]
-STATE_DIR = ROOT / ".local"
-REGION = os.environ.get("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "eu-west-2"))
+__all__ = [
+    "READY_LINE",
+    "ApiServer",
+    "PagerWatch",
+    "Ports",
+    "app_environment",
+    "banner",
+    "format_alert",
+    "main",
+    "walk_through",
+]
+
 HOST = "127.0.0.1"
+PREFIX = "safe-connection"
+READY_LINE = "Safe Connection local stack is ready."
+"""Printed once everything answers; the tests wait for it."""
+API_START_SECONDS = 60.0
+STOP_SECONDS = 10.0
+SIGNAL_CHECK_SECONDS = 0.2
+PAGER_WAIT_SECONDS = 1
+"""SQS long-poll wait: short, so that stopping never waits long for a pager thread."""
+
+# Caller variables that must never reach the local app: a real account's credentials or profile,
+# and per-service endpoints that would override AWS_ENDPOINT_URL and bypass moto.
+_UNSAFE_PREFIXES = ("AWS_ENDPOINT_URL",)
+_UNSAFE = frozenset(
+    {"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"}
+)
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+_PR_SET_PDEATHSIG = 1
+log = logging.getLogger("local.stack")
 
 
-def _port(variable: str, default: int) -> int:
-    value = os.environ.get(variable, str(default))
+class StartupError(Exception):
+    """The stack could not start; the message tells the user what to do."""
+
+
+@dataclass(frozen=True)
+class Ports:
+    """The three loopback ports of the stack."""
+
+    moto: int
+    chime: int
+    api: int
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Ports:
+        """``MOTO_PORT`` (5000), ``CHIME_PORT`` (4567) and ``API_PORT`` (8000)."""
+        return cls(
+            moto=_port(env, "MOTO_PORT", 5000),
+            chime=_port(env, "CHIME_PORT", 4567),
+            api=_port(env, "API_PORT", 8000),
+        )
+
+
+def _port(env: Mapping[str, str], variable: str, default: int) -> int:
+    value = env.get(variable, "").strip() or str(default)
     try:
-        return int(value)
+        port = int(value)
     except ValueError:
-        sys.exit(f"{variable} must be a port number, got {value!r}")
+        raise StartupError(f"{variable} must be a port number, got {value!r}") from None
+    if not 1 <= port <= 65535:
+        raise StartupError(f"{variable} must be between 1 and 65535, got {port}")
+    return port
 
 
-def _check_free(port: int, what: str, variable: str) -> None:
+def check_free(port: int, what: str, variable: str) -> None:
+    """Refuse to start, clearly, if something already listens on ``port``."""
     with socket.socket() as sock:
         if sock.connect_ex((HOST, port)) == 0:
-            sys.exit(
+            raise StartupError(
                 f"Port {port} on {HOST} is already in use, so the {what} cannot start.\n"
                 f"Stop whatever is using it (is another `make run` still going?) or pick another "
                 f"port: {variable}=<port> make run"
@@ -44,63 +118,493 @@ def _check_free(port: int, what: str, variable: str) -> None:
 
 
 def start_moto(port: int) -> Any:
+    """moto in server mode on loopback (all services, state in memory)."""
     from moto.server import ThreadedMotoServer
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
     server.start()
     return server
 
 
-def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
-    moto_port = _port("MOTO_PORT", 5000)
-    chime_port = _port("CHIME_PORT", 4567)
-    _check_free(moto_port, "moto server", "MOTO_PORT")
-    _check_free(chime_port, "Chime SDK Meetings emulator", "CHIME_PORT")
-
-    moto = start_moto(moto_port)
-    moto_url = f"http://{HOST}:{moto_port}"
-    emulator = ChimeEmulator(
-        HOST, chime_port, eventbridge_endpoint=moto_url, default_region=REGION
-    ).start()
-
-    STATE_DIR.mkdir(exist_ok=True)
-    stack = {
-        "region": REGION,
-        "aws_endpoint_url": moto_url,
-        "chime_endpoint_url": emulator.url,
+def app_environment(caller: Mapping[str, str], stack_env: Mapping[str, str]) -> dict[str, str]:
+    """The API's environment: the caller's, minus anything that could reach a real account or
+    bypass moto, plus the stack's resources and fake credentials."""
+    env = {
+        key: value
+        for key, value in caller.items()
+        if key not in _UNSAFE and not key.startswith(_UNSAFE_PREFIXES)
     }
-    (STATE_DIR / "stack.json").write_text(json.dumps(stack, indent=2) + "\n")
+    env.update(stack_env)
+    env.update(FAKE_CREDENTIALS)
+    env["PYTHONUNBUFFERED"] = "1"  # request log lines as they happen
+    return env
 
-    print(
-        f"""
-Safe Connection local stack is up.
 
-  AWS services (moto)        {moto_url}
-  Chime SDK Meetings         {emulator.url}
-  Chime emulator control     {emulator.url}/_emulator/meetings
-  Stack description          {STATE_DIR / "stack.json"}
+class ApiServer:
+    """``chalice local`` in a subprocess, its output passed through with an ``api |`` prefix.
 
-Try the Chime emulator with the AWS CLI or boto3 (any credentials work):
+    Parameters
+    ----------
+    port
+        Loopback port to serve on.
+    env
+        The application's complete environment.
+    write
+        Where output lines go (the stack's stdout).
+    """
 
-  export AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS={emulator.url} AWS_REGION={REGION}
-  curl -s {emulator.url}/_emulator/meetings
+    def __init__(self, port: int, env: Mapping[str, str], write: Callable[[str], None]) -> None:
+        self.port = port
+        self.url = f"http://{HOST}:{port}"
+        self._env = dict(env)
+        self._write = write
+        self._process: subprocess.Popen[str] | None = None
+        self._reader: threading.Thread | None = None
+        self.exited = threading.Event()
 
-Ctrl-C stops everything.
-""",
-        flush=True,
-    )
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    @property
+    def command(self) -> list[str]:
+        """The chalice executable of this virtualenv, serving the ``local`` stage."""
+        chalice = Path(sys.executable).parent / "chalice"
+        return [
+            str(chalice), "local", "--stage", "local", "--host", HOST,
+            "--port", str(self.port), "--no-autoreload",
+        ]  # fmt: skip
+
+    def start(self) -> None:
+        """Start the subprocess (in its own session: Ctrl-C reaches only the stack, which then
+        stops it cleanly)."""
+        if not Path(self.command[0]).exists():
+            raise StartupError(f"{self.command[0]} is missing: run `make run` (it installs it).")
+        self._process = subprocess.Popen(  # noqa: S603 - fixed argv, our own venv's chalice
+            self.command,
+            cwd=ROOT,
+            env=self._env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            start_new_session=True,
+            preexec_fn=_die_with(os.getpid()) if sys.platform == "linux" else None,
+        )
+        self._reader = threading.Thread(target=self._pump, name="api-output", daemon=True)
+        self._reader.start()
+
+    def _pump(self) -> None:
+        assert self._process is not None
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            self._write(f"api   | {line.rstrip()}")
+        self._process.wait()
+        self.exited.set()
+
+    @property
+    def returncode(self) -> int | None:
+        """The exit status once it has ended."""
+        return None if self._process is None else self._process.poll()
+
+    def wait_ready(self, deadline: float) -> None:
+        """Poll until the API answers HTTP (``GET /queue`` with no token is a 401).
+
+        Raises
+        ------
+        StartupError
+            If it exits first or does not answer before ``deadline`` (a ``time.monotonic()``).
+        """
+        while True:
+            if self.exited.is_set():
+                raise StartupError(
+                    f"chalice local exited with status {self.returncode} before it served "
+                    "(its output is above, prefixed `api |`)."
+                )
+            status = _http_status(f"{self.url}/queue")
+            if status is not None:
+                if status != 401:
+                    log.warning("GET /queue without a token answered %s (expected 401)", status)
+                return
+            if time.monotonic() > deadline:
+                raise StartupError(
+                    f"chalice local did not answer on {self.url} within {API_START_SECONDS:.0f}s"
+                    " (its output is above, prefixed `api |`)."
+                )
+            self.exited.wait(0.2)  # poll interval; wakes at once if it dies
+
+    def stop(self) -> None:
+        """Terminate it (SIGTERM, then SIGKILL after a grace period) and wait for it."""
+        process = self._process
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._reader is not None:
+            self._reader.join(timeout=STOP_SECONDS)
+
+
+def _die_with(parent: int) -> Callable[[], None]:
+    """Linux, in the forked child: have the kernel SIGTERM it when the stack dies, even by
+    ``kill -9`` (Ctrl-C and SIGTERM stop it properly; this is only for the untidy cases)."""
+
+    def arrange() -> None:
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the stack died before prctl took effect
+            os._exit(1)
+
+    return arrange
+
+
+def _http_status(url: str) -> int | None:
+    """The HTTP status of ``GET url``, or ``None`` if nothing answers yet."""
     try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our loopback URL
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def format_alert(username: str, envelope: Mapping[str, Any]) -> str:
+    """One pager line for an SNS envelope (as delivered to SQS) carrying an alert, e.g.
+    ``PAGER sergeant.central  08:50:12  VERIFICATION REQUESTED  PC 4521  MET/CENTRAL  ref
+    SC-261123-7K3P9  session 1a2b...`` (escalations add ``(LEVEL n)``; calls from the public say
+    ``PUBLIC CALL``).
+    """
+    try:
+        alert = json.loads(envelope.get("Message", ""))
+    except (TypeError, ValueError):
+        alert = None
+    if not isinstance(alert, dict):
+        return f"PAGER {username}  {_clock(envelope.get('Timestamp'))}  {envelope.get('Message')!r}"
+    headline = str(alert.get("type", "alert")).replace(".", " ").replace("_", " ").upper()
+    level = alert.get("escalation_level") or 0
+    if level:
+        headline += f" (LEVEL {level})"
+    who = " ".join(str(alert[k]) for k in ("rank", "shoulder_number") if alert.get(k))
+    if alert.get("channel") == "public":
+        who = f"PUBLIC CALL{' about ' + who if who else ''}"
+    where = "/".join(str(alert[k]) for k in ("force", "area") if alert.get(k))
+    return (
+        f"PAGER {username}  {_clock(envelope.get('Timestamp'))}  {headline}  {who or '-'}  "
+        f"{where}  ref {alert.get('reference', '-')}  session {alert.get('session_id', '-')}"
+    )
+
+
+def _clock(timestamp: Any) -> str:
+    """``HH:MM:SS`` local time of an SNS timestamp (now, if there is none)."""
+    try:
+        moment = datetime.fromisoformat(str(timestamp).replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        moment = datetime.now().astimezone()
+    return moment.strftime("%H:%M:%S")
+
+
+class PagerWatch:
+    """Long-polls each sergeant's SQS pager queue and prints every alert as it arrives.
+
+    Parameters
+    ----------
+    sqs
+        A boto3 SQS client on moto.
+    pagers
+        Username to pager queue URL.
+    write
+        Where the lines go.
+    """
+
+    def __init__(self, sqs: Any, pagers: Mapping[str, str], write: Callable[[str], None]) -> None:
+        self._sqs = sqs
+        self._stop = threading.Event()
+        self._write = write
+        self._threads = [
+            threading.Thread(
+                target=self._watch, args=(username, url), name=f"pager-{username}", daemon=True
+            )
+            for username, url in pagers.items()
+        ]
+
+    def start(self) -> None:
+        """Start one polling thread per pager."""
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        """Stop polling (each thread ends after its current long poll)."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=PAGER_WAIT_SECONDS + STOP_SECONDS)
+
+    def _watch(self, username: str, queue_url: str) -> None:
+        while not self._stop.is_set():
+            try:
+                response = self._sqs.receive_message(
+                    QueueUrl=queue_url,
+                    MaxNumberOfMessages=10,
+                    WaitTimeSeconds=PAGER_WAIT_SECONDS,
+                )
+                for message in response.get("Messages", []):
+                    try:
+                        envelope = json.loads(message["Body"])
+                    except ValueError:
+                        envelope = {"Message": message["Body"]}
+                    self._write(format_alert(username, envelope))
+                    self._sqs.delete_message(
+                        QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"]
+                    )
+            except Exception as exc:
+                if self._stop.is_set():
+                    return
+                self._write(f"PAGER {username}  could not read the pager queue: {exc}")
+                self._stop.wait(1.0)  # back off, then try again
+
+
+def walk_through(
+    api_url: str, aws_endpoint_url: str, officer_password: str, state: Path | None = None
+) -> list[str]:
+    """The copy-pasteable shell commands of a full verification (bash, from the repo root).
+
+    ``state`` is the state directory when it is not the default ``.local``. The README shows
+    this block for the default ports, and a test checks the two agree.
+    """
+    login = ".venv/bin/python -m local.login"
+    stack_file = ".local/stack.json"
+    if state is not None:
+        login += f" --state-dir {shlex.quote(str(state))}"
+        stack_file = shlex.quote(str(state / "stack.json"))
+    initiate_auth = json.dumps(
+        {
+            "AuthFlow": "USER_PASSWORD_AUTH",
+            "ClientId": "CLIENT_ID",
+            "AuthParameters": {"USERNAME": "officer.central", "PASSWORD": officer_password},
+        },
+        separators=(",", ":"),
+    ).replace('"CLIENT_ID"', "\"'$CLIENT_ID'\"")
+    pretty = "python3 -m json.tool"
+    json_body = "-H 'Content-Type: application/json'"
+    return [
+        f"API={api_url}",
+        "# 1. ID tokens for an officer, a sergeant and an operator (Cognito InitiateAuth on moto)",
+        f"OFFICER=$({login} officer.central)",
+        f"SERGEANT=$({login} sergeant.central)",
+        f"OPERATOR=$({login} operator)",
+        "#    the same InitiateAuth by hand with curl (the app client id is in stack.json)",
+        "CLIENT_ID=$(python3 -c 'import json,sys; "
+        f'print(json.load(open(sys.argv[1]))["user_pool_client_id"])\' {stack_file})',
+        f"OFFICER=$(curl -s {aws_endpoint_url}/ \\",
+        "  -H 'X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth' \\",
+        "  -H 'Content-Type: application/x-amz-json-1.1' \\",
+        f"  -d '{initiate_auth}' \\",
+        "  | python3 -c 'import json,sys; print(json.load(sys.stdin)"
+        '["AuthenticationResult"]["IdToken"])\')',
+        "# 2. officer.central starts a verification (see the PAGER line for sergeant.central)",
+        f'SID=$(curl -s -X POST $API/sessions -H "Authorization: Bearer $OFFICER" {json_body} \\',
+        '  -d \'{"location":{"lat":51.5081,"lon":-0.0759,"accuracy_m":15}}\' \\',
+        "  | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"session_id\"])')",
+        "echo $SID",
+        "# 3. sergeant.central sees it waiting, claims it (identity card + Chime attendee) ...",
+        f'curl -s $API/queue -H "Authorization: Bearer $SERGEANT" | {pretty}',
+        f'curl -s -X POST $API/sessions/$SID/claim -H "Authorization: Bearer $SERGEANT" | {pretty}',
+        "#    ... and, having seen the officer on the call, records the outcome",
+        f'curl -s -X POST $API/sessions/$SID/outcome -H "Authorization: Bearer $SERGEANT" '
+        f"{json_body} \\",
+        f'  -d \'{{"outcome":"verified"}}\' | {pretty}',
+        '# 4. the officer\'s app shows "verified"',
+        f'curl -s $API/sessions/$SID -H "Authorization: Bearer $OFFICER" | {pretty}',
+        "# 999: the operator looks up PC 4521 of the MET (identity card, duty, live session)",
+        f'curl -s "$API/officers/lookup?force=MET&shoulder=4521" '
+        f'-H "Authorization: Bearer $OPERATOR" | {pretty}',
+        "# the officer goes off duty",
+        f'curl -s -X PUT $API/me/duty -H "Authorization: Bearer $OFFICER" {json_body} '
+        f"-d '{{\"on_duty\":false}}' | {pretty}",
+    ]
+
+
+def banner(
+    stack: Mapping[str, Any],
+    chime_url: str,
+    state: Path,
+    default_state: Path,
+) -> str:
+    """What ``make run`` prints once everything answers."""
+    api_url = str(stack["api_url"])
+    rows = [("username", "password", "role", "area", "shoulder", "for")]
+    rows += [
+        (
+            u["username"],
+            u["password"],
+            u["role"],
+            u["area"] or "-",
+            u["shoulder_number"] or "-",
+            u.get("description", ""),
+        )
+        for u in stack["users"]
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    table = [
+        "  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5]
+        for row in rows
+    ]
+    force = sorted({u["force"] for u in stack["users"]})
+    officer = next(u for u in stack["users"] if u["username"] == "officer.central")
+    steps = walk_through(
+        api_url,
+        str(stack["aws_endpoint_url"]),
+        str(officer["password"]),
+        None if state == default_state else state,
+    )
+    lines = [
+        "",
+        READY_LINE,
+        "",
+        f"  API (chalice local)        {api_url}",
+        f"  AWS services (moto)        {stack['aws_endpoint_url']}",
+        f"  Chime SDK Meetings         {chime_url}",
+        f"  Chime emulator control     {chime_url}/_emulator/meetings",
+        f"  Stack description          {state / 'stack.json'}",
+        "",
+        f"Demo logins (force {', '.join(force)}; sergeants are on duty and paged below):",
+        "",
+        *table,
+        "",
+        f"Walk-through: a full verification by curl. Paste into bash, in {ROOT}:",
+        "",
+        *(f"  {step}" for step in steps),
+        "",
+        "Below: each sergeant's pager alerts (PAGER ...) and the API's request log (api | ...).",
+        "Ctrl-C stops everything.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+class _Output:
+    """Line-at-a-time writes to stdout from many threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def __call__(self, line: str) -> None:
+        with self._lock:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
+
+class _TaggedFormatter(logging.Formatter):
+    """``chime | 08:50:12 CreateMeeting ...``: the same ``tag |`` style as the API's lines."""
+
+    TAGS = {"chime_emulator": "chime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        tag = self.TAGS.get(record.name.split(".")[0], record.name)
+        return f"{tag:<5} | {super().format(record)}"
+
+
+def _configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(_TaggedFormatter("%(asctime)s %(message)s", datefmt="%H:%M:%S"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto: a line per call is noise
+    logging.getLogger("chime_emulator").setLevel(logging.INFO)  # the Chime request log
+
+
+class _Stop(BaseException):
+    """Raised in the main thread by SIGINT or SIGTERM: stop everything, exit 0."""
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop(signum)
+
+
+def run() -> int:
+    """Bring the stack up, serve until SIGINT or SIGTERM, tear it down; the exit status."""
+    write = _Output()
+    for variable in _UNSAFE:  # this process talks only to moto, with fake credentials
+        os.environ.pop(variable, None)
+    os.environ.update(FAKE_CREDENTIALS)
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-2"
+    state = state_dir()
+    default_state = ROOT / ".local"
+    stack_file = state / "stack.json"
+    moto: Any = None
+    emulator: ChimeEmulator | None = None
+    api: ApiServer | None = None
+    pagers: PagerWatch | None = None
+    try:
+        ports = Ports.from_env(os.environ)
+        check_free(ports.moto, "moto server", "MOTO_PORT")
+        check_free(ports.chime, "Chime SDK Meetings emulator", "CHIME_PORT")
+        check_free(ports.api, "API (chalice local)", "API_PORT")
+        write(
+            f"Starting moto on :{ports.moto} and the Chime SDK Meetings emulator on :{ports.chime}"
+        )
+        moto = start_moto(ports.moto)
+        moto_url = f"http://{HOST}:{ports.moto}"
+        emulator = ChimeEmulator(
+            HOST, ports.chime, eventbridge_endpoint=moto_url, default_region=region
+        ).start()
+        write("Creating the resources and the demo force on moto ...")
+        from .provision import create_resources, seed_demo  # imports the application's code
+
+        stack = seed_demo(create_resources(moto_url, emulator.url, region, prefix=PREFIX))
+        api = ApiServer(ports.api, app_environment(os.environ, stack.app_environment()), write)
+        stack.api_url = api.url
+        write(f"Starting the API: {' '.join(api.command)}")
+        api.start()
+        api.wait_ready(time.monotonic() + API_START_SECONDS)
+        state.mkdir(parents=True, exist_ok=True)
+        stack_file.write_text(stack.to_json())
+
+        import boto3
+
+        sqs = boto3.client("sqs", endpoint_url=moto_url, region_name=region)
+        pagers = PagerWatch(
+            sqs, {u.username: u.pager_queue_url for u in stack.users if u.pager_queue_url}, write
+        )
+        pagers.start()
+        write(banner(json.loads(stack.to_json()), emulator.url, state, default_state))
+        # Until Ctrl-C / SIGTERM raises _Stop here, or the API dies. The timeout matters: a
+        # signal delivered to another thread runs its Python handler only once this thread
+        # wakes up, and an untimed wait would never wake.
+        while not api.exited.wait(timeout=SIGNAL_CHECK_SECONDS):
+            pass
+        write(f"The API (chalice local) stopped unexpectedly with status {api.returncode}.")
+        return 1
+    except _Stop:
+        return 0
+    except StartupError as exc:
+        write(f"Could not start the local stack: {exc}")
+        return 1
     finally:
-        print("Stopping the local stack...", flush=True)
-        emulator.stop()
-        moto.stop()
+        for signum in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut teardown
+            signal.signal(signum, signal.SIG_IGN)
+        if moto is not None:
+            write("Stopping the local stack ...")
+        if api is not None:
+            api.stop()
+        if pagers is not None:
+            pagers.stop()
+        if emulator is not None:
+            emulator.stop()
+        if moto is not None:
+            moto.stop()
+            stack_file.unlink(missing_ok=True)
+            write("Stopped.")
+
+
+def main() -> None:
+    """``python -m local.stack``: run until Ctrl-C or SIGTERM; exit 0 after a clean stop."""
+    _configure_logging()
+    signal.signal(signal.SIGINT, _raise_stop)
+    signal.signal(signal.SIGTERM, _raise_stop)
+    sys.exit(run())
 
 
 if __name__ == "__main__":

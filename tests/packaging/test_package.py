@@ -29,7 +29,11 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-2"}
     subprocess.run(
         [str(chalice), "package", "--stage", "dev", str(out)],
-        cwd=ROOT, env=env, check=True, capture_output=True, timeout=600,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     return out
 
@@ -45,16 +49,21 @@ def test_the_zip_holds_our_code_and_no_dev_tooling(package: Path) -> None:
     names = zipfile.ZipFile(archive).namelist()
     print(f"\ndeployment.zip: {archive.stat().st_size / 1_000_000:.1f} MB, {len(names)} files")
     assert "app.py" in names
-    for module in ("functions/__init__.py", "functions/domain/sessions.py",
-                   "functions/services/sessions.py", "functions/http/sessions_api.py"):
+    for module in (
+        "functions/__init__.py",
+        "functions/domain/sessions.py",
+        "functions/services/sessions.py",
+        "functions/http/sessions_api.py",
+    ):
         assert module in names, module
     top = {name.split("/", 1)[0] for name in names}
     assert not top & {"local", "tests", "infra", "vendor", "boto3", "botocore", "moto"}
     assert archive.stat().st_size < 20_000_000  # boto3 is provided by Lambda, not shipped
 
 
-@pytest.mark.skipif(platform.machine() != "x86_64",
-                    reason="the package holds Lambda's x86_64 wheels")
+@pytest.mark.skipif(
+    platform.machine() != "x86_64", reason="the package holds Lambda's x86_64 wheels"
+)
 def test_the_app_imports_from_the_zip_with_only_runtime_requirements(
     package: Path, tmp_path: Path
 ) -> None:
@@ -65,9 +74,18 @@ def test_the_app_imports_from_the_zip_with_only_runtime_requirements(
     python = clean / "bin" / "python"
     # Lambda's Python runtime provides boto3; nothing else is installed beside the zip.
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         f"boto3=={boto3.__version__}"],
-        check=True, capture_output=True, timeout=600,
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            f"boto3=={boto3.__version__}",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     probe = (
         "import sys; sys.path.insert(0, '.'); import app; "
@@ -76,8 +94,12 @@ def test_the_app_imports_from_the_zip_with_only_runtime_requirements(
         "assert 'moto' not in sys.modules and 'pytest' not in sys.modules"
     )
     result = subprocess.run(
-        [str(python), "-I", "-c", probe], cwd=unpacked, capture_output=True, text=True,
-        timeout=120, env={"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "eu-west-2"},
+        [str(python), "-I", "-c", probe],
+        cwd=unpacked,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "eu-west-2"},
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip()) >= 11
