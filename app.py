@@ -2,6 +2,7 @@
 
 from chalice.app import Chalice
 
+from functions.events.handlers import events_blueprint
 from functions.http.auth import auth_blueprint
 from functions.http.middleware import configure_logging
 from functions.http.officers_api import officers_blueprint
@@ -13,3 +14,4 @@ configure_logging(app)
 app.register_blueprint(auth_blueprint)
 app.register_blueprint(sessions_blueprint)
 app.register_blueprint(officers_blueprint)
+app.register_blueprint(events_blueprint)

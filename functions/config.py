@@ -40,6 +40,19 @@ class Settings:
         keeps the history.
     photo_url_seconds
         Lifetime of presigned photo URLs on identity cards.
+    escalation_ladder
+        The rungs an unclaimed request is re-alerted on, one per ``escalation_delay_seconds``:
+        ``area`` (the officer's area again), ``force`` (every sergeant of the force),
+        ``inspector`` (the duty inspector). After the last rung the session expires.
+    drop_grace_seconds
+        How long an officer who dropped off the call has to rejoin before the session is
+        ``dropped``.
+    audit_table, idempotency_table
+        DynamoDB tables of the audit trail and of Powertools' idempotency records.
+    timers_queue_url
+        SQS queue of delayed checks (escalation, drop grace).
+    idempotency_seconds
+        How long an ``Idempotency-Key`` is remembered.
     """
 
     region: str
@@ -53,6 +66,12 @@ class Settings:
     escalation_delay_seconds: int
     session_retention_days: int
     photo_url_seconds: int
+    escalation_ladder: tuple[str, ...] = ("area", "force", "inspector")
+    drop_grace_seconds: int = 20
+    audit_table: str = "safe-connection-audit"
+    idempotency_table: str = "safe-connection-idempotency"
+    timers_queue_url: str = ""
+    idempotency_seconds: int = 3600
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -72,7 +91,26 @@ class Settings:
             escalation_delay_seconds=_int(env, "ESCALATION_DELAY_SECONDS", 30, minimum=1),
             session_retention_days=_int(env, "SESSION_RETENTION_DAYS", 30, minimum=1),
             photo_url_seconds=_int(env, "PHOTO_URL_SECONDS", 300, minimum=30),
+            escalation_ladder=_ladder(env.get("ESCALATION_LADDER", "area,force,inspector")),
+            drop_grace_seconds=_int(env, "DROP_GRACE_SECONDS", 20, minimum=1),
+            audit_table=env.get("AUDIT_TABLE", "safe-connection-audit"),
+            idempotency_table=env.get("IDEMPOTENCY_TABLE", "safe-connection-idempotency"),
+            timers_queue_url=env.get("TIMERS_QUEUE_URL", ""),
+            idempotency_seconds=_int(env, "IDEMPOTENCY_SECONDS", 3600, minimum=60),
         )
+
+
+RUNGS = ("area", "force", "inspector")
+
+
+def _ladder(raw: str) -> tuple[str, ...]:
+    rungs = tuple(r.strip().lower() for r in raw.split(",") if r.strip())
+    unknown = [r for r in rungs if r not in RUNGS]
+    if unknown:
+        raise ValueError(
+            f"ESCALATION_LADDER takes {', '.join(RUNGS)} (comma-separated), not {unknown[0]!r}"
+        )
+    return rungs
 
 
 def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:

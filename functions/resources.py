@@ -27,7 +27,6 @@ from typing import Any
 __all__ = [
     "ALERTS_TOPIC",
     "AUDIT",
-    "ESCALATIONS_QUEUE",
     "IDEMPOTENCY",
     "MEETING_EVENTS_QUEUE",
     "MEETING_EVENTS_RULE",
@@ -36,6 +35,7 @@ __all__ = [
     "RATE_LIMITS",
     "SESSIONS",
     "TABLES",
+    "TIMERS_QUEUE",
     "TOPICS",
     "EventRule",
     "Index",
@@ -191,12 +191,13 @@ class EventRule:
     target: Queue
 
 
-ESCALATIONS_QUEUE = Queue(
-    logical_name="Escalations",
-    env_var="ESCALATIONS_QUEUE_URL",
-    default_name="safe-connection-escalations",
+TIMERS_QUEUE = Queue(
+    logical_name="Timers",
+    env_var="TIMERS_QUEUE_URL",
+    default_name="safe-connection-timers",
 )
-"""Escalation timers: one delayed message per pending check of an unclaimed session."""
+"""Delayed checks: the escalation ladder of an unclaimed session, and the grace period after an
+officer drops off the call. Each message is one pending check (SQS ``DelaySeconds``)."""
 
 MEETING_EVENTS_QUEUE = Queue(
     logical_name="MeetingEvents",
@@ -205,7 +206,7 @@ MEETING_EVENTS_QUEUE = Queue(
 )
 """Chime meeting lifecycle events, routed from EventBridge."""
 
-QUEUES: tuple[Queue, ...] = (ESCALATIONS_QUEUE, MEETING_EVENTS_QUEUE)
+QUEUES: tuple[Queue, ...] = (TIMERS_QUEUE, MEETING_EVENTS_QUEUE)
 
 MEETING_EVENTS_RULE = EventRule(
     logical_name="ChimeMeetingEvents",

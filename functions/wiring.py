@@ -11,19 +11,34 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from functions.adapters.alerts import SnsAlerts
+from functions.adapters.audit_table import DynamoAuditLog
 from functions.adapters.aws import client
 from functions.adapters.chime import ChimeMeetings
+from functions.adapters.idempotency import PowertoolsIdempotency
 from functions.adapters.photos import S3Photos
 from functions.adapters.register_table import DynamoOfficerRegister
 from functions.adapters.sessions_table import DynamoSessionStore
+from functions.adapters.timers import SqsTimers
 from functions.config import settings
+from functions.services.audit import AuditService
+from functions.services.meeting_events import MeetingEventService
 from functions.services.officers import OfficerService
-from functions.services.sessions import SessionService
+from functions.services.sessions import SessionService, utcnow
+from functions.services.timers import TimerService
 
 if TYPE_CHECKING:
     from functions.auth.tokens import CognitoTokenVerifier
 
-__all__ = ["officer_service", "reset", "session_service", "token_verifier"]
+__all__ = [
+    "audit_service",
+    "idempotency",
+    "meeting_event_service",
+    "officer_service",
+    "reset",
+    "session_service",
+    "timer_service",
+    "token_verifier",
+]
 
 
 @cache
@@ -55,16 +70,65 @@ def _photos() -> S3Photos:
 
 
 @cache
+def _meetings() -> ChimeMeetings:
+    return ChimeMeetings(client("chime-sdk-meetings"))
+
+
+@cache
+def _timers() -> SqsTimers:
+    return SqsTimers(client("sqs"), settings().timers_queue_url)
+
+
+@cache
 def session_service() -> SessionService:
     """The verification use cases."""
     return SessionService(
         sessions=_sessions(),
         register=_register(),
-        meetings=ChimeMeetings(client("chime-sdk-meetings")),
+        meetings=_meetings(),
         alerts=_alerts(),
         photos=_photos(),
+        timers=_timers(),
         settings=settings(),
     )
+
+
+@cache
+def timer_service() -> TimerService:
+    """Escalation ladder and drop-grace checks."""
+    return TimerService(
+        sessions=_sessions(),
+        meetings=_meetings(),
+        alerts=_alerts(),
+        timers=_timers(),
+        settings=settings(),
+        clock=utcnow,
+    )
+
+
+@cache
+def meeting_event_service() -> MeetingEventService:
+    """Chime meeting events."""
+    return MeetingEventService(
+        sessions=_sessions(),
+        meetings=_meetings(),
+        timers=_timers(),
+        settings=settings(),
+        clock=utcnow,
+    )
+
+
+@cache
+def audit_service() -> AuditService:
+    """The audit trail."""
+    return AuditService(log=DynamoAuditLog(client("dynamodb"), settings().audit_table))
+
+
+@cache
+def idempotency() -> PowertoolsIdempotency:
+    """``Idempotency-Key`` handling for the routes that create sessions."""
+    s = settings()
+    return PowertoolsIdempotency(client("dynamodb"), s.idempotency_table, s.idempotency_seconds)
 
 
 @cache
@@ -93,8 +157,14 @@ def reset() -> None:
         _register,
         _alerts,
         _photos,
+        _meetings,
+        _timers,
         session_service,
         officer_service,
+        timer_service,
+        meeting_event_service,
+        audit_service,
+        idempotency,
         token_verifier,
         settings,
     ):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
@@ -21,13 +22,38 @@ from functions.adapters.photos import S3Photos
 from functions.adapters.register_table import DynamoOfficerRegister
 from functions.adapters.sessions_table import DynamoSessionStore
 from functions.domain import Officer, Principal, Role
-from functions.resources import ALERTS_TOPIC, OFFICERS, SESSIONS, TABLES
+from functions.resources import (
+    ALERTS_TOPIC,
+    AUDIT,
+    IDEMPOTENCY,
+    MEETING_EVENTS_QUEUE,
+    MEETING_EVENTS_RULE,
+    OFFICERS,
+    QUEUES,
+    RATE_LIMITS,
+    SESSIONS,
+    TABLES,
+    TIMERS_QUEUE,
+    EventRule,
+    Queue,
+)
 from functions.services.officers import OfficerService
 from functions.services.ports import OfficerEntry, Pager
 
-__all__ = ["DemoUser", "Stack", "create_resources", "seed_demo"]
+__all__ = [
+    "INSPECTOR_FILTER_POLICY",
+    "DemoUser",
+    "QueuePair",
+    "Stack",
+    "create_event_rule",
+    "create_queue",
+    "create_resources",
+    "seed_demo",
+]
 
 DEMO_FORCE = "MET"
+INSPECTOR_FILTER_POLICY = {"force": [DEMO_FORCE], "area": ["inspector"]}
+"""The duty inspector's pager: the last escalation rung publishes with ``area=inspector``."""
 # A 1x1 PNG: enough for the identity card to have a photo in the demo.
 DEMO_PHOTO = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/eL9GtQAAAABJRU5ErkJggg=="
@@ -62,6 +88,16 @@ class Stack:
     photos_bucket: str
     user_pool_id: str
     user_pool_client_id: str
+    audit_table: str = ""
+    idempotency_table: str = ""
+    rate_limits_table: str = ""
+    timers_queue_url: str = ""
+    timers_dlq_url: str = ""
+    meeting_events_queue_url: str = ""
+    meeting_events_dlq_url: str = ""
+    meeting_events_rule_arn: str = ""
+    sessions_stream_arn: str = ""
+    inspector_pager_queue_url: str = ""
     api_url: str = ""
     users: list[DemoUser] = field(default_factory=list)
 
@@ -72,9 +108,14 @@ class Stack:
             "AWS_DEFAULT_REGION": self.region,
             "AWS_ENDPOINT_URL": self.aws_endpoint_url,
             "AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS": self.chime_endpoint_url,
-            "SESSIONS_TABLE": self.sessions_table,
-            "OFFICERS_TABLE": self.officers_table,
-            "ALERTS_TOPIC_ARN": self.alerts_topic_arn,
+            SESSIONS.env_var: self.sessions_table,
+            OFFICERS.env_var: self.officers_table,
+            AUDIT.env_var: self.audit_table,
+            IDEMPOTENCY.env_var: self.idempotency_table,
+            RATE_LIMITS.env_var: self.rate_limits_table,
+            TIMERS_QUEUE.env_var: self.timers_queue_url,
+            MEETING_EVENTS_QUEUE.env_var: self.meeting_events_queue_url,
+            ALERTS_TOPIC.env_var: self.alerts_topic_arn,
             "PHOTOS_BUCKET": self.photos_bucket,
             "USER_POOL_ID": self.user_pool_id,
             "USER_POOL_CLIENT_IDS": self.user_pool_client_id,
@@ -99,20 +140,102 @@ def _client(service: str, stack_or_url: Stack | str, region: str | None = None) 
     )
 
 
+def _kebab(logical_name: str) -> str:
+    """``MeetingEvents`` -> ``meeting-events`` (the naming of the CDK stack)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", logical_name).lower()
+
+
+@dataclass(frozen=True)
+class QueuePair:
+    """A queue and its dead-letter queue."""
+
+    url: str
+    arn: str
+    dlq_url: str
+    dlq_arn: str
+
+
+def create_queue(sqs: Any, name: str, queue: Queue) -> QueuePair:
+    """Create ``name`` and its dead-letter queue ``name-dlq``, as the CDK stack declares them: a
+    message that has been received ``queue.max_receives`` times without being deleted is moved
+    to the dead-letter queue (moto does this on the next receive, as SQS does)."""
+    dlq_url = sqs.create_queue(
+        QueueName=f"{name}-dlq",
+        Attributes={"MessageRetentionPeriod": str(queue.dlq_retention_days * 86400)},
+    )["QueueUrl"]
+    dlq_arn = _queue_arn(sqs, dlq_url)
+    url = sqs.create_queue(
+        QueueName=name,
+        Attributes={
+            "VisibilityTimeout": str(queue.visibility_timeout_seconds),
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": queue.max_receives}
+            ),
+        },
+    )["QueueUrl"]
+    return QueuePair(url=url, arn=_queue_arn(sqs, url), dlq_url=dlq_url, dlq_arn=dlq_arn)
+
+
+def _queue_arn(sqs: Any, url: str) -> str:
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    return str(attributes["Attributes"]["QueueArn"])
+
+
+def create_event_rule(events: Any, sqs: Any, name: str, rule: EventRule, target: QueuePair) -> str:
+    """Put ``rule`` on the default event bus with ``target`` as its target, and give the queue
+    the policy that lets only this rule send to it (moto does not enforce it; AWS does).
+    Returns the rule's ARN."""
+    rule_arn = str(events.put_rule(Name=name, EventPattern=json.dumps(rule.pattern))["RuleArn"])
+    events.put_targets(
+        Rule=name, Targets=[{"Id": _kebab(rule.target.logical_name), "Arn": target.arn}]
+    )
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": target.arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+            }
+        ],
+    }
+    sqs.set_queue_attributes(QueueUrl=target.url, Attributes={"Policy": json.dumps(policy)})
+    return rule_arn
+
+
 def create_resources(
     aws_endpoint_url: str, chime_endpoint_url: str, region: str, prefix: str = "safe-connection"
 ) -> Stack:
-    """Create tables, topic, bucket and user pool on moto; return where they are."""
+    """Create tables (with the sessions stream), queues with their dead-letter queues, the
+    meeting-events rule on the default event bus, topic, bucket and user pool on moto; return
+    where they are."""
     dynamodb = _client("dynamodb", aws_endpoint_url, region)
     names = {table.logical_name: f"{prefix}-{table.logical_name.lower()}" for table in TABLES}
+    stream_arns: dict[str, str] = {}
     for table in TABLES:
         name = names[table.logical_name]
-        dynamodb.create_table(**table.create_table_params(name))
+        description = dynamodb.create_table(**table.create_table_params(name))["TableDescription"]
+        if table.stream:
+            stream_arns[table.logical_name] = description["LatestStreamArn"]
         if table.ttl_attribute:
             dynamodb.update_time_to_live(
                 TableName=name,
                 TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
             )
+    sqs = _client("sqs", aws_endpoint_url, region)
+    queues = {
+        queue.logical_name: create_queue(sqs, f"{prefix}-{_kebab(queue.logical_name)}", queue)
+        for queue in QUEUES
+    }
+    rule_arn = create_event_rule(
+        _client("events", aws_endpoint_url, region),
+        sqs,
+        f"{prefix}-{_kebab(MEETING_EVENTS_RULE.logical_name)}",
+        MEETING_EVENTS_RULE,
+        queues[MEETING_EVENTS_RULE.target.logical_name],
+    )
     topic_arn = _client("sns", aws_endpoint_url, region).create_topic(
         Name=f"{prefix}-{ALERTS_TOPIC.logical_name.lower()}"
     )["TopicArn"]
@@ -155,6 +278,15 @@ def create_resources(
         photos_bucket=bucket,
         user_pool_id=pool_id,
         user_pool_client_id=client_id,
+        audit_table=names[AUDIT.logical_name],
+        idempotency_table=names[IDEMPOTENCY.logical_name],
+        rate_limits_table=names[RATE_LIMITS.logical_name],
+        timers_queue_url=queues[TIMERS_QUEUE.logical_name].url,
+        timers_dlq_url=queues[TIMERS_QUEUE.logical_name].dlq_url,
+        meeting_events_queue_url=queues[MEETING_EVENTS_QUEUE.logical_name].url,
+        meeting_events_dlq_url=queues[MEETING_EVENTS_QUEUE.logical_name].dlq_url,
+        meeting_events_rule_arn=rule_arn,
+        sessions_stream_arn=stream_arns[SESSIONS.logical_name],
     )
 
 
@@ -263,9 +395,11 @@ _DEMO: list[tuple[str, str, tuple[Role, ...], dict[str, Any], str]] = [
 
 def seed_demo(stack: Stack) -> Stack:
     """Seed the demo force: two areas, officers (one suspended), two sergeants, an operator and
-    an admin, each with a Cognito login; sergeants on duty with an SQS queue as their pager."""
+    an admin, each with a Cognito login; sergeants on duty with an SQS queue as their pager; and
+    the duty inspector's pager (an SQS queue subscribed to the force's ``inspector`` alerts)."""
     dynamodb = _client("dynamodb", stack)
     sqs = _client("sqs", stack)
+    stack.inspector_pager_queue_url = _inspector_pager(stack, sqs)
     cognito = _client("cognito-idp", stack)
     register = DynamoOfficerRegister(dynamodb, stack.officers_table, stack.sessions_table)
     photos = S3Photos(_client("s3", stack), stack.photos_bucket)
@@ -344,6 +478,26 @@ def seed_demo(stack: Stack) -> Stack:
         )
     stack.users = users
     return stack
+
+
+def _inspector_pager(stack: Stack, sqs: Any) -> str:
+    """An SQS queue subscribed to the alerts topic with :data:`INSPECTOR_FILTER_POLICY`, the way
+    the application subscribes a sergeant's pager (SNS envelope, filter on message attributes).
+    Only the last rung of the escalation ladder reaches it; force-wide (``area=all``) alerts
+    do not."""
+    url = str(sqs.create_queue(QueueName=f"pager-inspector-{uuid.uuid4().hex[:6]}")["QueueUrl"])
+    _client("sns", stack).subscribe(
+        TopicArn=stack.alerts_topic_arn,
+        Protocol="sqs",
+        Endpoint=_queue_arn(sqs, url),
+        Attributes={
+            "FilterPolicy": json.dumps(INSPECTOR_FILTER_POLICY),
+            "FilterPolicyScope": "MessageAttributes",
+            "RawMessageDelivery": "false",
+        },
+        ReturnSubscriptionArn=True,
+    )
+    return url
 
 
 def login(stack: Stack, username: str, password: str | None = None) -> str:

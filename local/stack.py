@@ -6,10 +6,13 @@
 3. the API itself under ``chalice local``, configured only through its environment: the
    standard ``AWS_ENDPOINT_URL*`` variables plus the caller's own settings (e.g.
    ``ESCALATION_DELAY_SECONDS``, ``MEDIA_REGION``);
-4. ``stack.json`` in the state directory (``.local`` or ``$SAFE_CONNECTION_STATE_DIR``) for
+4. the event handlers (:mod:`local.events`): in this process, with the API's environment, the
+   Timers and MeetingEvents queues and the sessions stream are delivered to the app's Lambda
+   handlers as Lambda's event-source mappings would (``chalice local`` serves only HTTP);
+5. ``stack.json`` in the state directory (``.local`` or ``$SAFE_CONNECTION_STATE_DIR``) for
    clients, :mod:`local.login` and the tests;
-5. a banner with the URLs, the demo logins and a curl walk-through, then each sergeant's pager
-   alerts and the API's request log as they happen.
+6. a banner with the URLs, the demo logins and a curl walk-through, then each sergeant's and the
+   duty inspector's pager alerts, the event deliveries and the API's request log as they happen.
 
 Ctrl-C or SIGTERM stops everything and exits 0; a failure to start exits non-zero.
 """
@@ -29,15 +32,19 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .chime_emulator import ChimeEmulator
 from .login import ROOT, state_dir
+
+if TYPE_CHECKING:
+    from .events import EventPump
+    from .provision import Stack
 
 __all__ = [
     "READY_LINE",
@@ -46,8 +53,10 @@ __all__ = [
     "Ports",
     "app_environment",
     "banner",
+    "event_lines",
     "format_alert",
     "main",
+    "start_event_pump",
     "walk_through",
 ]
 
@@ -427,13 +436,62 @@ def walk_through(
     ]
 
 
+def start_event_pump(stack: Stack, env: Mapping[str, str]) -> EventPump:
+    """Deliver the stack's queues and stream to the app's handlers, in this process.
+
+    The handlers run here, not under ``chalice local``, so this process takes the API's
+    environment first (``env``: the stack's resources, the endpoint variables, fake
+    credentials); the handlers are imported after that. A handler that does not exist yet is
+    left out (its messages wait in their queue) and reported by :func:`event_lines`.
+
+    Raises
+    ------
+    StartupError
+        If a handler module exists but cannot be imported.
+    """
+    from .events import EventPump
+
+    os.environ.clear()
+    os.environ.update(env)
+    pump = EventPump.for_stack(stack)
+    try:
+        return pump.start(require_all=False)
+    except Exception as exc:
+        log.exception("importing the event handlers failed")
+        raise StartupError(
+            f"the event handlers could not be imported ({type(exc).__name__}: {exc}); "
+            "the traceback is above."
+        ) from exc
+
+
+def event_lines(pump: EventPump) -> list[str]:
+    """The banner's lines about event delivery: what goes to which handler, what is missing."""
+    from .events import QueueSource
+
+    lines = []
+    for source in pump.sources:
+        if isinstance(source, QueueSource):
+            what = f"SQS {source.queue_url.rsplit('/', 1)[-1]}"
+        else:
+            what = f"stream of {source.stream_arn.split(':table/', 1)[-1].split('/', 1)[0]}"
+        if source.name in pump.missing:
+            lines.append(
+                f"  {source.name:<16} NOT DELIVERED: {pump.missing[source.name]} "
+                "(its events wait until the handler exists and make run restarts)"
+            )
+        else:
+            lines.append(f"  {source.name:<16} {what:<40} -> {source.handler}")
+    return lines
+
+
 def banner(
     stack: Mapping[str, Any],
     chime_url: str,
     state: Path,
     default_state: Path,
+    events: Sequence[str] = (),
 ) -> str:
-    """What ``make run`` prints once everything answers."""
+    """What ``make run`` prints once everything answers (``events``: :func:`event_lines`)."""
     api_url = str(stack["api_url"])
     rows = [("username", "password", "role", "area", "shoulder", "for")]
     rows += [
@@ -470,6 +528,11 @@ def banner(
         f"  Chime emulator control     {chime_url}/_emulator/meetings",
         f"  Stack description          {state / 'stack.json'}",
         "",
+        "Delivering events to the app's handlers (as Lambda event-source mappings; retries,"
+        " then DEAD LETTER lines):",
+        "",
+        *events,
+        "",
         f"Demo logins (force {', '.join(force)}; sergeants are on duty and paged below):",
         "",
         *table,
@@ -478,7 +541,8 @@ def banner(
         "",
         *(f"  {step}" for step in steps),
         "",
-        "Below: each sergeant's pager alerts (PAGER ...) and the API's request log (api | ...).",
+        "Below: each sergeant's and the duty inspector's pager alerts (PAGER ...), event"
+        " deliveries (event | ...) and the API's request log (api | ...).",
         "Ctrl-C stops everything.",
         "",
     ]
@@ -500,10 +564,11 @@ class _Output:
 class _TaggedFormatter(logging.Formatter):
     """``chime | 08:50:12 CreateMeeting ...``: the same ``tag |`` style as the API's lines."""
 
-    TAGS = {"chime_emulator": "chime"}
+    TAGS = {"chime_emulator": "chime", "local.events": "event", "functions": "event"}
+    """``functions.*`` logs in this process come from the event handlers the pump runs."""
 
     def format(self, record: logging.LogRecord) -> str:
-        tag = self.TAGS.get(record.name.split(".")[0], record.name)
+        tag = self.TAGS.get(record.name) or self.TAGS.get(record.name.split(".")[0], record.name)
         return f"{tag:<5} | {super().format(record)}"
 
 
@@ -513,6 +578,7 @@ def _configure_logging() -> None:
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto: a line per call is noise
     logging.getLogger("chime_emulator").setLevel(logging.INFO)  # the Chime request log
+    logging.getLogger("local.events").setLevel(logging.INFO)  # one line per delivered batch
 
 
 class _Stop(BaseException):
@@ -537,6 +603,7 @@ def run() -> int:
     emulator: ChimeEmulator | None = None
     api: ApiServer | None = None
     pagers: PagerWatch | None = None
+    pump: EventPump | None = None
     try:
         ports = Ports.from_env(os.environ)
         check_free(ports.moto, "moto server", "MOTO_PORT")
@@ -554,22 +621,33 @@ def run() -> int:
         from .provision import create_resources, seed_demo  # imports the application's code
 
         stack = seed_demo(create_resources(moto_url, emulator.url, region, prefix=PREFIX))
-        api = ApiServer(ports.api, app_environment(os.environ, stack.app_environment()), write)
+        env = app_environment(os.environ, stack.app_environment())
+        api = ApiServer(ports.api, env, write)
         stack.api_url = api.url
         write(f"Starting the API: {' '.join(api.command)}")
         api.start()
         api.wait_ready(time.monotonic() + API_START_SECONDS)
+        write("Starting event delivery to the app's handlers (SQS, EventBridge, DynamoDB stream)")
+        pump = start_event_pump(stack, env)
         state.mkdir(parents=True, exist_ok=True)
         stack_file.write_text(stack.to_json())
 
         import boto3
 
         sqs = boto3.client("sqs", endpoint_url=moto_url, region_name=region)
-        pagers = PagerWatch(
-            sqs, {u.username: u.pager_queue_url for u in stack.users if u.pager_queue_url}, write
-        )
+        watched = {u.username: u.pager_queue_url for u in stack.users if u.pager_queue_url}
+        watched["inspector"] = stack.inspector_pager_queue_url
+        pagers = PagerWatch(sqs, watched, write)
         pagers.start()
-        write(banner(json.loads(stack.to_json()), emulator.url, state, default_state))
+        write(
+            banner(
+                json.loads(stack.to_json()),
+                emulator.url,
+                state,
+                default_state,
+                event_lines(pump),
+            )
+        )
         # Until Ctrl-C / SIGTERM raises _Stop here, or the API dies. The timeout matters: a
         # signal delivered to another thread runs its Python handler only once this thread
         # wakes up, and an untimed wait would never wake.
@@ -589,6 +667,8 @@ def run() -> int:
             write("Stopping the local stack ...")
         if api is not None:
             api.stop()
+        if pump is not None:
+            pump.stop()
         if pagers is not None:
             pagers.stop()
         if emulator is not None:

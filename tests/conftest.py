@@ -8,8 +8,10 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -106,15 +108,32 @@ def stack(moto_url: str, emulator: ChimeEmulator) -> Iterator[Any]:
     wiring.reset()
 
 
+@dataclass(frozen=True)
+class Api:
+    """Where the API listens: the Chalice app behind chalice's own local API Gateway."""
+
+    url: str
+
+
 @pytest.fixture(scope="session")
-def api(stack: Any) -> Any:
-    """The Chalice app behind its local API Gateway (authorizer included), in this process."""
-    from chalice.test import Client
+def api(stack: Any) -> Iterator[Api]:
+    """The Chalice app served over real HTTP on loopback (threaded, authorizer included).
+
+    It runs in this process so tests can count the AWS calls its clients make, but requests
+    reach it over a socket exactly as ``chalice local`` (and ``make run``) serve them.
+    """
+    from chalice.config import Config
+    from chalice.local import create_local_server
 
     from app import app
 
-    with Client(app, stage_name="local") as client:
-        yield client
+    port = free_port()
+    server = create_local_server(app, Config(chalice_stage="local"), "127.0.0.1", port)
+    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+    thread.start()
+    yield Api(f"http://127.0.0.1:{port}")
+    server.shutdown()
+    thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from functions.services.alerting import FORCE_WIDE
 from functions.services.ports import Alert, Pager
 
-__all__ = ["FORCE_WIDE", "SnsAlerts"]
-
-FORCE_WIDE = "all"
-"""The ``area`` of an alert meant for every sergeant of the force (each filter accepts it)."""
+__all__ = ["SnsAlerts"]
 
 
 class SnsAlerts:

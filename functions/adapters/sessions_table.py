@@ -33,8 +33,14 @@ def iso(moment: datetime) -> str:
     return str(_datetime.dump_python(moment, mode="json"))
 
 
-def record_to_item(record: SessionRecord, retention: timedelta) -> dict[str, Any]:
-    """The DynamoDB item of a session record, with its sparse queue keys and TTL."""
+def record_to_item(
+    record: SessionRecord, retention: timedelta, actor: str = "system"
+) -> dict[str, Any]:
+    """The DynamoDB item of a session record, with its sparse queue keys, TTL and audit fields.
+
+    ``changed_by`` / ``change_reason`` say who made the last change and why; the sessions
+    stream copies them into the audit trail.
+    """
     session = record.session
     data: dict[str, Any] = session.model_dump(mode="json")
     if record.officer is not None:
@@ -45,6 +51,9 @@ def record_to_item(record: SessionRecord, retention: timedelta) -> dict[str, Any
         data["queue_force"] = session.force
         data["queue_since"] = f"{data['created_at']}#{session.session_id}"
     data["expires_at"] = int((session.updated_at + retention).timestamp())
+    data["presence"] = record.presence  # a map from the start, so events can SET inside it
+    data["changed_by"] = actor
+    data["change_reason"] = "started"
     return to_item(data)
 
 
@@ -56,6 +65,7 @@ def record_from_item(item: dict[str, Any]) -> SessionRecord:
         session=Session.model_validate({k: v for k, v in data.items() if k in _SESSION_FIELDS}),
         officer=Officer.model_validate(officer) if officer else None,
         meeting=data.get("meeting"),
+        presence=data.get("presence") or {},
     )
 
 
@@ -82,7 +92,9 @@ class DynamoSessionStore:
     def create(self, record: SessionRecord, *, officer_revision: int | None) -> None:
         put = {
             "TableName": self.table,
-            "Item": record_to_item(record, self.retention),
+            "Item": record_to_item(
+                record, self.retention, actor=record.session.officer_id or "public"
+            ),
             "ConditionExpression": "attribute_not_exists(session_id)",
         }
         if officer_revision is None:
@@ -140,6 +152,8 @@ class DynamoSessionStore:
                 ":sergeant": sergeant_id,
             },
             names={"#force": "force"},
+            actor=sergeant_id,
+            reason="claimed",
         )
 
     def release(self, session_id: str, sergeant_id: str, version: int, now: datetime) -> None:
@@ -162,6 +176,8 @@ class DynamoSessionStore:
                 ":sergeant": sergeant_id,
                 ":version": version,
             },
+            actor="system",
+            reason="the sergeant could not be joined to the call; back in the queue",
         )
 
     def decide(
@@ -194,6 +210,8 @@ class DynamoSessionStore:
             condition=condition,
             values=values,
             names={"#status": "status"} if outcome is _S.VERIFIED else None,
+            actor=sergeant_id,
+            reason=reason or outcome.value,
         )
 
     def cancel(self, session_id: str, officer_id: str, now: datetime) -> SessionRecord:
@@ -209,7 +227,75 @@ class DynamoSessionStore:
                 ":l3": _S.CLAIMED.value,
                 ":officer": officer_id,
             },
+            actor=officer_id,
+            reason="cancelled by the officer",
         )
+
+    def escalate(self, session_id: str, level: int, now: datetime) -> SessionRecord:
+        """Waiting at ``level`` -> ``escalated`` at ``level + 1`` (a timer's re-alert)."""
+        return self._update(
+            session_id,
+            now,
+            set_={"#state": _S.ESCALATED.value, "escalation_level": level + 1},
+            remove=(),
+            condition="#state IN (:w1, :w2) AND escalation_level = :level",
+            values={":w1": _S.REQUESTED.value, ":w2": _S.ESCALATED.value, ":level": level},
+            actor="system",
+            reason=f"nobody answered: escalation {level + 1}",
+        )
+
+    def expire(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
+        """Waiting -> ``expired``: nobody answered, or the call ended before anyone claimed."""
+        return self._update(
+            session_id,
+            now,
+            set_={"#state": _S.EXPIRED.value},
+            remove=("queue_force", "queue_since"),
+            condition="#state IN (:w1, :w2)",
+            values={":w1": _S.REQUESTED.value, ":w2": _S.ESCALATED.value},
+            actor="system",
+            reason=reason,
+        )
+
+    def drop(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
+        """``claimed`` -> ``dropped``: the call ended before an outcome."""
+        return self._update(
+            session_id,
+            now,
+            set_={"#state": _S.DROPPED.value},
+            remove=(),
+            condition="#state = :claimed",
+            values={":claimed": _S.CLAIMED.value},
+            actor="system",
+            reason=reason,
+        )
+
+    def record_presence(
+        self, session_id: str, meeting_id: str, user: str, presence: str, at_ms: int
+    ) -> SessionRecord | None:
+        """Remember that ``user`` joined/left/dropped at ``at_ms``, unless a newer event won.
+
+        Events arrive out of order and more than once: only a strictly newer event for that
+        user, in that session's own meeting, changes anything. Returns the record if it changed.
+        """
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key={"session_id": value(session_id)},
+                UpdateExpression="SET presence.#user = :presence",
+                ConditionExpression="meeting_id = :meeting AND "
+                "(attribute_not_exists(presence.#user) OR presence.#user.#at < :at)",
+                ExpressionAttributeNames={"#user": user, "#at": "at"},
+                ExpressionAttributeValues={
+                    ":presence": value({"state": presence, "at": at_ms}),
+                    ":meeting": value(meeting_id),
+                    ":at": value(at_ms),
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return None
+        return record_from_item(response["Attributes"])
 
     def _update(
         self,
@@ -221,11 +307,15 @@ class DynamoSessionStore:
         condition: str,
         values: dict[str, Any],
         names: dict[str, str] | None = None,
+        actor: str,
+        reason: str,
     ) -> SessionRecord:
         set_ = {
             **set_,
             "updated_at": iso(now),
             "expires_at": int((now + self.retention).timestamp()),
+            "changed_by": actor,
+            "change_reason": reason,
         }
         placeholders = {f":set{i}": v for i, v in enumerate(set_.values())}
         assignments = ", ".join(f"{name} = :set{i}" for i, name in enumerate(set_.keys()))

@@ -10,6 +10,8 @@ from functions.domain import IdentityCard, Location, format_public_code
 from functions.services.ports import SessionRecord
 
 __all__ = [
+    "ADVICE",
+    "AuditView",
     "ClaimResponse",
     "DutyRequest",
     "OutcomeRequest",
@@ -66,6 +68,27 @@ class SessionView(BaseModel):
     location: Location | None = None
     note: str | None = None
     meeting: dict[str, Any] | None = None
+    advice: str | None = None
+
+
+ADVICE = {
+    "expired": "Nobody in the control room answered. Call 999 now and ask the control room to "
+    "confirm the officer.",
+    "dropped": "The call ended before the sergeant decided. Call 999 and ask the control room to "
+    "confirm the officer.",
+}
+"""What the officer's app says, in plain words, when the system could not finish the job."""
+
+
+class AuditView(BaseModel):
+    """One entry of ``GET /sessions/{id}/audit``."""
+
+    seq: str
+    at: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    reason: str | None
 
 
 def session_view(record: SessionRecord) -> dict[str, Any]:
@@ -91,6 +114,7 @@ def session_view(record: SessionRecord) -> dict[str, Any]:
         location=s.location,
         note=s.note,
         meeting=record.meeting,
+        advice=ADVICE.get(s.state.value),
     ).model_dump(mode="json")
 
 

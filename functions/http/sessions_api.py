@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice.app import Blueprint, Response
 
 from functions.domain import ValidationFailed
 from functions.http.auth import cognito
 from functions.http.common import api_route, caller, header, json_response, parse, query
 from functions.http.schemas import (
+    AuditView,
     ClaimResponse,
     OutcomeRequest,
     QueueItem,
     StartRequest,
     session_view,
 )
-from functions.wiring import session_service
+from functions.wiring import audit_service, idempotency, session_service
 
 __all__ = ["sessions_blueprint"]
 
@@ -30,10 +33,45 @@ def start_session() -> Response:
     key = header(request, "Idempotency-Key")
     if key is not None and not 1 <= len(key) <= _MAX_IDEMPOTENCY_KEY:
         raise ValidationFailed.for_field("Idempotency-Key", "Use 1 to 128 characters.")
-    started = session_service().start(
-        caller(request), location=body.location, note=body.note, idempotency_key=key
+    principal = caller(request)
+
+    def start() -> dict[str, Any]:
+        started = session_service().start(
+            principal, location=body.location, note=body.note, idempotency_key=key
+        )
+        return {**session_view(started.record), "attendee": started.attendee}
+
+    if key is None:
+        return json_response(201, start())
+    scope = f"{principal.officer_id or principal.user_id}\n{key}"
+    context = sessions_blueprint.lambda_context
+    return json_response(
+        201, idempotency().run(scope, body.model_dump(mode="json"), start, context)
     )
-    return json_response(201, {**session_view(started.record), "attendee": started.attendee})
+
+
+@sessions_blueprint.route("/sessions/{session_id}/audit", methods=["GET"], authorizer=cognito)
+@api_route
+def session_audit(session_id: str) -> Response:
+    request = sessions_blueprint.current_request
+    entries = audit_service().history(caller(request), session_id)
+    return json_response(
+        200,
+        {
+            "session_id": session_id,
+            "entries": [
+                AuditView(
+                    seq=e.seq,
+                    at=e.at,
+                    from_state=e.from_state,
+                    to_state=e.to_state,
+                    actor=e.actor,
+                    reason=e.reason,
+                ).model_dump(mode="json")
+                for e in entries
+            ],
+        },
+    )
 
 
 @sessions_blueprint.route("/sessions/{session_id}", methods=["GET"], authorizer=cognito)

@@ -16,6 +16,8 @@ from functions.domain import Officer, Session, SessionState
 __all__ = [
     "Alert",
     "AlertPublisher",
+    "AuditEntry",
+    "AuditLog",
     "MeetingGateway",
     "OfficerEntry",
     "OfficerRegister",
@@ -23,6 +25,7 @@ __all__ = [
     "PhotoStore",
     "SessionRecord",
     "SessionStore",
+    "TimerQueue",
     "TransitionRefused",
 ]
 
@@ -40,11 +43,15 @@ class SessionRecord:
         card a sergeant sees, and the "verified on a suspended officer" check, read one item).
     meeting
         The Chime ``Meeting`` object exactly as AWS returned it.
+    presence
+        Who is in the call: ``{external_user_id: {"state": joined|left|dropped, "at": ms}}``,
+        from Chime meeting events.
     """
 
     session: Session
     officer: Officer | None
     meeting: dict[str, Any] | None
+    presence: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class TransitionRefused(Exception):  # noqa: N818 - a refusal, not a fault
@@ -92,6 +99,26 @@ class SessionStore(Protocol):
     def cancel(self, session_id: str, officer_id: str, now: datetime) -> SessionRecord:
         """Any state before an outcome -> ``cancelled`` by its officer. Raises
         :class:`TransitionRefused`."""
+        ...
+
+    def escalate(self, session_id: str, level: int, now: datetime) -> SessionRecord:
+        """Waiting at ``level`` -> ``escalated`` at ``level + 1``. Raises
+        :class:`TransitionRefused`."""
+        ...
+
+    def expire(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
+        """Waiting -> ``expired``. Raises :class:`TransitionRefused`."""
+        ...
+
+    def drop(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
+        """``claimed`` -> ``dropped``. Raises :class:`TransitionRefused`."""
+        ...
+
+    def record_presence(
+        self, session_id: str, meeting_id: str, user: str, presence: str, at_ms: int
+    ) -> SessionRecord | None:
+        """Record a join/leave/drop unless a newer one is already recorded; the new record or
+        None."""
         ...
 
     def waiting(self, force: str, area: str | None, limit: int) -> list[SessionRecord]:
@@ -204,6 +231,37 @@ class AlertPublisher(Protocol):
     def subscribe(self, pager: Pager, *, force: str, areas: Sequence[str]) -> str: ...
 
     def unsubscribe(self, subscription_arn: str) -> None: ...
+
+
+class TimerQueue(Protocol):
+    """Delayed checks (SQS ``DelaySeconds``): one message per pending check."""
+
+    def schedule(self, message: dict[str, Any], delay_seconds: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One transition in the append-only audit trail."""
+
+    session_id: str
+    seq: str
+    at: str
+    force: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    reason: str | None
+    event_id: str
+
+
+class AuditLog(Protocol):
+    """The audit table: append once, read a session's history."""
+
+    def append(self, entry: AuditEntry) -> bool:
+        """Write ``entry`` unless one with its key exists; whether it was written."""
+        ...
+
+    def history(self, session_id: str) -> list[AuditEntry]: ...
 
 
 class PhotoStore(Protocol):

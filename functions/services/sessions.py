@@ -6,7 +6,7 @@ Each use case makes the fewest AWS calls its job allows and runs independent cal
 use case  AWS calls                                                             round trips
 ========  ====================================================================  ============
 start     register GetItem ‖ CreateMeetingWithAttendees; TransactWriteItems;   3
-          Publish
+          Publish ‖ SendMessage (the first escalation check)
 claim     UpdateItem (conditional); CreateAttendee                              2
 decide    UpdateItem (conditional); DeleteMeeting                               2
 cancel    UpdateItem (conditional); DeleteMeeting                               2
@@ -47,16 +47,18 @@ from functions.domain import (
 )
 from functions.logging import logger
 
+from .alerting import alert_for
 from .ports import (
-    Alert,
     AlertPublisher,
     MeetingGateway,
     OfficerRegister,
     PhotoStore,
     SessionRecord,
     SessionStore,
+    TimerQueue,
     TransitionRefused,
 )
+from .timers import alert_check, escalation_check
 
 __all__ = ["Claimed", "SessionService", "Started", "Unavailable"]
 
@@ -114,7 +116,7 @@ class SessionService:
 
     Parameters
     ----------
-    sessions, register, meetings, alerts, photos
+    sessions, register, meetings, alerts, photos, timers
         The ports (see :mod:`functions.services.ports`).
     settings
         Media region and other configuration.
@@ -130,9 +132,11 @@ class SessionService:
         meetings: MeetingGateway,
         alerts: AlertPublisher,
         photos: PhotoStore,
+        timers: TimerQueue,
         settings: Settings,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
+        self.timers = timers
         self.sessions = sessions
         self.register = register
         self.meetings = meetings
@@ -210,7 +214,7 @@ class SessionService:
             self._delete_meeting(meeting)
             log.exception("could not write the session")
             raise Unavailable(FALL_BACK_TO_999) from exc
-        self._alert_or_roll_back(record)
+        self._announce(record)
         return Started(record, attendee)
 
     def _write_new_session(
@@ -249,28 +253,33 @@ class SessionService:
                 entry = self.register.get(session.officer_id or "")
         raise Conflict("The officer register is changing too fast; try again.")
 
-    def _alert_or_roll_back(self, record: SessionRecord) -> None:
+    def _announce(self, record: SessionRecord) -> None:
+        """Page the sergeants and start the escalation ladder, side by side.
+
+        The session must end up with an alert or a pending check, and always a check: if the
+        page fails, the check queue resends it at once; if no check can be scheduled, nobody
+        would ever escalate or expire the session, so it is withdrawn and the officer told to
+        call 999.
+        """
         session = record.session
-        alert = Alert(
-            type="verification.requested",
-            session_id=session.session_id,
-            force=session.force,
-            area=session.area or "all",
-            channel=session.channel.value,
-            rank=record.officer.rank.value if record.officer else None,
-            shoulder_number=record.officer.shoulder_number if record.officer else None,
-            reference=session.reference,
-            created_at=session.created_at.isoformat(),
+        first_check = escalation_check(session.session_id, 0)
+        paging = _executor().submit(
+            self.alerts.publish, alert_for(record, "verification.requested")
         )
         try:
-            self.alerts.publish(alert)
+            self.timers.schedule(first_check, self.settings.escalation_delay_seconds)
+            if paging.exception() is not None:
+                log.error(
+                    "could not page the sergeants; the check queue will resend it",
+                    exc_info=paging.exception(),
+                )
+                self.timers.schedule(alert_check(session.session_id), 0)
         except Exception as exc:
-            # Nobody was paged: a session nobody knows about must not sit there while she waits.
-            log.exception("could not page the sergeants; cancelling the session")
+            log.exception("could not schedule the session's checks; withdrawing it")
             try:
                 self.sessions.cancel(session.session_id, session.officer_id or "", self.clock())
             except Exception:
-                log.exception("could not cancel the unannounced session either")
+                log.exception("could not withdraw the session either")
             self._delete_meeting(record.meeting)
             raise Unavailable(FALL_BACK_TO_999) from exc
 

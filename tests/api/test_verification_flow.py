@@ -369,13 +369,15 @@ def test_each_route_makes_the_fewest_aws_calls(api: Any, tokens: dict[str, str])
         assert call(api, "POST", f"/sessions/{cancel_id}/cancel", officer)[0] == 200
 
     # start also reads the register (in parallel with Chime) so that the card and the
-    # "verified" check never trust a stale token: see functions/services/sessions.py.
+    # "verified" check never trust a stale token, and schedules the first escalation check
+    # beside the page: see functions/services/sessions.py.
     assert sorted(started_calls) == sorted(
         [
             "dynamodb:GetItem",
             "chime-sdk-meetings:CreateMeetingWithAttendees",
             "dynamodb:TransactWriteItems",
             "sns:Publish",
+            "sqs:SendMessage",
         ]
     )
     assert sorted(claim_calls) == ["chime-sdk-meetings:CreateAttendee", "dynamodb:UpdateItem"]

@@ -22,9 +22,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 import requests
 
+from local.events import DEFAULT_HANDLERS
 from local.login import STATE_DIR_VARIABLE, id_token
 from local.stack import READY_LINE, app_environment, format_alert, walk_through
 
@@ -314,6 +316,58 @@ def test_the_readme_shows_the_walk_through_make_run_prints_for_the_default_ports
     officer = next(u for u in running.stack_json()["users"] if u["username"] == "officer.central")
     expected = walk_through("http://127.0.0.1:8000", "http://127.0.0.1:5000", officer["password"])
     assert block.splitlines() == expected
+
+
+def test_make_run_delivers_events_and_pages_the_duty_inspector(running: StackProcess) -> None:
+    lines = running.lines
+    start = lines.index(
+        "Delivering events to the app's handlers (as Lambda event-source "
+        "mappings; retries, then DEAD LETTER lines):"
+    )
+    shown = {line.split()[0]: line for line in lines[start + 2 : start + 5]}
+    assert set(shown) == set(DEFAULT_HANDLERS)
+    for source, handler in DEFAULT_HANDLERS.items():
+        assert handler in shown[source], shown[source]  # delivered to it, or says it is missing
+    delivered = [source for source, line in shown.items() if "NOT DELIVERED" not in line]
+
+    stack = running.stack_json()
+    session_id = f"inspector-{time.monotonic_ns()}"
+    alert = {
+        "type": "verification.escalated",
+        "session_id": session_id,
+        "force": "MET",
+        "area": "inspector",
+        "reference": "SC-TEST",
+        "escalation_level": 3,
+    }
+    boto3.client(
+        "sns", endpoint_url=stack["aws_endpoint_url"], region_name=stack["region"]
+    ).publish(
+        TopicArn=stack["alerts_topic_arn"],
+        Message=json.dumps(alert),
+        MessageAttributes={
+            name: {"DataType": "String", "StringValue": str(alert[name])}
+            for name in ("type", "force", "area")
+        },
+    )
+    running.wait_for(
+        lambda _: any(session_id in line for line in running.pager_lines("inspector")),
+        EVENT_SECONDS,
+        "the duty inspector's pager line",
+    )
+    (line,) = [line for line in running.pager_lines("inspector") if session_id in line]
+    assert "VERIFICATION ESCALATED (LEVEL 3)" in line
+    assert not any(session_id in line for line in running.pager_lines("sergeant.central"))
+
+    if "session_stream" in delivered:  # once the app's handlers exist, a new session reaches them
+        officer = id_token(stack, "officer.central")
+        started = requests.post(f"{stack['api_url']}/sessions", headers=bearer(officer), timeout=30)
+        assert started.status_code == 201, started.text
+        running.wait_for(
+            lambda out: any(x.startswith("event | ") and "session_stream" in x for x in out),
+            EVENT_SECONDS,
+            "a delivery to the session_stream handler",
+        )
 
 
 def test_login_prints_an_id_token(running: StackProcess) -> None:

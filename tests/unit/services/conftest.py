@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from functions.config import Settings
+from functions.services.meeting_events import MeetingEventService
 from functions.services.officers import OfficerService
 from functions.services.ports import OfficerEntry
 from functions.services.sessions import SessionService
+from functions.services.timers import TimerService
 from tests.unit.services.builders import (
     GMP_SERGEANT_ID,
     OTHER_SERGEANT_ID,
@@ -24,6 +26,7 @@ from tests.unit.services.fakes import (
     FakeOfficerRegister,
     FakePhotos,
     FakeSessionStore,
+    FakeTimers,
 )
 
 
@@ -64,12 +67,24 @@ def photos() -> FakePhotos:
 
 
 @pytest.fixture
+def timers() -> FakeTimers:
+    return FakeTimers()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings.from_env({})
+
+
+@pytest.fixture
 def service(
     sessions: FakeSessionStore,
     register: FakeOfficerRegister,
     meetings: FakeMeetings,
     alerts: FakeAlerts,
     photos: FakePhotos,
+    timers: FakeTimers,
+    settings: Settings,
     clock: Clock,
 ) -> SessionService:
     return SessionService(
@@ -78,8 +93,41 @@ def service(
         meetings=meetings,
         alerts=alerts,
         photos=photos,
-        settings=Settings.from_env({}),
+        timers=timers,
+        settings=settings,
         clock=clock,
+    )
+
+
+@pytest.fixture
+def timer_service(
+    sessions: FakeSessionStore,
+    meetings: FakeMeetings,
+    alerts: FakeAlerts,
+    timers: FakeTimers,
+    settings: Settings,
+    clock: Clock,
+) -> TimerService:
+    return TimerService(
+        sessions=sessions,
+        meetings=meetings,
+        alerts=alerts,
+        timers=timers,
+        settings=settings,
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def meeting_events(
+    sessions: FakeSessionStore,
+    meetings: FakeMeetings,
+    timers: FakeTimers,
+    settings: Settings,
+    clock: Clock,
+) -> MeetingEventService:
+    return MeetingEventService(
+        sessions=sessions, meetings=meetings, timers=timers, settings=settings, clock=clock
     )
 
 

@@ -245,6 +245,41 @@ class FakeSessionStore(_Port):
 
         return self._update(session_id, allowed, now, state=_S.CANCELLED)
 
+    def escalate(self, session_id: str, level: int, now: datetime) -> SessionRecord:
+        self._enter("escalate", session_id, level)
+
+        def allowed(s: Session, _: SessionRecord) -> bool:
+            return s.state in WAITING and s.escalation_level == level
+
+        return self._update(
+            session_id, allowed, now, state=_S.ESCALATED, escalation_level=level + 1
+        )
+
+    def expire(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
+        self._enter("expire", session_id, reason)
+        return self._update(session_id, lambda s, _: s.state in WAITING, now, state=_S.EXPIRED)
+
+    def drop(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
+        self._enter("drop", session_id, reason)
+        return self._update(session_id, lambda s, _: s.state is _S.CLAIMED, now, state=_S.DROPPED)
+
+    def record_presence(
+        self, session_id: str, meeting_id: str, user: str, presence: str, at_ms: int
+    ) -> SessionRecord | None:
+        self._enter("record_presence", session_id, meeting_id, user, presence, at_ms)
+        with self.lock:
+            current = self.records.get(session_id)
+            if current is None or current.session.meeting_id != meeting_id:
+                return None
+            seen = current.presence.get(user)
+            if seen is not None and seen["at"] >= at_ms:
+                return None  # only a strictly newer event changes anything
+            record = replace(
+                current, presence={**current.presence, user: {"state": presence, "at": at_ms}}
+            )
+            self.records[session_id] = record
+            return record
+
     def waiting(self, force: str, area: str | None, limit: int) -> list[SessionRecord]:
         self._enter("waiting", force, area, limit)
         with self.lock:
@@ -373,6 +408,25 @@ class FakeAlerts(_Port):
         self._enter("unsubscribe", subscription_arn)
         with self.lock:
             self.subscriptions.pop(subscription_arn, None)  # gone already is fine
+
+
+class FakeTimers(_Port):
+    """The timers queue: what was scheduled, with its delay; tests deliver them by hand."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scheduled: list[tuple[dict[str, Any], int]] = []
+
+    def schedule(self, message: dict[str, Any], delay_seconds: int) -> None:
+        self._enter("schedule", message, delay_seconds)
+        with self.lock:
+            self.scheduled.append((message, delay_seconds))
+
+    def take(self) -> list[dict[str, Any]]:
+        """Everything scheduled so far (as the queue would deliver it), emptying the queue."""
+        with self.lock:
+            due, self.scheduled = [m for m, _ in self.scheduled], []
+            return due
 
 
 class FakePhotos(_Port):

@@ -8,7 +8,6 @@ import pytest
 
 from functions.domain import (
     Conflict,
-    DomainError,
     Forbidden,
     Location,
     Principal,
@@ -16,6 +15,7 @@ from functions.domain import (
 )
 from functions.services.ports import SessionRecord
 from functions.services.sessions import SessionService, Unavailable
+from functions.services.timers import TimerService
 from tests.unit.services.builders import (
     NOW,
     OFFICER_ID,
@@ -29,6 +29,7 @@ from tests.unit.services.fakes import (
     FakeMeetings,
     FakeOfficerRegister,
     FakeSessionStore,
+    FakeTimers,
 )
 
 
@@ -170,23 +171,6 @@ def test_session_write_failure_deletes_the_meeting_and_is_unavailable(
     assert alerts.published == []
 
 
-def test_alert_failure_cancels_the_session_deletes_the_meeting_and_is_unavailable(
-    service: SessionService,
-    meetings: FakeMeetings,
-    sessions: FakeSessionStore,
-    alerts: FakeAlerts,
-) -> None:
-    alerts.fail("publish")
-
-    with pytest.raises(Unavailable):
-        service.start(officer_caller())
-
-    [record] = sessions.records.values()
-    assert record.session.state is SessionState.CANCELLED
-    assert meetings.meetings == {}
-    assert sessions.waiting("MET", None, limit=10) == []
-
-
 def test_a_retry_with_the_same_idempotency_key_returns_the_same_session_without_a_second_page(
     service: SessionService,
     sessions: FakeSessionStore,
@@ -262,32 +246,79 @@ def test_a_register_that_keeps_changing_gives_up_with_conflict_and_deletes_the_m
     assert alerts.published == []
 
 
-def test_a_retry_after_a_failed_page_leaves_no_orphan_meeting_and_no_dead_session(
+def test_start_schedules_the_first_escalation_check(
+    service: SessionService, timers: FakeTimers
+) -> None:
+    started = service.start(officer_caller())
+
+    assert timers.scheduled == [
+        ({"kind": "escalation", "session_id": started.record.session.session_id, "level": 0}, 30)
+    ]
+
+
+def test_a_failed_page_leaves_the_session_standing_and_the_check_queue_resends_it(
     service: SessionService,
-    sessions: FakeSessionStore,
+    timer_service: TimerService,
     meetings: FakeMeetings,
+    sessions: FakeSessionStore,
     alerts: FakeAlerts,
+    timers: FakeTimers,
 ) -> None:
     alerts.fail("publish")
+
+    started = service.start(officer_caller())
+
+    session_id = started.record.session.session_id
+    assert sessions.state(session_id) is SessionState.REQUESTED
+    assert started.record.session.meeting_id in meetings.meetings
+    assert alerts.published == []
+    resend = [m for m, delay in timers.scheduled if m["kind"] == "alert" and delay == 0]
+    assert resend == [{"kind": "alert", "session_id": session_id}]
+    timer_service.handle(resend[0])
+    assert [(a.type, a.session_id) for a in alerts.published] == [
+        ("verification.requested", session_id)
+    ]
+
+
+def test_a_retry_after_a_failed_page_is_the_same_live_session(
+    service: SessionService, meetings: FakeMeetings, alerts: FakeAlerts
+) -> None:
+    alerts.fail("publish")
+    first = service.start(officer_caller(), idempotency_key="tap-1")
+    again = service.start(officer_caller(), idempotency_key="tap-1")
+
+    assert again.record.session.session_id == first.record.session.session_id
+    assert again.record.session.state is SessionState.REQUESTED
+    assert list(meetings.meetings) == [first.record.session.meeting_id]
+
+
+def test_no_pending_check_withdraws_the_session_and_is_unavailable(
+    service: SessionService,
+    meetings: FakeMeetings,
+    sessions: FakeSessionStore,
+    timers: FakeTimers,
+) -> None:
+    timers.fail("schedule")
+
     with pytest.raises(Unavailable):
-        service.start(officer_caller(), idempotency_key="tap-1")
+        service.start(officer_caller())
 
-    try:
-        again = service.start(officer_caller(), idempotency_key="tap-1")
-    except DomainError:
-        pass
-    else:
-        assert again.record.session.state is SessionState.REQUESTED
-        assert again.record.session.meeting_id in meetings.meetings
-    live = {r.session.meeting_id for r in sessions.records.values() if not r.session.is_terminal}
-    assert set(meetings.meetings) <= live
+    [record] = sessions.records.values()
+    assert record.session.state is SessionState.CANCELLED
+    assert meetings.meetings == {}
+    assert sessions.waiting("MET", None, limit=10) == []
 
 
-def test_alert_and_cancel_failing_together_is_still_unavailable(
-    service: SessionService, sessions: FakeSessionStore, alerts: FakeAlerts
+def test_no_check_and_no_withdrawal_is_still_unavailable_with_no_meeting_left(
+    service: SessionService,
+    meetings: FakeMeetings,
+    sessions: FakeSessionStore,
+    timers: FakeTimers,
 ) -> None:
-    alerts.fail("publish")
+    timers.fail("schedule")
     sessions.fail("cancel")
 
     with pytest.raises(Unavailable):
         service.start(officer_caller())
+
+    assert meetings.meetings == {}
