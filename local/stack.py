@@ -130,6 +130,9 @@ def start_moto(port: int) -> Any:
     """moto in server mode on loopback (all services, state in memory)."""
     from moto.server import ThreadedMotoServer
 
+    from .moto_fidelity import make_dynamodb_writes_atomic
+
+    make_dynamodb_writes_atomic()  # one winner per conditional write, as in DynamoDB
     server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
     server.start()
     return server

@@ -21,6 +21,7 @@ from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
 from local.chime_emulator import ChimeEmulator
+from local.moto_fidelity import make_dynamodb_writes_atomic
 
 REGION = "eu-west-2"
 
@@ -49,6 +50,7 @@ def aws_credentials() -> None:
 def moto_url() -> Iterator[str]:
     """moto in server mode: DynamoDB, SNS, SQS, EventBridge, S3, Cognito over real HTTP."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
+    make_dynamodb_writes_atomic()  # as atomic as DynamoDB: see local/moto_fidelity.py
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -86,26 +88,32 @@ def chime(chime_url: str) -> Any:
 
 
 @pytest.fixture(scope="session")
-def stack(moto_url: str, emulator: ChimeEmulator) -> Iterator[Any]:
+def stack(moto_url: str) -> Iterator[Any]:
     """The whole application's resources on moto, seeded with the demo force.
 
-    The application is configured only through its environment, the way Lambda configures it.
+    The application gets its own Chime emulator (so every meeting in it is the app's, which the
+    orphan checks rely on) and short timers (escalation every 2 s, drop grace 1 s). It is
+    configured only through its environment, the way Lambda configures it.
     """
     from functions import wiring
     from functions.adapters import aws
     from local.provision import create_resources, seed_demo
 
-    created = create_resources(moto_url, emulator.url, REGION, prefix=f"t{uuid.uuid4().hex[:6]}")
-    seed_demo(created)
-    saved = dict(os.environ)
-    os.environ.update(created.app_environment())
-    aws.reset_clients()
-    wiring.reset()
-    yield created
-    os.environ.clear()
-    os.environ.update(saved)
-    aws.reset_clients()
-    wiring.reset()
+    with ChimeEmulator(eventbridge_endpoint=moto_url, default_region=REGION) as app_chime:
+        created = create_resources(
+            moto_url, app_chime.url, REGION, prefix=f"t{uuid.uuid4().hex[:6]}"
+        )
+        seed_demo(created)
+        saved = dict(os.environ)
+        os.environ.update(created.app_environment())
+        os.environ.update(ESCALATION_DELAY_SECONDS="2", DROP_GRACE_SECONDS="1")
+        aws.reset_clients()
+        wiring.reset()
+        yield created
+        os.environ.clear()
+        os.environ.update(saved)
+        aws.reset_clients()
+        wiring.reset()
 
 
 @dataclass(frozen=True)

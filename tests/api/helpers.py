@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,42 +36,75 @@ def call(
     return response.status_code, json.loads(text) if text else None
 
 
-def pager_alerts(
-    queue_url: str, session_id: str, *, expect: bool, deadline: float = 5.0
-) -> list[JsonBody]:
-    """Alerts for ``session_id`` in a sergeant's pager queue.
+_seen: dict[str, list[JsonBody]] = {}
+_seen_lock = threading.Lock()
 
-    With ``expect`` it waits (long polling, with a deadline) until one arrives; without, it drains
-    what is there now: SNS delivers to SQS before ``Publish`` returns, so an alert that is not
-    there by the time the request answered is not coming.
-    """
+
+def _drain(queue_url: str, wait_seconds: int) -> int:
+    """Move every visible alert of a pager queue into the per-queue record; how many came."""
     sqs = boto3.client("sqs")
-    found: list[JsonBody] = []
+    messages = sqs.receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds
+    ).get("Messages", [])
+    for message in messages:
+        envelope = json.loads(message["Body"])
+        alert = json.loads(envelope["Message"])
+        alert["_attributes"] = {
+            k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()
+        }
+        with _seen_lock:
+            _seen.setdefault(queue_url, []).append(alert)
+        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return len(messages)
+
+
+def pager_alerts(
+    queue_url: str,
+    session_id: str,
+    *,
+    expect: bool,
+    alert_type: str | None = "verification.requested",
+    count: int = 1,
+    deadline: float = 10.0,
+) -> list[JsonBody]:
+    """The alerts of ``session_id`` (of ``alert_type``; None for all) a pager has received.
+
+    Every alert read from the queue is kept, so tests sharing a pager never hide each other's.
+    With ``expect`` it waits (long polling, with a deadline) until ``count`` have arrived;
+    without, it reads what is there now: SNS delivers to SQS before ``Publish`` returns, so an
+    alert that is not there by the time the request answered is not coming.
+    """
+
+    def matching() -> list[JsonBody]:
+        with _seen_lock:
+            return [
+                a
+                for a in _seen.get(queue_url, [])
+                if a["session_id"] == session_id and alert_type in (None, a["type"])
+            ]
+
     stop = time.monotonic() + deadline
     while True:
-        messages = sqs.receive_message(
-            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1 if expect else 0
-        ).get("Messages", [])
-        for message in messages:
-            envelope = json.loads(message["Body"])
-            alert = json.loads(envelope["Message"])
-            alert["_attributes"] = {
-                k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()
-            }
-            if alert["session_id"] == session_id:
-                found.append(alert)
-                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-        if (expect and found) or (not expect and not messages) or time.monotonic() > stop:
+        came = _drain(queue_url, 1 if expect else 0)
+        found = matching()
+        if expect and len(found) >= count:
+            return found
+        if (not expect and not came) or time.monotonic() > stop:
             return found
 
 
 @contextmanager
 def aws_calls() -> Iterator[list[str]]:
-    """Record every AWS operation the application's own clients make (botocore event hooks)."""
+    """Record every AWS operation the application's own clients make for API requests.
+
+    botocore event hooks on the shared clients; calls made by the event pump's threads (the
+    timers, meeting events and stream handlers running meanwhile) are not the route's.
+    """
     made: list[str] = []
 
     def record(model: Any, **_: Any) -> None:
-        made.append(f"{model.service_model.service_name}:{model.name}")
+        if not threading.current_thread().name.startswith("pump-"):
+            made.append(f"{model.service_model.service_name}:{model.name}")
 
     services = ("dynamodb", "sns", "chime-sdk-meetings", "s3", "sqs")
     for service in services:
@@ -80,3 +114,22 @@ def aws_calls() -> Iterator[list[str]]:
     finally:
         for service in services:
             client(service).meta.events.unregister("before-call", unique_id="count-calls")
+
+
+def live_sessions_by_id(stack: Any) -> dict[str, JsonBody]:
+    """Every session in the table with its state (a test-only scan: the table is small here)."""
+    dynamodb = boto3.client("dynamodb")
+    found: dict[str, JsonBody] = {}
+    params: dict[str, Any] = {
+        "TableName": stack.sessions_table,
+        "ProjectionExpression": "session_id, #state, meeting_id",
+        "ExpressionAttributeNames": {"#state": "state"},
+        "ConsistentRead": True,
+    }
+    while True:
+        page = dynamodb.scan(**params)
+        for item in page.get("Items", []):
+            found[item["session_id"]["S"]] = {"state": item["state"]["S"]}
+        if "LastEvaluatedKey" not in page:
+            return found
+        params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
