@@ -3,18 +3,31 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-infra.txt | sha1sum | cut -c1-12)
 PYTEST_ARGS ?=
+# Deployment (docs/deployment.md): the CDK CLI comes from the npm registry through npx.
+STAGE ?=
+OPS_EMAIL ?=
+CDK_CLI_VERSION ?= 2.1148.1
+CDK := cd infra && npx --yes aws-cdk@$(CDK_CLI_VERSION)
+CDK_STAGE = $(STAGE) -c stage=$(STAGE) $(if $(OPS_EMAIL),-c opsEmail=$(OPS_EMAIL))
+# aws-cdk-lib runs on this machine's Node.js; silence its end-of-life banner (Node 22+ is better).
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 18,20
 
-.PHONY: help venv run test lint format emulator clean
+.PHONY: help venv run test lint format emulator clean synth bootstrap diff deploy destroy check-stage
 
 help:
 	@echo "make run       start the local stack (moto + Chime emulator) with demo data"
 	@echo "make test      lint, type-check and run every test"
 	@echo "make emulator  run only the Chime SDK Meetings emulator on 127.0.0.1:4567"
 	@echo "make format    format the code with ruff"
+	@echo "make synth     synthesise the CDK app offline into infra/cdk.out (STAGE=dev|prod for one)"
+	@echo "make bootstrap STAGE=dev|prod   prepare an AWS account/region for CDK (once)"
+	@echo "make diff STAGE=dev|prod        what a deploy would change"
+	@echo "make deploy STAGE=dev|prod [OPS_EMAIL=...]   deploy a stage (docs/deployment.md)"
+	@echo "make destroy STAGE=dev          delete the dev stack (prod keeps its data: see docs)"
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -26,6 +39,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(wildcard app.py functions local)
+	$(BIN)/mypy --config-file infra/mypy.ini --cache-dir .mypy_cache/infra infra
 
 format: venv
 	$(BIN)/ruff format .
@@ -40,5 +54,26 @@ run: venv
 emulator: venv
 	$(BIN)/python -m local.chime_emulator --host 127.0.0.1 --port 4567
 
+# Offline: no AWS account or credentials. Runs `chalice package`, cdk-nag and writes infra/cdk.out.
+synth: venv
+	rm -rf infra/cdk.out
+	STAGE=$(STAGE) $(BIN)/python infra/app.py
+
+check-stage:
+	@case "$(STAGE)" in dev|prod) ;; *) echo "set STAGE=dev or STAGE=prod" >&2; exit 2;; esac
+
+bootstrap: venv check-stage
+	$(CDK) bootstrap -c stage=$(STAGE)
+
+diff: venv check-stage
+	$(CDK) diff $(CDK_STAGE)
+
+deploy: venv check-stage
+	$(CDK) deploy $(CDK_STAGE) --require-approval broadening
+
+destroy: venv check-stage
+	@test "$(STAGE)" = dev || { echo "only dev is destroyed by make; see docs/deployment.md for prod" >&2; exit 2; }
+	$(CDK) destroy $(CDK_STAGE)
+
 clean:
-	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache infra/cdk.out

@@ -1,0 +1,1 @@
+"""The Safe Connection CDK app: one stack per stage, built from ``functions/resources.py``."""

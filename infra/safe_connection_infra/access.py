@@ -1,0 +1,215 @@
+"""What each Lambda function may do, and what it consumes: the one place IAM is decided.
+
+Resources come from ``functions/resources.py`` (a new table or queue is created automatically);
+*access* to them is a decision, made here per function from what the code in
+``functions/adapters/`` actually calls. Keys of :data:`FUNCTIONS` are the logical ids Chalice
+gives the functions (``APIHandler``, the authorizer ``Cognito``, and ``lambda_function(name=
+"timers")`` becomes ``Timers``). A function the app defines but this module does not name gets
+a role that can only write its logs (deny by default) and ``tests/infra`` fails until someone
+decides; an entry here for a function the app does not (yet) define is ignored.
+
+``tests/infra/test_iam.py`` scans ``functions/`` for boto3 calls and fails if one needs an action
+no role grants.
+
+DynamoDB note: ``TransactWriteItems`` is not an IAM action; each item in a transaction is authorised
+as its own ``PutItem`` / ``UpdateItem`` / ``DeleteItem`` / ``ConditionCheckItem`` on its table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from functions import resources
+
+__all__ = [
+    "API_HANDLER",
+    "AUTHORIZER",
+    "CHIME_ACTIONS_WITHOUT_RESOURCE",
+    "FUNCTIONS",
+    "FunctionAccess",
+    "QueueSource",
+    "StreamSource",
+    "TableAccess",
+]
+
+API_HANDLER = "APIHandler"
+"""Logical id Chalice gives the function that serves every route."""
+
+AUTHORIZER = "Cognito"
+"""Logical id of the ``cognito`` custom authorizer (Chalice capitalises the function name)."""
+
+CHIME_ACTIONS_WITHOUT_RESOURCE = frozenset(
+    {"chime:CreateMeeting", "chime:CreateMeetingWithAttendees"}
+)
+"""Chime actions the Service Authorization Reference lists with no resource type (the meeting does
+not exist yet), so IAM can only grant them on ``*``. Every other meeting action takes
+``arn:${Partition}:chime:${Region}:${Account}:meeting/${MeetingId}``."""
+
+
+@dataclass(frozen=True)
+class TableAccess:
+    """Item actions on one table, and the indexes the code queries.
+
+    Attributes
+    ----------
+    actions
+        ``dynamodb:*`` actions on the table itself (``dynamodb:Query`` here means the base table).
+    query_indexes
+        Index names granted ``dynamodb:Query``, each by its own ARN (never ``index/*``), so an
+        index added for a later feature is not readable until this list says so.
+    """
+
+    actions: tuple[str, ...]
+    query_indexes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueueSource:
+    """The function consumes a queue of ``resources.QUEUES`` (an SQS event-source mapping).
+
+    Failed messages are reported one by one (``ReportBatchItemFailures``), retried by SQS and moved
+    to the queue's dead-letter queue after its ``max_receives``. No batching window: timers are
+    handled as soon as they are due.
+    """
+
+    queue: str
+    batch_size: int = 10
+
+
+@dataclass(frozen=True)
+class StreamSource:
+    """The function consumes a table's stream (a DynamoDB-stream event-source mapping).
+
+    From the oldest record (nothing is missed), in order per shard, a failing batch is bisected
+    and retried ``retry_attempts`` times; what still fails is described in the table's
+    stream-failure queue (alarmed), while the records stay in the stream for 24 hours.
+    """
+
+    table: str
+    batch_size: int = 100
+    retry_attempts: int = 10
+
+
+@dataclass(frozen=True)
+class FunctionAccess:
+    """Everything one function may touch besides writing its own log group.
+
+    Keys of ``tables``, ``topics`` and ``queues`` are ``logical_name`` values from
+    ``functions/resources.py``. Consuming ``source`` adds the read permissions it needs.
+    """
+
+    purpose: str
+    tables: Mapping[str, TableAccess] = field(default_factory=dict)
+    topics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    queues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    chime: tuple[str, ...] = ()
+    photos: tuple[str, ...] = ()
+    """S3 object actions under ``photos/`` in the photo bucket."""
+    source: QueueSource | StreamSource | None = None
+
+    @property
+    def kms_services(self) -> tuple[str, ...]:
+        """Services that use the stage key on this function's behalf (``kms:ViaService``)."""
+        used = {
+            "dynamodb": bool(self.tables) or isinstance(self.source, StreamSource),
+            "sns": bool(self.topics),
+            "sqs": bool(self.queues) or self.source is not None,
+            "s3": bool(self.photos),
+        }
+        return tuple(name for name, yes in used.items() if yes)
+
+
+_SESSIONS = resources.SESSIONS.logical_name
+_OFFICERS = resources.OFFICERS.logical_name
+_AUDIT = resources.AUDIT.logical_name
+_IDEMPOTENCY = resources.IDEMPOTENCY.logical_name
+_ALERTS = resources.ALERTS_TOPIC.logical_name
+_TIMERS = "Timers"  # resources.py: the delayed-checks queue
+_MEETING_EVENTS = resources.MEETING_EVENTS_QUEUE.logical_name
+
+_SESSION_TRANSITIONS = TableAccess(actions=("dynamodb:GetItem", "dynamodb:UpdateItem"))
+"""sessions_table.py ``get`` and the conditional ``UpdateItem`` of every transition."""
+
+FUNCTIONS: Mapping[str, FunctionAccess] = MappingProxyType(
+    {
+        API_HANDLER: FunctionAccess(
+            purpose="serves every HTTP route",
+            tables={
+                # sessions_table.py: get (GetItem), create (PutItem, or a transaction Put),
+                # claim/decide/cancel/release (conditional UpdateItem), waiting (Query on
+                # ``queue``), latest_for_officer (Query on ``by_officer``); register_table.py:
+                # live-session check (BatchGetItem) and snapshot refresh (transaction Update).
+                _SESSIONS: TableAccess(
+                    actions=(
+                        "dynamodb:BatchGetItem",
+                        "dynamodb:GetItem",
+                        "dynamodb:PutItem",
+                        "dynamodb:UpdateItem",
+                    ),
+                    query_indexes=("queue", "by_officer"),
+                ),
+                # register_table.py: get (GetItem), by_shoulder (Query on ``by_shoulder``), save
+                # (a transaction of Put officer, Put shoulder claim, Delete old claim);
+                # sessions_table.py create (transaction Update of ``live_sessions``).
+                _OFFICERS: TableAccess(
+                    actions=(
+                        "dynamodb:DeleteItem",
+                        "dynamodb:GetItem",
+                        "dynamodb:PutItem",
+                        "dynamodb:UpdateItem",
+                    ),
+                    query_indexes=("by_shoulder",),
+                ),
+                # audit_table.py history: GET /sessions/{id}/audit (Query on the base table).
+                _AUDIT: TableAccess(actions=("dynamodb:Query",)),
+                # idempotency.py: Powertools' DynamoDBPersistenceLayer gets, puts (conditional),
+                # updates and deletes its records.
+                _IDEMPOTENCY: TableAccess(
+                    actions=(
+                        "dynamodb:DeleteItem",
+                        "dynamodb:GetItem",
+                        "dynamodb:PutItem",
+                        "dynamodb:UpdateItem",
+                    )
+                ),
+            },
+            # alerts.py: publish, subscribe (on duty), unsubscribe (off duty).
+            topics={_ALERTS: ("sns:Publish", "sns:Subscribe", "sns:Unsubscribe")},
+            # timers.py: a start schedules the first escalation check.
+            queues={_TIMERS: ("sqs:SendMessage",)},
+            # chime.py: create_with_attendee, add_attendee, delete.
+            chime=(
+                "chime:CreateAttendee",
+                "chime:CreateMeetingWithAttendees",
+                "chime:DeleteMeeting",
+            ),
+            # photos.py: put, and presigned GET URLs (signed with this role's credentials).
+            photos=("s3:GetObject", "s3:PutObject"),
+        ),
+        AUTHORIZER: FunctionAccess(
+            purpose="verifies Cognito ID tokens (the user pool's public JWKS needs no AWS call)",
+        ),
+        "Timers": FunctionAccess(
+            purpose="runs the delayed checks: escalation ladder, expiry, drop grace",
+            tables={_SESSIONS: _SESSION_TRANSITIONS},
+            topics={_ALERTS: ("sns:Publish",)},  # verification.escalated / .expired
+            queues={_TIMERS: ("sqs:SendMessage",)},  # the next rung
+            chime=("chime:DeleteMeeting",),  # an expired session's meeting
+            source=QueueSource(_TIMERS),
+        ),
+        "MeetingEvents": FunctionAccess(
+            purpose="records Chime meeting events (joins, leaves, meeting ended)",
+            tables={_SESSIONS: _SESSION_TRANSITIONS},
+            queues={_TIMERS: ("sqs:SendMessage",)},  # the drop-grace check
+            source=QueueSource(_MEETING_EVENTS),
+        ),
+        "SessionStream": FunctionAccess(
+            purpose="appends one audit entry per session transition (sessions stream)",
+            # audit_table.py append: a conditional PutItem, so redelivery writes nothing twice.
+            tables={_AUDIT: TableAccess(actions=("dynamodb:PutItem",))},
+            source=StreamSource(_SESSIONS),
+        ),
+    }
+)

@@ -1,0 +1,180 @@
+"""The packaged functions, the REST API in front of them, and its WAF."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from functions import resources
+from infra.safe_connection_infra.api import ERROR_ENVELOPE_RESPONSES, PUBLIC_ROUTE_PREFIXES
+
+from .conftest import Synthesized
+
+ROOT = Path(__file__).resolve().parents[2]
+LAMBDA_RESERVED = {"AWS_REGION", "AWS_DEFAULT_REGION"}
+
+
+def rest_api(stage: Synthesized) -> dict[str, Any]:
+    (api,) = stage.resources("AWS::Serverless::Api").values()
+    properties: dict[str, Any] = api["Properties"]
+    return properties
+
+
+def variables_the_app_reads() -> set[str]:
+    """Every environment variable ``functions/config.py`` reads (Lambda's own excluded)."""
+    text = (ROOT / "functions" / "config.py").read_text()
+    names = set(re.findall(r"""env\.get\(\s*"([A-Z][A-Z0-9_]+)\"""", text))
+    names |= set(re.findall(r"""_int\(\s*env,\s*"([A-Z][A-Z0-9_]+)\"""", text))
+    return names - LAMBDA_RESERVED
+
+
+def deployment_variables() -> set[str]:
+    """Variables with no safe default: they name this deployment's resources."""
+    names = {"PHOTOS_BUCKET", "USER_POOL_ID", "USER_POOL_CLIENT_IDS"}
+    for group in (resources.TABLES, resources.QUEUES, resources.TOPICS):
+        names |= {item.env_var for item in group}
+    return names
+
+
+def test_every_function_gets_every_resource_and_only_variables_the_app_reads(
+    stage: Synthesized,
+) -> None:
+    read = variables_the_app_reads()
+    assert {"SESSIONS_TABLE", "USER_POOL_CLIENT_IDS", "ESCALATION_DELAY_SECONDS"} <= read
+    for name, function in stage.resources("AWS::Serverless::Function").items():
+        variables = set(function["Properties"]["Environment"]["Variables"])
+        assert deployment_variables() <= variables, name
+        assert variables <= read | deployment_variables(), name
+        assert not LAMBDA_RESERVED & variables
+
+
+def test_stage_settings_reach_the_functions(stage: Synthesized) -> None:
+    settings = stage.settings
+    for function in stage.resources("AWS::Serverless::Function").values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables["MEDIA_REGION"] == settings.media_region
+        assert variables["ESCALATION_DELAY_SECONDS"] == str(settings.escalation_delay_seconds)
+        assert variables["SESSION_RETENTION_DAYS"] == str(settings.session_retention_days)
+        assert variables["PHOTO_URL_SECONDS"] == str(settings.photo_url_seconds)
+
+
+def test_functions_log_to_their_own_encrypted_log_group(stage: Synthesized) -> None:
+    for name, function in stage.resources("AWS::Serverless::Function").items():
+        log_group = stage.logical_id(stage.stack.function_roles.log_groups[name])
+        assert function["Properties"]["LoggingConfig"] == {"LogGroup": {"Ref": log_group}}
+        # Chalice's default (an account-wide placeholder) never survives.
+        assert "set-by-infra-stack" not in json.dumps(function)
+
+
+def test_the_api_is_regional_named_per_stage_and_refuses_old_tls(stage: Synthesized) -> None:
+    api = rest_api(stage)
+    assert api["EndpointConfiguration"] == "REGIONAL"
+    assert api["SecurityPolicy"] == "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09"
+    assert api["EndpointAccessMode"] == "STRICT"
+    assert api["Name"] == f"safe-connection-{stage.settings.name}"
+
+
+def test_stage_throttling_logging_and_metrics(stage: Synthesized) -> None:
+    (settings,) = rest_api(stage)["MethodSettings"]
+    assert settings == {
+        "ResourcePath": "/*",
+        "HttpMethod": "*",
+        "ThrottlingRateLimit": stage.settings.api_rate_limit,
+        "ThrottlingBurstLimit": stage.settings.api_burst_limit,
+        "MetricsEnabled": True,
+        "LoggingLevel": "ERROR",
+        "DataTraceEnabled": False,
+    }
+
+
+def test_access_logs_go_to_the_encrypted_log_group_as_json(stage: Synthesized) -> None:
+    setting = rest_api(stage)["AccessLogSetting"]
+    log_group = stage.logical_id(stage.stack.api.access_logs)
+    assert setting["DestinationArn"]["Fn::Join"][1][-1] == {"Ref": log_group}
+    fields = json.loads(setting["Format"])
+    assert {"requestId", "ip", "status", "principal", "wafStatus"} <= set(fields)
+
+
+def test_gateway_responses_use_the_error_envelope(stage: Synthesized) -> None:
+    responses = rest_api(stage)["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    assert set(responses) == set(ERROR_ENVELOPE_RESPONSES)
+    for name, response in responses.items():
+        body = json.loads(response["responseTemplates"]["application/json"])
+        assert set(body) == {"error"}, name
+        assert set(body["error"]) == {"code", "message", "details"}
+        assert body["error"]["details"] == []
+        assert (
+            response["responseParameters"]["gatewayresponse.header.Cache-Control"] == "'no-store'"
+        )
+    assert responses["UNAUTHORIZED"]["statusCode"] == "401"
+    assert json.loads(responses["UNAUTHORIZED"]["responseTemplates"]["application/json"]) == {
+        "error": {
+            "code": "unauthenticated",
+            "message": "Log in to use this service.",
+            "details": [],
+        }
+    }
+    assert responses["ACCESS_DENIED"]["statusCode"] == "403"
+    assert "999" in responses["DEFAULT_5XX"]["responseTemplates"]["application/json"]
+
+
+def web_acl(stage: Synthesized) -> dict[str, Any]:
+    (acl,) = stage.resources("AWS::WAFv2::WebACL").values()
+    properties: dict[str, Any] = acl["Properties"]
+    return properties
+
+
+def test_waf_rate_limits_every_client_ip_and_the_public_routes_harder(stage: Synthesized) -> None:
+    acl = web_acl(stage)
+    assert acl["Scope"] == "REGIONAL"
+    assert acl["DefaultAction"] == {"Allow": {}}
+    rules = {rule["Name"]: rule for rule in acl["Rules"]}
+    everyone = rules["all-routes-per-ip"]["Statement"]["RateBasedStatement"]
+    assert everyone["AggregateKeyType"] == "IP"
+    assert everyone["Limit"] == stage.settings.waf_rate_limit
+    public = rules["public-routes-per-ip"]["Statement"]["RateBasedStatement"]
+    assert public["Limit"] == stage.settings.waf_public_rate_limit < everyone["Limit"]
+    prefixes = [
+        s["ByteMatchStatement"]["SearchString"]
+        for s in public["ScopeDownStatement"]["OrStatement"]["Statements"]
+    ]
+    assert prefixes == [f"/api{p}" for p in PUBLIC_ROUTE_PREFIXES]
+    for name in ("all-routes-per-ip", "public-routes-per-ip"):
+        block = rules[name]["Action"]["Block"]["CustomResponse"]
+        assert block["ResponseCode"] == 429
+        body = json.loads(acl["CustomResponseBodies"][block["CustomResponseBodyKey"]]["Content"])
+        assert set(body["error"]) == {"code", "message", "details"}
+    assert {
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+    } <= set(rules)
+
+
+def test_waf_protects_the_api_stage_and_logs_without_tokens(stage: Synthesized) -> None:
+    (association,) = stage.resources("AWS::WAFv2::WebACLAssociation").values()
+    assert association["Properties"]["ResourceArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestAPI}"
+        "/stages/${RestAPI.Stage}"
+    }
+    (logging,) = stage.resources("AWS::WAFv2::LoggingConfiguration").values()
+    assert logging["Properties"]["RedactedFields"] == [{"SingleHeader": {"Name": "authorization"}}]
+    (destination,) = logging["Properties"]["LogDestinationConfigs"]
+    log_group_id = destination["Fn::Join"][1][-1]["Ref"]
+    log_group = stage.template["Resources"][log_group_id]["Properties"]
+    assert log_group["LogGroupName"] == f"aws-waf-logs-safe-connection-{stage.settings.name}"
+
+
+def test_api_gateway_logging_role_is_assumable_only_by_api_gateway_for_this_account(
+    stage: Synthesized,
+) -> None:
+    (account,) = stage.resources("AWS::ApiGateway::Account").values()
+    role_id = account["Properties"]["CloudWatchRoleArn"]["Fn::GetAtt"][0]
+    trust = stage.template["Resources"][role_id]["Properties"]["AssumeRolePolicyDocument"]
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "apigateway.amazonaws.com"}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    }
