@@ -53,6 +53,12 @@ class Settings:
         SQS queue of delayed checks (escalation, drop grace).
     idempotency_seconds
         How long an ``Idempotency-Key`` is remembered.
+    public_code_hours
+        How long her code keeps working after the session ends (decided, cancelled, ...).
+    rate_limits_table
+        DynamoDB table of the public routes' counters.
+    rate_limits
+        Per route, ``(requests, window_seconds)`` allowed per client (source IP).
     """
 
     region: str
@@ -72,6 +78,16 @@ class Settings:
     idempotency_table: str = "safe-connection-idempotency"
     timers_queue_url: str = ""
     idempotency_seconds: int = 3600
+    public_code_hours: int = 1
+    rate_limits_table: str = "safe-connection-rate-limits"
+    rate_limits: tuple[tuple[str, int, int], ...] = ()
+
+    def rate_limit(self, route: str) -> tuple[int, int]:
+        """``(requests, window_seconds)`` for a public route."""
+        for name, requests, window in self.rate_limits:
+            if name == route:
+                return requests, window
+        return DEFAULT_RATE_LIMITS[route]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -97,10 +113,36 @@ class Settings:
             idempotency_table=env.get("IDEMPOTENCY_TABLE", "safe-connection-idempotency"),
             timers_queue_url=env.get("TIMERS_QUEUE_URL", ""),
             idempotency_seconds=_int(env, "IDEMPOTENCY_SECONDS", 3600, minimum=60),
+            public_code_hours=_int(env, "PUBLIC_CODE_HOURS", 1, minimum=1),
+            rate_limits_table=env.get("RATE_LIMITS_TABLE", "safe-connection-rate-limits"),
+            rate_limits=tuple((route, *_rate(env, route)) for route in DEFAULT_RATE_LIMITS),
         )
 
 
 RUNGS = ("area", "force", "inspector")
+
+DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "verify": (30, 3600),  # her code checks: 30 an hour per client
+    "public_call": (5, 3600),  # her own calls to the ops room
+    "attendance": (10, 3600),  # asking for a uniformed officer
+    "call_status": (720, 3600),  # following her call: every 5 s for an hour
+}
+"""Public routes' limits per client: ``(requests, window_seconds)``; see docs/security.md."""
+
+
+def _rate(env: Mapping[str, str], route: str) -> tuple[int, int]:
+    name = f"RATE_LIMIT_{route.upper()}"
+    raw = env.get(name)
+    if not raw:
+        return DEFAULT_RATE_LIMITS[route]
+    requests, _, window = raw.partition("/")
+    try:
+        parsed = int(requests), int(window)
+    except ValueError:
+        raise ValueError(f"{name} must look like 30/3600 (requests/seconds), got {raw!r}") from None
+    if parsed[0] < 1 or parsed[1] < 1:
+        raise ValueError(f"{name} must be positive, got {raw!r}")
+    return parsed
 
 
 def _ladder(raw: str) -> tuple[str, ...]:

@@ -177,7 +177,7 @@ class Queue:
     logical_name: str
     env_var: str
     default_name: str
-    visibility_timeout_seconds: int = 60
+    visibility_timeout_seconds: int = 120  # six times the 20 s function timeout (AWS advice)
     max_receives: int = 5
     dlq_retention_days: int = 14
 

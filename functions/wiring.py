@@ -16,6 +16,7 @@ from functions.adapters.aws import client
 from functions.adapters.chime import ChimeMeetings
 from functions.adapters.idempotency import PowertoolsIdempotency
 from functions.adapters.photos import S3Photos
+from functions.adapters.rate_limits import DynamoRateLimiter
 from functions.adapters.register_table import DynamoOfficerRegister
 from functions.adapters.sessions_table import DynamoSessionStore
 from functions.adapters.timers import SqsTimers
@@ -23,6 +24,7 @@ from functions.config import settings
 from functions.services.audit import AuditService
 from functions.services.meeting_events import MeetingEventService
 from functions.services.officers import OfficerService
+from functions.services.public import PublicService
 from functions.services.sessions import SessionService, utcnow
 from functions.services.timers import TimerService
 
@@ -34,6 +36,7 @@ __all__ = [
     "idempotency",
     "meeting_event_service",
     "officer_service",
+    "public_service",
     "reset",
     "session_service",
     "timer_service",
@@ -90,6 +93,23 @@ def session_service() -> SessionService:
         photos=_photos(),
         timers=_timers(),
         settings=settings(),
+    )
+
+
+@cache
+def public_service() -> PublicService:
+    """Her side: the code, her own call, attendance."""
+    s = settings()
+    return PublicService(
+        sessions=_sessions(),
+        register=_register(),
+        meetings=_meetings(),
+        alerts=_alerts(),
+        photos=_photos(),
+        limiter=DynamoRateLimiter(client("dynamodb"), s.rate_limits_table),
+        starter=session_service(),
+        settings=s,
+        clock=utcnow,
     )
 
 
@@ -161,6 +181,7 @@ def reset() -> None:
         _timers,
         session_service,
         officer_service,
+        public_service,
         timer_service,
         meeting_event_service,
         audit_service,

@@ -417,10 +417,16 @@ def walk_through(
         "  | python3 -c 'import json,sys; print(json.load(sys.stdin)"
         '["AuthenticationResult"]["IdToken"])\')',
         "# 2. officer.central starts a verification (see the PAGER line for sergeant.central)",
-        f'SID=$(curl -s -X POST $API/sessions -H "Authorization: Bearer $OFFICER" {json_body} \\',
-        '  -d \'{"location":{"lat":51.5081,"lon":-0.0759,"accuracy_m":15}}\' \\',
-        "  | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"session_id\"])')",
-        "echo $SID",
+        "STARTED=$(curl -s -X POST $API/sessions "
+        f'-H "Authorization: Bearer $OFFICER" {json_body} \\',
+        '  -d \'{"location":{"lat":51.5081,"lon":-0.0759,"accuracy_m":15}}\')',
+        'SID=$(echo "$STARTED" | python3 -c \'import json,sys; print(json.load(sys.stdin)'
+        '["session_id"])\')',
+        'CODE=$(echo "$STARTED" | python3 -c \'import json,sys; print(json.load(sys.stdin)'
+        '["public_code"])\')',
+        "echo $SID $CODE",
+        "#    her phone: she types the code the officer shows her (no login)",
+        f"curl -s $API/verify/$CODE | {pretty}",
         "# 3. sergeant.central sees it waiting, claims it (identity card + Chime attendee) ...",
         f'curl -s $API/queue -H "Authorization: Bearer $SERGEANT" | {pretty}',
         f'curl -s -X POST $API/sessions/$SID/claim -H "Authorization: Bearer $SERGEANT" | {pretty}',
@@ -428,8 +434,14 @@ def walk_through(
         f'curl -s -X POST $API/sessions/$SID/outcome -H "Authorization: Bearer $SERGEANT" '
         f"{json_body} \\",
         f'  -d \'{{"outcome":"verified"}}\' | {pretty}',
-        '# 4. the officer\'s app shows "verified"',
+        '# 4. the officer\'s app shows "verified", and so does her phone',
         f'curl -s $API/sessions/$SID -H "Authorization: Bearer $OFFICER" | {pretty}',
+        f"curl -s $API/verify/$CODE | {pretty}",
+        "#    she asks for a uniformed officer to come (the PAGER shows it once, however often)",
+        f"curl -s -X POST $API/verify/$CODE/attendance | {pretty}",
+        "# 5. no phone on him: she video-calls the ops room herself, naming his shoulder number",
+        f"curl -s -X POST $API/public/calls {json_body} "
+        f'-d \'{{"force":"MET","shoulder_number":"4521"}}\' | {pretty}',
         "# 999: the operator looks up PC 4521 of the MET (identity card, duty, live session)",
         f'curl -s "$API/officers/lookup?force=MET&shoulder=4521" '
         f'-H "Authorization: Bearer $OPERATOR" | {pretty}',

@@ -5,6 +5,7 @@ Every test talks to these exactly as deployed code talks to AWS; nothing is patc
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -18,6 +19,7 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
+from chalice.local import ChaliceRequestHandler
 from moto.server import ThreadedMotoServer
 
 from local.chime_emulator import ChimeEmulator
@@ -116,6 +118,14 @@ def stack(moto_url: str) -> Iterator[Any]:
         wiring.reset()
 
 
+class _PeerAddressHandler(ChaliceRequestHandler):
+    def _peer_handle(self) -> None:
+        self.local_gateway.event_converter.LOCAL_SOURCE_IP = self.client_address[0]
+        self._generic_handle()
+
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _peer_handle  # noqa: N815
+
+
 @dataclass(frozen=True)
 class Api:
     """Where the API listens: the Chalice app behind chalice's own local API Gateway."""
@@ -137,6 +147,11 @@ def api(stack: Any) -> Iterator[Api]:
 
     port = free_port()
     server = create_local_server(app, Config(chalice_stage="local"), "127.0.0.1", port)
+    # API Gateway gives the route the client's real address; chalice local hardcodes 127.0.0.1.
+    # Pass the socket's peer through, so clients on 127.0.0.2, .3 ... are different clients.
+    server.server.RequestHandlerClass = functools.partial(
+        _PeerAddressHandler, app_object=server.app_object, config=Config(chalice_stage="local")
+    )
     thread = threading.Thread(target=server.server.serve_forever, daemon=True)
     thread.start()
     yield Api(f"http://127.0.0.1:{port}")

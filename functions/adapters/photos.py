@@ -29,9 +29,13 @@ class S3Photos:
         self.url_seconds = url_seconds
 
     def put(self, officer_id: str, content: bytes, content_type: str) -> str:
-        """Store a photo under a content-addressed key, so a new photo never shows a cached one."""
-        digest = hashlib.sha256(content).hexdigest()[:20]
-        key = f"photos/{officer_id}/{digest}.{_EXTENSIONS[content_type]}"
+        """Store a photo under a content-addressed key.
+
+        The key names neither the officer nor their id (her page shows the photo's URL), and a
+        new photo never shows a cached old one. The register links officer and key.
+        """
+        digest = hashlib.sha256(content).hexdigest()[:32]
+        key = f"photos/{digest}.{_EXTENSIONS[content_type]}"
         self.client.put_object(Bucket=self.bucket, Key=key, Body=content, ContentType=content_type)
         return key
 

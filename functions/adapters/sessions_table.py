@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 
 from functions.domain import Officer, Session, SessionState
 from functions.domain.sessions import WAITING_STATES
-from functions.services.ports import SessionRecord, TransitionRefused
+from functions.services.ports import CodeTaken, SessionRecord, TransitionRefused
 
 from .dynamo import from_item, to_item, value
 
@@ -24,6 +24,9 @@ __all__ = ["DynamoSessionStore", "iso", "record_from_item", "record_to_item"]
 
 _S = SessionState
 _SESSION_FIELDS = frozenset(Session.model_fields)
+_EXTRAS = ("caller", "named_shoulder_number", "attendance_requested_at", "poll_token_hash")
+CODE_PREFIX = "code#"
+"""Items ``code#<CODE>`` claim a public code, so no two live sessions share one."""
 _datetime = TypeAdapter(datetime)
 LIVE_STATES = (_S.REQUESTED, _S.ESCALATED, _S.CLAIMED)
 
@@ -52,6 +55,8 @@ def record_to_item(
         data["queue_since"] = f"{data['created_at']}#{session.session_id}"
     data["expires_at"] = int((session.updated_at + retention).timestamp())
     data["presence"] = record.presence  # a map from the start, so events can SET inside it
+    for extra in _EXTRAS:
+        data[extra] = getattr(record, extra)
     data["changed_by"] = actor
     data["change_reason"] = "started"
     return to_item(data)
@@ -62,10 +67,15 @@ def record_from_item(item: dict[str, Any]) -> SessionRecord:
     data = from_item(item)
     officer = data.get("officer")
     return SessionRecord(
-        session=Session.model_validate({k: v for k, v in data.items() if k in _SESSION_FIELDS}),
+        session=Session.model_validate(
+            # Absent attributes are None (to_item leaves None out, e.g. a public call's area).
+            {"area": None, "officer_id": None}
+            | {k: v for k, v in data.items() if k in _SESSION_FIELDS}
+        ),
         officer=Officer.model_validate(officer) if officer else None,
         meeting=data.get("meeting"),
         presence=data.get("presence") or {},
+        **{extra: data.get(extra) for extra in _EXTRAS},
     )
 
 
@@ -90,47 +100,70 @@ class DynamoSessionStore:
 
     # ------------------------------------------------------------------ writes
     def create(self, record: SessionRecord, *, officer_revision: int | None) -> None:
-        put = {
-            "TableName": self.table,
-            "Item": record_to_item(
-                record, self.retention, actor=record.session.officer_id or "public"
-            ),
-            "ConditionExpression": "attribute_not_exists(session_id)",
-        }
-        if officer_revision is None:
-            try:
-                self.client.put_item(**put)
-            except self.client.exceptions.ConditionalCheckFailedException:
-                raise FileExistsError(record.session.session_id) from None
-            return
-        # One transaction: the session, and its id added to the officer's live sessions only if
-        # the register entry is the one the snapshot was taken from. A register write racing
-        # with this start either happens before (this fails, the caller re-reads) or after (it
-        # sees the new live session and updates its snapshot).
-        officer_id = record.session.officer_id
-        try:
-            self.client.transact_write_items(
-                TransactItems=[
-                    {"Put": put},
-                    {
-                        "Update": {
-                            "TableName": self.officers_table,
-                            "Key": {"officer_id": value(officer_id)},
-                            "UpdateExpression": "ADD live_sessions :sid, revision :one",
-                            "ConditionExpression": "revision = :rev",
-                            "ExpressionAttributeValues": {
-                                ":sid": {"SS": [record.session.session_id]},
-                                ":one": value(1),
-                                ":rev": value(officer_revision),
-                            },
+        """Write a new session in one transaction with what must hold together.
+
+        The transaction puts the session (if its id is new), claims its public code (if no other
+        session holds it) and, for an officer's session, adds it to the officer's live sessions
+        only if the register entry is the one the snapshot was taken from: a register write
+        racing with this start either happens before (this fails, the caller re-reads) or after
+        (it sees the new live session and updates its snapshot).
+
+        Raises
+        ------
+        FileExistsError
+            The session id exists (a retry of the same request).
+        CodeTaken
+            Another session holds the public code (the caller draws another).
+        TransitionRefused
+            The officer's register entry changed since ``officer_revision``.
+        """
+        session = record.session
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": record_to_item(record, self.retention, actor=record.caller or "public"),
+                    "ConditionExpression": "attribute_not_exists(session_id)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(
+                        {
+                            "session_id": CODE_PREFIX + session.public_code,
+                            "owner": session.session_id,
+                            "expires_at": int((session.created_at + self.retention).timestamp()),
                         }
-                    },
-                ]
+                    ),
+                    "ConditionExpression": "attribute_not_exists(session_id)",
+                }
+            },
+        ]
+        if officer_revision is not None and session.officer_id:
+            actions.append(
+                {
+                    "Update": {
+                        "TableName": self.officers_table,
+                        "Key": {"officer_id": value(session.officer_id)},
+                        "UpdateExpression": "ADD live_sessions :sid, revision :one",
+                        "ConditionExpression": "revision = :rev",
+                        "ExpressionAttributeValues": {
+                            ":sid": {"SS": [session.session_id]},
+                            ":one": value(1),
+                            ":rev": value(officer_revision),
+                        },
+                    }
+                }
             )
+        try:
+            self.client.transact_write_items(TransactItems=actions)
         except self.client.exceptions.TransactionCanceledException as exc:
             reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-            if reasons and reasons[0] == "ConditionalCheckFailed":
-                raise FileExistsError(record.session.session_id) from None
+            if reasons[:1] == ["ConditionalCheckFailed"]:
+                raise FileExistsError(session.session_id) from None
+            if reasons[1:2] == ["ConditionalCheckFailed"]:
+                raise CodeTaken(session.public_code) from None
             raise TransitionRefused(None) from None
 
     def claim(self, session_id: str, sergeant_id: str, force: str, now: datetime) -> SessionRecord:
@@ -187,19 +220,27 @@ class DynamoSessionStore:
         outcome: SessionState,
         reason: str | None,
         now: datetime,
+        identified: Officer | None = None,
     ) -> SessionRecord:
         condition = "#state = :claimed AND claimed_by = :sergeant"
         values: dict[str, Any] = {":claimed": _S.CLAIMED.value, ":sergeant": sergeant_id}
-        if outcome is _S.VERIFIED:
-            # The snapshot is kept equal to the register in the same transactions that change
-            # the register, so this refuses "verified" on a suspended officer atomically.
-            condition += " AND officer.#status = :serving"
-            values[":serving"] = "serving"
+        names: dict[str, str] = {}
         set_: dict[str, Any] = {
             "#state": outcome.value,
             "decided_by": sergeant_id,
             "decided_at": iso(now),
         }
+        if identified is not None:
+            # Her call named nobody (or nobody who serves); the sergeant identified the officer.
+            condition += " AND attribute_not_exists(officer)"
+            set_["officer"] = identified.model_dump(mode="json")
+            set_["officer_id"] = identified.officer_id
+        elif outcome is _S.VERIFIED:
+            # The snapshot is kept equal to the register in the same transactions that change
+            # the register, so this refuses "verified" on a suspended officer atomically.
+            condition += " AND officer.#status = :serving"
+            values[":serving"] = "serving"
+            names["#status"] = "status"
         if reason:
             set_["outcome_reason"] = reason
         return self._update(
@@ -209,7 +250,7 @@ class DynamoSessionStore:
             remove=(),
             condition=condition,
             values=values,
-            names={"#status": "status"} if outcome is _S.VERIFIED else None,
+            names=names or None,
             actor=sergeant_id,
             reason=reason or outcome.value,
         )
@@ -369,6 +410,36 @@ class DynamoSessionStore:
                 break
             params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         return found[:limit]
+
+    def by_code(self, public_code: str) -> SessionRecord | None:
+        response = self.client.query(
+            TableName=self.table,
+            IndexName="by_code",
+            KeyConditionExpression="public_code = :code",
+            ExpressionAttributeValues={":code": value(public_code)},
+            Limit=5,
+        )
+        records = [record_from_item(item) for item in response.get("Items", [])]
+        return max(records, key=lambda r: r.session.created_at, default=None)
+
+    def request_attendance(self, session_id: str, now: datetime) -> tuple[SessionRecord, bool]:
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key={"session_id": value(session_id)},
+                UpdateExpression="SET attendance_requested_at = :now",
+                ConditionExpression="attribute_exists(session_id) AND "
+                "attribute_not_exists(attendance_requested_at)",
+                ExpressionAttributeValues={":now": value(iso(now))},
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.client.exceptions.ConditionalCheckFailedException as exc:
+            old = exc.response.get("Item")
+            if not old:
+                raise TransitionRefused(None) from None
+            return record_from_item(old), False
+        return record_from_item(response["Attributes"]), True
 
     def latest_for_officer(self, officer_id: str) -> SessionRecord | None:
         response = self.client.query(

@@ -103,7 +103,7 @@ def api_route(view: Callable[..., Response]) -> Callable[..., Response]:
         except DomainError as exc:
             log.info("refused: %s %s", exc.code, exc.message)
             body = exc.to_body()
-            return json_response(exc.http_status, body)
+            return json_response(exc.http_status, body, getattr(exc, "headers", None))
         except _UnauthenticatedError:
             return error(401, "unauthenticated", "Log in again.")
         except Exception:

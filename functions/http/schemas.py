@@ -34,10 +34,15 @@ class StartRequest(_Request):
 
 
 class OutcomeRequest(_Request):
-    """``POST /sessions/{id}/outcome``."""
+    """``POST /sessions/{id}/outcome``.
+
+    ``shoulder_number`` only on her own call that names no serving officer: the officer the
+    sergeant identified (required there for ``verified``).
+    """
 
     outcome: Literal["verified", "not_verified"]
     reason: str | None = Field(default=None, max_length=500)
+    shoulder_number: str | None = Field(default=None, min_length=1, max_length=10)
 
 
 class DutyRequest(_Request):
@@ -134,11 +139,24 @@ class QueueItem(BaseModel):
     escalation_level: int
 
 
+class NamedOfficer(BaseModel):
+    """On her own call: the shoulder number she gave and whether such an officer serves."""
+
+    shoulder_number: str | None
+    found: bool
+    message: str
+
+
 class ClaimResponse(BaseModel):
-    """``POST /sessions/{id}/claim``."""
+    """``POST /sessions/{id}/claim``.
+
+    ``named_officer`` is set on her own calls (``channel: public``) only.
+    """
 
     session_id: str
     state: str
+    channel: str
     meeting: dict[str, Any] | None
     attendee: dict[str, Any]
     officer: IdentityCard | None
+    named_officer: NamedOfficer | None = None

@@ -12,6 +12,7 @@ from functions.http.common import api_route, caller, header, json_response, pars
 from functions.http.schemas import (
     AuditView,
     ClaimResponse,
+    NamedOfficer,
     OutcomeRequest,
     QueueItem,
     StartRequest,
@@ -121,12 +122,31 @@ def queue() -> Response:
 def claim_session(session_id: str) -> Response:
     request = sessions_blueprint.current_request
     claimed = session_service().claim(caller(request), session_id)
+    record = claimed.record
+    named = None
+    if record.session.channel.value == "public":
+        number = record.named_shoulder_number
+        found = record.officer is not None
+        named = NamedOfficer(
+            shoulder_number=number,
+            found=found,
+            message=(
+                f"She named officer {number}; their card is shown."
+                if found
+                else f"She named shoulder number {number}, but no such officer serves in "
+                f"{record.session.force}. Treat the person who stopped her as unverified."
+                if number
+                else "She did not know the officer's shoulder number. Ask her to describe them."
+            ),
+        )
     body = ClaimResponse(
-        session_id=claimed.record.session.session_id,
-        state=claimed.record.session.state.value,
-        meeting=claimed.record.meeting,
+        session_id=record.session.session_id,
+        state=record.session.state.value,
+        channel=record.session.channel.value,
+        meeting=record.meeting,
         attendee=claimed.attendee,
         officer=claimed.card,
+        named_officer=named,
     )
     return json_response(200, body.model_dump(mode="json"))
 
@@ -136,5 +156,7 @@ def claim_session(session_id: str) -> Response:
 def record_outcome(session_id: str) -> Response:
     request = sessions_blueprint.current_request
     body = parse(request, OutcomeRequest)
-    record = session_service().decide(caller(request), session_id, body.outcome, body.reason)
+    record = session_service().decide(
+        caller(request), session_id, body.outcome, body.reason, body.shoulder_number
+    )
     return json_response(200, session_view(record))

@@ -30,8 +30,8 @@ def entry_from_stream_record(record: dict[str, Any]) -> AuditEntry | None:
         return None
     change = record.get("dynamodb") or {}
     new, old = _image(change.get("NewImage")), _image(change.get("OldImage"))
-    if not new or (old and old.get("version") == new.get("version")):
-        return None
+    if "state" not in new or (old and old.get("version") == new.get("version")):
+        return None  # not a session (a code claim), or not a transition
     return AuditEntry(
         session_id=str(new["session_id"]),
         seq=f"{int(new['version']):06d}",

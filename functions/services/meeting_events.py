@@ -81,8 +81,9 @@ class MeetingEventService:
         record = self.sessions.record_presence(session_id, meeting_id, user, presence, at_ms)
         if record is None or record.session.is_terminal or presence == "joined":
             return  # stale, duplicate, or nothing more to do
-        if user == record.session.officer_id:
-            # Give the officer the grace period to come back before the call counts as dropped.
+        if user == (record.caller or record.session.officer_id):
+            # Give whoever started the call (the officer, or her) the grace period to come back
+            # before the call counts as dropped.
             self.timers.schedule(
                 drop_check(session_id, user, at_ms), self.settings.drop_grace_seconds
             )

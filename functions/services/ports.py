@@ -18,11 +18,13 @@ __all__ = [
     "AlertPublisher",
     "AuditEntry",
     "AuditLog",
+    "CodeTaken",
     "MeetingGateway",
     "OfficerEntry",
     "OfficerRegister",
     "Pager",
     "PhotoStore",
+    "RateLimiter",
     "SessionRecord",
     "SessionStore",
     "TimerQueue",
@@ -46,12 +48,24 @@ class SessionRecord:
     presence
         Who is in the call: ``{external_user_id: {"state": joined|left|dropped, "at": ms}}``,
         from Chime meeting events.
+    caller
+        The Chime ``ExternalUserId`` of whoever started the call (the officer, or her).
+    named_shoulder_number
+        On her own call: the shoulder number she gave, whether or not such an officer serves.
+    attendance_requested_at
+        When she asked for a uniformed officer to come (once).
+    poll_token_hash
+        SHA-256 of the token she follows her own call with (the token itself is never stored).
     """
 
     session: Session
     officer: Officer | None
     meeting: dict[str, Any] | None
     presence: dict[str, dict[str, Any]] = field(default_factory=dict)
+    caller: str | None = None
+    named_shoulder_number: str | None = None
+    attendance_requested_at: str | None = None
+    poll_token_hash: str | None = None
 
 
 class TransitionRefused(Exception):  # noqa: N818 - a refusal, not a fault
@@ -60,6 +74,10 @@ class TransitionRefused(Exception):  # noqa: N818 - a refusal, not a fault
     def __init__(self, current: SessionRecord | None) -> None:
         super().__init__("the session was not in the expected state")
         self.current = current
+
+
+class CodeTaken(Exception):  # noqa: N818 - a refusal, not a fault
+    """Another session holds that public code; draw another."""
 
 
 class SessionStore(Protocol):
@@ -91,9 +109,12 @@ class SessionStore(Protocol):
         outcome: SessionState,
         reason: str | None,
         now: datetime,
+        identified: Officer | None = None,
     ) -> SessionRecord:
         """``claimed`` -> outcome by the claiming sergeant; ``verified`` only while the officer
-        snapshot says serving. Raises :class:`TransitionRefused`."""
+        snapshot says serving. ``identified`` is the officer a sergeant named on her call that
+        had none (its snapshot is written with the outcome). Raises
+        :class:`TransitionRefused`."""
         ...
 
     def cancel(self, session_id: str, officer_id: str, now: datetime) -> SessionRecord:
@@ -112,6 +133,14 @@ class SessionStore(Protocol):
 
     def drop(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
         """``claimed`` -> ``dropped``. Raises :class:`TransitionRefused`."""
+        ...
+
+    def by_code(self, public_code: str) -> SessionRecord | None:
+        """The session whose public code this is (canonical form), if any."""
+        ...
+
+    def request_attendance(self, session_id: str, now: datetime) -> tuple[SessionRecord, bool]:
+        """Mark that she asked for a uniformed officer; whether this call was the first ask."""
         ...
 
     def record_presence(
@@ -207,9 +236,12 @@ class Alert:
     reference: str
     created_at: str
     escalation_level: int = 0
+    location: dict[str, Any] | None = None
 
     def body(self) -> dict[str, Any]:
+        extra = {"location": self.location} if self.location else {}
         return {
+            **extra,
             "type": self.type,
             "session_id": self.session_id,
             "force": self.force,
@@ -262,6 +294,14 @@ class AuditLog(Protocol):
         ...
 
     def history(self, session_id: str) -> list[AuditEntry]: ...
+
+
+class RateLimiter(Protocol):
+    """Per-client, per-route counters for the public routes."""
+
+    def hit(self, route: str, client: str, limit: int, window_seconds: int) -> int:
+        """Count one request; return 0 if allowed, else the seconds until the window ends."""
+        ...
 
 
 class PhotoStore(Protocol):

@@ -35,6 +35,8 @@ from functions.domain import (
     IdentityCard,
     Location,
     NotFound,
+    Officer,
+    OfficerNotEligible,
     Principal,
     Role,
     SessionState,
@@ -50,7 +52,9 @@ from functions.logging import logger
 from .alerting import alert_for
 from .ports import (
     AlertPublisher,
+    CodeTaken,
     MeetingGateway,
+    OfficerEntry,
     OfficerRegister,
     PhotoStore,
     SessionRecord,
@@ -65,7 +69,7 @@ __all__ = ["Claimed", "SessionService", "Started", "Unavailable"]
 log = logging.getLogger(__name__)
 
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c7f6e-3b5a-4d2e-9a8f-5c1d2e3f4a5b")
-_REGISTER_RETRIES = 3
+_CREATE_RETRIES = 4
 FALL_BACK_TO_999 = (
     "Safe Connection cannot reach the control room right now. Call 999 and ask the control room "
     "to confirm the officer."
@@ -197,7 +201,7 @@ class SessionService:
                 existing is not None and existing.session.meeting_id == meeting["MeetingId"]
             )
             if not same_meeting:
-                self._delete_meeting(meeting)  # ours, made by this retry: leave no orphan
+                self.delete_meeting(meeting)  # ours, made by this retry: leave no orphan
             if existing is None or existing.session.officer_id != officer_id:
                 raise Conflict("That Idempotency-Key was already used.") from None
             if existing.session.is_terminal or not same_meeting:
@@ -208,52 +212,77 @@ class SessionService:
                 ) from None
             return Started(existing, attendee)  # a retry: same session, same attendee
         except DomainError:
-            self._delete_meeting(meeting)
+            self.delete_meeting(meeting)
             raise
         except Exception as exc:
-            self._delete_meeting(meeting)
+            self.delete_meeting(meeting)
             log.exception("could not write the session")
             raise Unavailable(FALL_BACK_TO_999) from exc
-        self._announce(record)
+        self.announce(record)
         return Started(record, attendee)
 
     def _write_new_session(
         self,
         principal: Principal,
         session_id: str,
-        entry: Any,
+        entry: OfficerEntry | None,
         meeting: dict[str, Any],
         location: Location | None,
         note: str | None,
     ) -> SessionRecord:
+        if entry is None:
+            raise Forbidden(
+                "You are not in the officer register, so the control room cannot verify you. "
+                "Call 999 and ask the control room to confirm your identity."
+            )
         now = self.clock()
-        for _ in range(_REGISTER_RETRIES):
-            if entry is None:
-                raise Forbidden(
-                    "You are not in the officer register, so the control room cannot verify you. "
-                    "Call 999 and ask the control room to confirm your identity."
-                )
+
+        def build(current: OfficerEntry, code: str) -> SessionRecord:
             session = open_officer_session(
                 principal,
-                entry.officer,
+                current.officer,
                 session_id=session_id,
                 now=now,
-                public_code=new_public_code(),
+                public_code=code,
                 reference=new_reference(now),
                 meeting_id=meeting["MeetingId"],
                 location=location,
                 note=note,
             )
-            record = SessionRecord(session=session, officer=entry.officer, meeting=meeting)
-            try:
-                self.sessions.create(record, officer_revision=entry.revision)
-                return record
-            except TransitionRefused:
-                # The register entry changed between the read and the write: read it again.
-                entry = self.register.get(session.officer_id or "")
-        raise Conflict("The officer register is changing too fast; try again.")
+            return SessionRecord(
+                session=session, officer=current.officer, meeting=meeting, caller=session.officer_id
+            )
 
-    def _announce(self, record: SessionRecord) -> None:
+        return self.create_record(build, entry)
+
+    def create_record(
+        self,
+        build: Callable[[Any, str], SessionRecord],
+        entry: OfficerEntry | None,
+    ) -> SessionRecord:
+        """Write a new session built by ``build(entry, public_code)``.
+
+        Draws another public code if the one drawn is held by another session, and re-reads
+        the officer's register entry if it changed under the snapshot (both rare, both bounded).
+        """
+        for _ in range(_CREATE_RETRIES):
+            record = build(entry, new_public_code())
+            try:
+                self.sessions.create(
+                    record, officer_revision=entry.revision if entry is not None else None
+                )
+                return record
+            except CodeTaken:
+                continue
+            except TransitionRefused:
+                if entry is None:
+                    raise
+                entry = self.register.get(entry.officer.officer_id)
+                if entry is None:
+                    raise Forbidden("That officer has just left the register.") from None
+        raise Conflict("Could not create the session; try again.")
+
+    def announce(self, record: SessionRecord) -> None:
         """Page the sergeants and start the escalation ladder, side by side.
 
         The session must end up with an alert or a pending check, and always a check: if the
@@ -280,7 +309,7 @@ class SessionService:
                 self.sessions.cancel(session.session_id, session.officer_id or "", self.clock())
             except Exception:
                 log.exception("could not withdraw the session either")
-            self._delete_meeting(record.meeting)
+            self.delete_meeting(record.meeting)
             raise Unavailable(FALL_BACK_TO_999) from exc
 
     # ------------------------------------------------------------------ reads
@@ -342,14 +371,24 @@ class SessionService:
         return Claimed(record, attendee, self.card(record, principal.force))
 
     def decide(
-        self, principal: Principal, session_id: str, outcome: str, reason: str | None
+        self,
+        principal: Principal,
+        session_id: str,
+        outcome: str,
+        reason: str | None,
+        shoulder_number: str | None = None,
     ) -> SessionRecord:
         """Record the sergeant's outcome and end the meeting.
+
+        On her own call that names no serving officer, ``shoulder_number`` says which officer the
+        sergeant identified (from the register of the sergeant's force); it is required for
+        ``verified`` there.
 
         Raises
         ------
         ValidationFailed
-            ``outcome`` is not verified/not_verified, or ``not_verified`` has no reason.
+            ``outcome`` is not verified/not_verified, ``not_verified`` has no reason, or
+            ``shoulder_number`` is missing, unknown, or given where the call names an officer.
         Forbidden, NotFound, Conflict, OfficerNotEligible
             As the domain decides.
         """
@@ -358,17 +397,57 @@ class SessionService:
         reason = (reason or "").strip() or None
         if target is SessionState.NOT_VERIFIED and reason is None:
             raise ValidationFailed.for_field("reason", "Say why the officer was not verified.")
+        identified = self._identify(principal, shoulder_number, target)
         now = self.clock()
         try:
-            record = self.sessions.decide(session_id, sergeant_id, target, reason, now)
+            record = self.sessions.decide(
+                session_id, sergeant_id, target, reason, now, identified=identified
+            )
         except TransitionRefused as refused:
             current = refused.current
             if current is None:
                 raise NotFound("No such session.") from None
+            if (
+                current.officer is None
+                and identified is None
+                and target is SessionState.VERIFIED
+                and current.session.claimed_by == sergeant_id
+            ):
+                raise ValidationFailed.for_field(
+                    "shoulder_number", "Give the shoulder number of the officer you verified."
+                ) from None
             current.session.decide(principal, target, reason, now, officer=current.officer)
+            if identified is not None and current.officer is not None:
+                raise ValidationFailed.for_field(
+                    "shoulder_number", "This call already names its officer; leave it out."
+                ) from None
+            if current.officer is None and target is SessionState.VERIFIED:
+                raise ValidationFailed.for_field(
+                    "shoulder_number", "Give the shoulder number of the officer you verified."
+                ) from None
             raise Conflict("The session changed while you decided; try again.") from None
-        self._delete_meeting(record.meeting)
+        self.delete_meeting(record.meeting)
         return record
+
+    def _identify(
+        self, principal: Principal, shoulder_number: str | None, target: SessionState
+    ) -> Officer | None:
+        if not shoulder_number:
+            return None
+        entry = self.register.by_shoulder(principal.force, shoulder_number.strip().upper())
+        if entry is None:
+            raise ValidationFailed.for_field(
+                "shoulder_number", f"No officer {shoulder_number} serves in {principal.force}."
+            )
+        if target is SessionState.VERIFIED and not entry.officer.is_serving:
+            raise OfficerNotEligible(
+                f"Officer {entry.officer.shoulder_number} is {entry.officer.status.value} and "
+                "cannot be verified.",
+                code=f"officer_{entry.officer.status.value}"
+                if entry.officer.status.value == "suspended"
+                else "officer_not_serving",
+            )
+        return entry.officer
 
     def cancel(self, principal: Principal, session_id: str) -> SessionRecord:
         """Cancel the caller's own session before an outcome and end its meeting."""
@@ -383,7 +462,7 @@ class SessionService:
                 raise NotFound("No such session.") from None
             current.session.cancel(principal, now)
             raise Conflict("The session changed while you cancelled it; try again.") from None
-        self._delete_meeting(record.meeting)
+        self.delete_meeting(record.meeting)
         return record
 
     # ------------------------------------------------------------------ helpers
@@ -401,7 +480,7 @@ class SessionService:
             raise Forbidden(f"Only a sergeant can {action}.")
         return principal.officer_id
 
-    def _delete_meeting(self, meeting: dict[str, Any] | None) -> None:
+    def delete_meeting(self, meeting: dict[str, Any] | None) -> None:
         if not meeting:
             return
         try:

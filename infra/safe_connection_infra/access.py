@@ -126,8 +126,9 @@ _OFFICERS = resources.OFFICERS.logical_name
 _AUDIT = resources.AUDIT.logical_name
 _IDEMPOTENCY = resources.IDEMPOTENCY.logical_name
 _ALERTS = resources.ALERTS_TOPIC.logical_name
-_TIMERS = "Timers"  # resources.py: the delayed-checks queue
+_TIMERS = resources.TIMERS_QUEUE.logical_name
 _MEETING_EVENTS = resources.MEETING_EVENTS_QUEUE.logical_name
+_RATE_LIMITS = resources.RATE_LIMITS.logical_name
 
 _SESSION_TRANSITIONS = TableAccess(actions=("dynamodb:GetItem", "dynamodb:UpdateItem"))
 """sessions_table.py ``get`` and the conditional ``UpdateItem`` of every transition."""
@@ -140,7 +141,9 @@ FUNCTIONS: Mapping[str, FunctionAccess] = MappingProxyType(
                 # sessions_table.py: get (GetItem), create (PutItem, or a transaction Put),
                 # claim/decide/cancel/release (conditional UpdateItem), waiting (Query on
                 # ``queue``), latest_for_officer (Query on ``by_officer``); register_table.py:
-                # live-session check (BatchGetItem) and snapshot refresh (transaction Update).
+                # live-session check (BatchGetItem) and snapshot refresh (transaction Update);
+                # the public code's claim item (transaction Put) and her view (Query on
+                # ``by_code``), attendance (conditional UpdateItem).
                 _SESSIONS: TableAccess(
                     actions=(
                         "dynamodb:BatchGetItem",
@@ -148,8 +151,10 @@ FUNCTIONS: Mapping[str, FunctionAccess] = MappingProxyType(
                         "dynamodb:PutItem",
                         "dynamodb:UpdateItem",
                     ),
-                    query_indexes=("queue", "by_officer"),
+                    query_indexes=("queue", "by_officer", "by_code"),
                 ),
+                # rate_limits.py: one atomic counter per client, route and window.
+                _RATE_LIMITS: TableAccess(actions=("dynamodb:UpdateItem",)),
                 # register_table.py: get (GetItem), by_shoulder (Query on ``by_shoulder``), save
                 # (a transaction of Put officer, Put shoulder claim, Delete old claim);
                 # sessions_table.py create (transaction Update of ``live_sessions``).

@@ -129,7 +129,8 @@ def live_sessions_by_id(stack: Any) -> dict[str, JsonBody]:
     while True:
         page = dynamodb.scan(**params)
         for item in page.get("Items", []):
-            found[item["session_id"]["S"]] = {"state": item["state"]["S"]}
+            if "state" in item:  # not the public code claims
+                found[item["session_id"]["S"]] = {"state": item["state"]["S"]}
         if "LastEvaluatedKey" not in page:
             return found
         params["ExclusiveStartKey"] = page["LastEvaluatedKey"]

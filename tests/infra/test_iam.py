@@ -86,6 +86,7 @@ def test_the_api_handler_has_exactly_what_the_adapters_call(stage: Synthesized) 
     key = stage.logical_id(stage.stack.data_key.key)
     audit = stage.logical_id(stage.stack.tables.by_logical_name["Audit"])
     idempotency = stage.logical_id(stage.stack.tables.by_logical_name["Idempotency"])
+    rate_limits = stage.logical_id(stage.stack.tables.by_logical_name["RateLimits"])
     timers = stage.logical_id(stage.stack.messaging.queues["Timers"].queue)
     logs = stage.logical_id(stage.stack.function_roles.log_groups[API_HANDLER])
     item = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
@@ -94,6 +95,8 @@ def test_the_api_handler_has_exactly_what_the_adapters_call(stage: Synthesized) 
         f"<{sessions}.Arn>": item | {"dynamodb:BatchGetItem"},
         f"<{sessions}.Arn>/index/queue": {"dynamodb:Query"},
         f"<{sessions}.Arn>/index/by_officer": {"dynamodb:Query"},
+        f"<{sessions}.Arn>/index/by_code": {"dynamodb:Query"},
+        f"<{rate_limits}.Arn>": {"dynamodb:UpdateItem"},
         f"<{officers}.Arn>": item | {"dynamodb:DeleteItem"},
         f"<{officers}.Arn>/index/by_shoulder": {"dynamodb:Query"},
         f"<{audit}.Arn>": {"dynamodb:Query"},

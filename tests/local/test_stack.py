@@ -293,12 +293,18 @@ def test_the_printed_walk_through_works_when_pasted_into_bash(running: StackProc
     )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    sid = out.splitlines()[0].strip()
+    sid, code = out.splitlines()[0].split()
     assert re.fullmatch(r"[0-9a-f-]{16,}", sid), out
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", code), out
     assert '"state": "claimed"' in out
     assert '"state": "verified"' in out
     assert '"shoulder_number": "4521"' in out
     assert '"on_duty": false' in out
+    # her side: her phone saw it waiting and then verified, she asked for a uniformed officer
+    # and started her own call
+    assert '"message": "The control room has confirmed this is a police officer on duty."' in out
+    assert '"attendance_requested_at": "' in out
+    assert '"poll_token": "' in out
     running.wait_for(
         lambda _: any(sid in line for line in running.pager_lines("sergeant.central")),
         EVENT_SECONDS,

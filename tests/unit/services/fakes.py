@@ -221,12 +221,15 @@ class FakeSessionStore(_Port):
         outcome: SessionState,
         reason: str | None,
         now: datetime,
+        identified: Any = None,
     ) -> SessionRecord:
         self._enter("decide", session_id, sergeant_id, outcome, reason)
 
         def allowed(s: Session, record: SessionRecord) -> bool:
             if s.state is not _S.CLAIMED or s.claimed_by != sergeant_id:
                 return False
+            if identified is not None:
+                return record.officer is None  # only a call that names nobody yet
             # "verified" only while the officer snapshot says serving.
             return outcome is not _S.VERIFIED or (
                 record.officer is not None and record.officer.status is OfficerStatus.SERVING
@@ -235,7 +238,32 @@ class FakeSessionStore(_Port):
         changes: dict[str, Any] = {"state": outcome, "decided_by": sergeant_id, "decided_at": now}
         if reason:
             changes["outcome_reason"] = reason
-        return self._update(session_id, allowed, now, **changes)
+        if identified is not None:
+            changes["officer_id"] = identified.officer_id
+        record = self._update(session_id, allowed, now, **changes)
+        if identified is not None:
+            with self.lock:
+                record = replace(record, officer=identified)
+                self.records[session_id] = record
+        return record
+
+    def by_code(self, public_code: str) -> SessionRecord | None:
+        self._enter("by_code", public_code)
+        with self.lock:
+            found = [r for r in self.records.values() if r.session.public_code == public_code]
+        return max(found, key=lambda r: r.session.created_at, default=None)
+
+    def request_attendance(self, session_id: str, now: datetime) -> tuple[SessionRecord, bool]:
+        self._enter("request_attendance", session_id)
+        with self.lock:
+            current = self.records.get(session_id)
+            if current is None:
+                raise TransitionRefused(None)
+            if current.attendance_requested_at is not None:
+                return current, False
+            record = replace(current, attendance_requested_at=now.isoformat())
+            self.records[session_id] = record
+            return record, True
 
     def cancel(self, session_id: str, officer_id: str, now: datetime) -> SessionRecord:
         self._enter("cancel", session_id, officer_id)
