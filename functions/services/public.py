@@ -14,7 +14,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -34,7 +34,7 @@ from functions.domain import (
 from functions.domain.fields import ForceCode, ShoulderNumber
 from functions.domain.sessions import TERMINAL_STATES
 
-from .alerting import FORCE_WIDE, alert_for
+from .alerting import alert_for
 from .ports import (
     AlertPublisher,
     MeetingGateway,
@@ -302,15 +302,11 @@ class PublicService:
         except TransitionRefused:
             raise NotFound(NOT_FOUND) from None
         if first:
-            alert = alert_for(record, "attendance.requested")
             location = record.session.location
             self.alerts.publish(
-                type(alert)(
-                    **{
-                        **alert.__dict__,
-                        "area": record.session.area or FORCE_WIDE,
-                        "location": location.model_dump(mode="json") if location else None,
-                    }
+                replace(
+                    alert_for(record, "attendance.requested"),
+                    location=location.model_dump(mode="json") if location else None,
                 )
             )
         return self.view(record)
