@@ -51,6 +51,11 @@ def meetings_of(stack: Stack, session_id: str) -> list[dict[str, Any]]:
     return [m for m in live["Meetings"] if m["ExternalMeetingId"] == session_id]
 
 
+def meeting_ids(stack: Stack) -> set[str]:
+    live = requests.get(f"{stack.chime_endpoint_url}/_emulator/meetings", timeout=5).json()
+    return {m["MeetingId"] for m in live["Meetings"]}
+
+
 def control(stack: Stack, path: str, **body: Any) -> requests.Response:
     return requests.post(f"{stack.chime_endpoint_url}/_emulator{path}", json=body, timeout=5)
 
@@ -183,7 +188,7 @@ def test_throttling_then_success_still_starts(
 def test_chime_down_is_a_503_that_says_999_and_leaves_nothing(
     api: Any, stack: Stack, tokens: dict[str, str]
 ) -> None:
-    before = requests.get(f"{stack.chime_endpoint_url}/_emulator/meetings", timeout=5).json()
+    before = meeting_ids(stack)
     control(
         stack,
         "/faults",
@@ -198,8 +203,8 @@ def test_chime_down_is_a_503_that_says_999_and_leaves_nothing(
     assert status == 503
     assert refused["error"]["code"] == "service_unavailable"
     assert "999" in refused["error"]["message"]
-    after = requests.get(f"{stack.chime_endpoint_url}/_emulator/meetings", timeout=5).json()
-    assert after == before
+    # Timers may end other sessions' meetings meanwhile; what matters is that none was made.
+    assert meeting_ids(stack) - before == set()
     status, found = call(api, "GET", "/officers/lookup?force=MET&shoulder=7710", tokens["operator"])
     live = found["live_session"]
     assert live is None or live["state"] not in ("requested", "escalated")
@@ -233,11 +238,11 @@ def test_a_failed_session_write_deletes_the_meeting(stack: Stack) -> None:
     broken = DynamoSessionStore(
         client("dynamodb"), "no-such-table", s.officers_table, timedelta(days=1)
     )
-    before = requests.get(f"{stack.chime_endpoint_url}/_emulator/meetings", timeout=5).json()
+    before = meeting_ids(stack)
     with pytest.raises(Unavailable):
         _service(stack, sessions=broken).start(OFFICER_NORTH)
-    after = requests.get(f"{stack.chime_endpoint_url}/_emulator/meetings", timeout=5).json()
-    assert after == before
+    # Timers may end other sessions' meetings meanwhile; what matters is that none was made.
+    assert meeting_ids(stack) - before == set()
 
 
 def test_when_sns_fails_the_check_queue_delivers_the_alert(

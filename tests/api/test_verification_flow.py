@@ -309,7 +309,8 @@ def test_bad_input_names_the_field_and_writes_nothing(
     status, refused = call(api, "POST", "/sessions", tokens["officer.central"], body)
     assert status == 400
     assert field in [d["field"] for d in refused["error"]["details"]]
-    assert _live_meetings(stack) == live_before
+    # Timers may end other sessions' meetings meanwhile; what matters is that none was made.
+    assert _live_meetings(stack) - live_before == set()
 
 
 def test_a_body_that_is_not_json_is_a_400(api: Any, tokens: dict[str, str]) -> None:
@@ -385,6 +386,6 @@ def test_each_route_makes_the_fewest_aws_calls(api: Any, tokens: dict[str, str])
     assert sorted(cancel_calls) == ["chime-sdk-meetings:DeleteMeeting", "dynamodb:UpdateItem"]
 
 
-def _live_meetings(stack: Stack) -> int:
+def _live_meetings(stack: Stack) -> set[str]:
     response = requests.get(f"{stack.chime_endpoint_url}/_emulator/meetings", timeout=5)
-    return len(response.json()["Meetings"])
+    return {m["MeetingId"] for m in response.json()["Meetings"]}
