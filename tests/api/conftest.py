@@ -7,7 +7,6 @@ whole run, every request must have ended or be on a call (nothing lost, nothing 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,13 +27,13 @@ def pump(stack: Stack) -> Iterator[EventPump]:
         yield running
         # Let every pending check fire: each waiting request must reach an end by itself.
         running.wait_idle(timeout=120)
-        _assert_nothing_lost(stack)
+        _assert_nothing_lost(stack, running)
 
 
 @pytest.fixture(autouse=True)
 def no_orphan_meetings(pump: EventPump, stack: Stack) -> Iterator[None]:
     yield
-    _assert_no_orphan_meetings(stack)
+    _assert_no_orphan_meetings(stack, pump)
 
 
 def _meetings(stack: Stack) -> list[dict[str, Any]]:
@@ -43,23 +42,28 @@ def _meetings(stack: Stack) -> list[dict[str, Any]]:
     return meetings
 
 
-def _assert_no_orphan_meetings(stack: Stack, deadline: float = 10.0) -> None:
-    """Every live meeting belongs to a live session (allowing a timer a moment to clean up)."""
-    stop = time.monotonic() + deadline
-    while True:
-        sessions = live_sessions_by_id(stack)
-        orphans = [
-            m["MeetingId"]
-            for m in _meetings(stack)
-            if sessions.get(m["ExternalMeetingId"], {}).get("state") not in LIVE
-        ]
-        if not orphans or time.monotonic() > stop:
-            assert orphans == [], f"meetings without a live session: {orphans}"
-            return
-        time.sleep(0.2)  # polling the condition above, with its deadline
+def _orphans(stack: Stack) -> list[str]:
+    sessions = live_sessions_by_id(stack)
+    return [
+        m["MeetingId"]
+        for m in _meetings(stack)
+        if sessions.get(m["ExternalMeetingId"], {}).get("state") not in LIVE
+    ]
 
 
-def _assert_nothing_lost(stack: Stack) -> None:
+def _assert_no_orphan_meetings(stack: Stack, pump: EventPump, deadline: float = 10.0) -> None:
+    """Every live meeting belongs to a live session.
+
+    A timer that has just expired a session deletes its meeting a moment later in the pump, so
+    this waits (re-checking after each batch the pump handles) up to ``deadline``.
+    """
+    try:
+        pump.wait_for(lambda: not _orphans(stack), deadline, "no meeting without a session")
+    except TimeoutError:
+        assert _orphans(stack) == [], "meetings without a live session"
+
+
+def _assert_nothing_lost(stack: Stack, pump: EventPump) -> None:
     sessions = live_sessions_by_id(stack)
     waiting = [sid for sid, s in sessions.items() if s["state"] in ("requested", "escalated")]
     assert waiting == [], f"requests that never ended: {waiting}"
@@ -68,4 +72,4 @@ def _assert_nothing_lost(stack: Stack) -> None:
         sid for sid, s in sessions.items() if s["state"] == "claimed" and sid not in live_meetings
     ]
     assert unheard == [], f"claimed sessions whose call is gone: {unheard}"
-    _assert_no_orphan_meetings(stack)
+    _assert_no_orphan_meetings(stack, pump)
