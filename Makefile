@@ -14,11 +14,20 @@ CDK_STAGE = $(STAGE) -c stage=$(STAGE) $(if $(OPS_EMAIL),-c opsEmail=$(OPS_EMAIL
 # aws-cdk-lib runs on this machine's Node.js; silence its end-of-life banner (Node 22+ is better).
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 18,20
 
-.PHONY: help venv run test lint format emulator clean synth bootstrap diff deploy destroy check-stage
+# The web faces (web/): npm installs from package-lock.json; the build is redone when a source changes.
+WEB_SOURCES := $(shell find web/src web/public web/officer web/console -type f 2>/dev/null) \
+	web/index.html web/package.json web/vite.config.ts web/tsconfig.json
+NPM := npm --prefix web --no-audit --no-fund --loglevel=error
+WEB_DEPS := web/node_modules/.package-lock.json
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help venv run test lint format emulator clean synth bootstrap diff deploy destroy check-stage \
+	web web-test browser
 
 help:
 	@echo "make run       start the local stack (moto + Chime emulator) with demo data"
 	@echo "make test      lint, type-check and run every test"
+	@echo "make web       build the three web faces into web/dist (make run and make test do it)"
 	@echo "make emulator  run only the Chime SDK Meetings emulator on 127.0.0.1:4567"
 	@echo "make format    format the code with ruff"
 	@echo "make synth     synthesise the CDK app offline into infra/cdk.out (STAGE=dev|prod for one)"
@@ -45,17 +54,40 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+test: lint web-test web browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-run: venv
+run: venv web
 	$(BIN)/python -m local.stack
+
+$(WEB_DEPS): web/package-lock.json
+	$(NPM) ci
+	@touch $@
+
+web/dist/index.html: $(WEB_DEPS) $(WEB_SOURCES)
+	$(NPM) run build
+
+web: web/dist/index.html
+
+# Type-check and unit-test the pages' state handling (Vitest).
+web-test: $(WEB_DEPS)
+	$(NPM) run typecheck
+	$(NPM) test
+
+# The end-to-end tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@test -x $(CHROMIUM) || command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || { \
+	    $$SUDO apt-get update -qq && \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; }
 
 emulator: venv
 	$(BIN)/python -m local.chime_emulator --host 127.0.0.1 --port 4567
 
 # Offline: no AWS account or credentials. Runs `chalice package`, cdk-nag and writes infra/cdk.out.
-synth: venv
+synth: venv web
 	rm -rf infra/cdk.out
 	STAGE=$(STAGE) $(BIN)/python infra/app.py
 
@@ -65,10 +97,10 @@ check-stage:
 bootstrap: venv check-stage
 	$(CDK) bootstrap -c stage=$(STAGE)
 
-diff: venv check-stage
+diff: venv web check-stage
 	$(CDK) diff $(CDK_STAGE)
 
-deploy: venv check-stage
+deploy: venv web check-stage
 	$(CDK) deploy $(CDK_STAGE) --require-approval broadening
 
 destroy: venv check-stage
@@ -76,4 +108,5 @@ destroy: venv check-stage
 	$(CDK) destroy $(CDK_STAGE)
 
 clean:
-	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache infra/cdk.out
+	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache infra/cdk.out web/dist web/node_modules \
+	  test-artifacts

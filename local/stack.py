@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from .chime_emulator import ChimeEmulator
 from .login import ROOT, state_dir
+from .web import DEMO_FORCES, PAGES, WebServer, local_config, missing_build_message
 
 if TYPE_CHECKING:
     from .events import EventPump
@@ -88,19 +89,21 @@ class StartupError(Exception):
 
 @dataclass(frozen=True)
 class Ports:
-    """The three loopback ports of the stack."""
+    """The four loopback ports of the stack."""
 
     moto: int
     chime: int
     api: int
+    web: int = 8080
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Ports:
-        """``MOTO_PORT`` (5000), ``CHIME_PORT`` (4567) and ``API_PORT`` (8000)."""
+        """``MOTO_PORT`` (5000), ``CHIME_PORT`` (4567), ``API_PORT`` (8000), ``WEB_PORT`` (8080)."""
         return cls(
             moto=_port(env, "MOTO_PORT", 5000),
             chime=_port(env, "CHIME_PORT", 4567),
             api=_port(env, "API_PORT", 8000),
+            web=_port(env, "WEB_PORT", 8080),
         )
 
 
@@ -505,8 +508,12 @@ def banner(
     state: Path,
     default_state: Path,
     events: Sequence[str] = (),
+    web_url: str | None = None,
 ) -> str:
-    """What ``make run`` prints once everything answers (``events``: :func:`event_lines`)."""
+    """What ``make run`` prints once everything answers (``events``: :func:`event_lines`).
+
+    ``web_url`` is the site with the three faces (:mod:`local.web`), when it is served.
+    """
     api_url = str(stack["api_url"])
     rows = [("username", "password", "role", "area", "shoulder", "for")]
     rows += [
@@ -533,10 +540,22 @@ def banner(
         str(officer["password"]),
         None if state == default_state else state,
     )
+    faces = (
+        [
+            f"  Her page (check an officer) {web_url}{PAGES['her']}",
+            f"  Officer app                 {web_url}{PAGES['officer']}  (officer.central)",
+            f"  Control-room console        {web_url}{PAGES['console']}  (sergeant.*, operator)",
+            "  (the Chime emulator carries no media: the pages say video is unavailable)",
+            "",
+        ]
+        if web_url
+        else []
+    )
     lines = [
         "",
         READY_LINE,
         "",
+        *faces,
         f"  API (chalice local)        {api_url}",
         f"  AWS services (moto)        {stack['aws_endpoint_url']}",
         f"  Chime SDK Meetings         {chime_url}",
@@ -619,11 +638,16 @@ def run() -> int:
     api: ApiServer | None = None
     pagers: PagerWatch | None = None
     pump: EventPump | None = None
+    web: WebServer | None = None
     try:
         ports = Ports.from_env(os.environ)
         check_free(ports.moto, "moto server", "MOTO_PORT")
         check_free(ports.chime, "Chime SDK Meetings emulator", "CHIME_PORT")
         check_free(ports.api, "API (chalice local)", "API_PORT")
+        check_free(ports.web, "web site", "WEB_PORT")
+        unbuilt = missing_build_message()
+        if unbuilt:
+            raise StartupError(unbuilt)
         write(
             f"Starting moto on :{ports.moto} and the Chime SDK Meetings emulator on :{ports.chime}"
         )
@@ -644,6 +668,19 @@ def run() -> int:
         api.wait_ready(time.monotonic() + API_START_SECONDS)
         write("Starting event delivery to the app's handlers (SQS, EventBridge, DynamoDB stream)")
         pump = start_event_pump(stack, env)
+        web = WebServer(
+            local_config(
+                api_url=api.url,
+                region=region,
+                user_pool_id=stack.user_pool_id,
+                client_id=stack.user_pool_client_id,
+                cognito_endpoint=moto_url,
+                public_url=f"http://{HOST}:{ports.web}/",
+                forces=DEMO_FORCES,
+            ),
+            host=HOST,
+            port=ports.web,
+        ).start()
         state.mkdir(parents=True, exist_ok=True)
         stack_file.write_text(stack.to_json())
 
@@ -661,6 +698,7 @@ def run() -> int:
                 state,
                 default_state,
                 event_lines(pump),
+                web_url=web.url,
             )
         )
         # Until Ctrl-C / SIGTERM raises _Stop here, or the API dies. The timeout matters: a
@@ -680,6 +718,8 @@ def run() -> int:
             signal.signal(signum, signal.SIG_IGN)
         if moto is not None:
             write("Stopping the local stack ...")
+        if web is not None:
+            web.stop()
         if api is not None:
             api.stop()
         if pump is not None:

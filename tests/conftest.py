@@ -118,6 +118,22 @@ def stack(moto_url: str) -> Iterator[Any]:
         wiring.reset()
 
 
+@pytest.fixture(scope="session")
+def pump(stack: Any) -> Iterator[Any]:
+    """Lambda's event sources for the app: the timers queue, Chime meeting events, the stream.
+
+    At the end of the run every pending check is let fire, and then every request must have
+    ended or be on a call, and no meeting may be left without a live session.
+    """
+    from local.events import EventPump
+    from tests.invariants import assert_nothing_lost
+
+    with EventPump.for_stack(stack, starting_position="LATEST", retry_delay_seconds=0) as running:
+        yield running
+        running.wait_idle(timeout=120)
+        assert_nothing_lost(stack, running)
+
+
 class _PeerAddressHandler(ChaliceRequestHandler):
     def _peer_handle(self) -> None:
         self.local_gateway.event_converter.LOCAL_SOURCE_IP = self.client_address[0]

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from chalice.app import Request, Response
+from chalice.app import CORSConfig, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from functions.auth import InvalidToken, principal_from_context
 from functions.domain import DomainError, Principal, ValidationFailed
 
 __all__ = [
+    "API_CORS",
     "api_route",
     "body_bytes",
     "caller",
@@ -24,6 +25,18 @@ __all__ = [
     "parse",
     "query",
 ]
+
+API_CORS = CORSConfig(
+    allow_origin="*",
+    allow_headers=["Authorization", "Idempotency-Key", "X-Call-Token"],
+    expose_headers=["Retry-After"],
+    max_age=600,
+)
+"""CORS on every route: the three web faces are served from their own origin (CloudFront).
+
+``*`` is safe here because nothing is ambient: police users send a bearer ID token that a
+foreign page cannot read, and her routes need none. A preflight is cached for 10 minutes.
+"""
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)

@@ -9,7 +9,16 @@ from chalice.app import Blueprint, Response
 
 from functions.domain import ValidationFailed
 from functions.http.auth import cognito
-from functions.http.common import api_route, body_bytes, caller, header, json_response, parse, query
+from functions.http.common import (
+    API_CORS,
+    api_route,
+    body_bytes,
+    caller,
+    header,
+    json_response,
+    parse,
+    query,
+)
 from functions.http.schemas import DutyRequest
 from functions.services.ports import OfficerEntry
 from functions.wiring import officer_service
@@ -34,7 +43,7 @@ def _officer_view(entry: OfficerEntry) -> dict[str, Any]:
     return view
 
 
-@officers_blueprint.route("/me/duty", methods=["PUT"], authorizer=cognito)
+@officers_blueprint.route("/me/duty", methods=["PUT"], authorizer=cognito, cors=API_CORS)
 @api_route
 def set_duty() -> Response:
     request = officers_blueprint.current_request
@@ -43,7 +52,7 @@ def set_duty() -> Response:
     return json_response(200, {"on_duty": entry.officer.on_duty, "alerts_subscribed": subscribed})
 
 
-@officers_blueprint.route("/officers/lookup", methods=["GET"], authorizer=cognito)
+@officers_blueprint.route("/officers/lookup", methods=["GET"], authorizer=cognito, cors=API_CORS)
 @api_route
 def lookup() -> Response:
     request = officers_blueprint.current_request
@@ -64,6 +73,7 @@ def lookup() -> Response:
     "/officers/{officer_id}",
     methods=["PUT"],
     authorizer=cognito,
+    cors=API_CORS,
     content_types=["application/json"],
 )
 @api_route
@@ -83,7 +93,11 @@ def put_officer(officer_id: str) -> Response:
 
 
 @officers_blueprint.route(
-    "/officers/import", methods=["POST"], authorizer=cognito, content_types=["text/csv"]
+    "/officers/import",
+    methods=["POST"],
+    authorizer=cognito,
+    cors=API_CORS,
+    content_types=["text/csv"],
 )
 @api_route
 def import_officers() -> Response:
@@ -100,6 +114,7 @@ def import_officers() -> Response:
     "/officers/{officer_id}/photo",
     methods=["PUT"],
     authorizer=cognito,
+    cors=API_CORS,
     content_types=["image/jpeg", "image/png"],
 )
 @api_route

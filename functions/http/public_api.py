@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from chalice.app import Blueprint, Request, Response
 
 from functions.domain import ValidationFailed
-from functions.http.common import api_route, body_bytes, header, json_response
+from functions.http.common import API_CORS, api_route, body_bytes, header, json_response
 from functions.wiring import idempotency, public_service
 
 __all__ = ["public_blueprint"]
@@ -40,21 +40,21 @@ def _json_object(request: Request) -> dict[str, Any]:
     return data
 
 
-@public_blueprint.route("/verify/{code}", methods=["GET"], cors=True)
+@public_blueprint.route("/verify/{code}", methods=["GET"], cors=API_CORS)
 @api_route
 def verify(code: str) -> Response:
     request = public_blueprint.current_request
     return json_response(200, public_service().verify(unquote(code), _client(request)))
 
 
-@public_blueprint.route("/verify/{code}/attendance", methods=["POST"], cors=True)
+@public_blueprint.route("/verify/{code}/attendance", methods=["POST"], cors=API_CORS)
 @api_route
 def verify_attendance(code: str) -> Response:
     request = public_blueprint.current_request
     return json_response(200, public_service().attendance_by_code(unquote(code), _client(request)))
 
 
-@public_blueprint.route("/public/calls", methods=["POST"], cors=True)
+@public_blueprint.route("/public/calls", methods=["POST"], cors=API_CORS)
 @api_route
 def start_call() -> Response:
     request = public_blueprint.current_request
@@ -82,7 +82,7 @@ def start_call() -> Response:
     return json_response(201, idempotency().run(f"public\n{client}\n{key}", body, start, context))
 
 
-@public_blueprint.route("/public/calls/{call_id}", methods=["GET"], cors=True)
+@public_blueprint.route("/public/calls/{call_id}", methods=["GET"], cors=API_CORS)
 @api_route
 def call_status(call_id: str) -> Response:
     request = public_blueprint.current_request
@@ -90,7 +90,7 @@ def call_status(call_id: str) -> Response:
     return json_response(200, public_service().call_status(call_id, token, _client(request)))
 
 
-@public_blueprint.route("/public/calls/{call_id}/attendance", methods=["POST"], cors=True)
+@public_blueprint.route("/public/calls/{call_id}/attendance", methods=["POST"], cors=API_CORS)
 @api_route
 def call_attendance(call_id: str) -> Response:
     request = public_blueprint.current_request

@@ -8,7 +8,7 @@ from chalice.app import Blueprint, Response
 
 from functions.domain import ValidationFailed
 from functions.http.auth import cognito
-from functions.http.common import api_route, caller, header, json_response, parse, query
+from functions.http.common import API_CORS, api_route, caller, header, json_response, parse, query
 from functions.http.schemas import (
     AuditView,
     ClaimResponse,
@@ -26,7 +26,7 @@ sessions_blueprint = Blueprint(__name__)
 _MAX_IDEMPOTENCY_KEY = 128
 
 
-@sessions_blueprint.route("/sessions", methods=["POST"], authorizer=cognito)
+@sessions_blueprint.route("/sessions", methods=["POST"], authorizer=cognito, cors=API_CORS)
 @api_route
 def start_session() -> Response:
     request = sessions_blueprint.current_request
@@ -51,7 +51,9 @@ def start_session() -> Response:
     )
 
 
-@sessions_blueprint.route("/sessions/{session_id}/audit", methods=["GET"], authorizer=cognito)
+@sessions_blueprint.route(
+    "/sessions/{session_id}/audit", methods=["GET"], authorizer=cognito, cors=API_CORS
+)
 @api_route
 def session_audit(session_id: str) -> Response:
     request = sessions_blueprint.current_request
@@ -75,14 +77,18 @@ def session_audit(session_id: str) -> Response:
     )
 
 
-@sessions_blueprint.route("/sessions/{session_id}", methods=["GET"], authorizer=cognito)
+@sessions_blueprint.route(
+    "/sessions/{session_id}", methods=["GET"], authorizer=cognito, cors=API_CORS
+)
 @api_route
 def get_session(session_id: str) -> Response:
     request = sessions_blueprint.current_request
     return json_response(200, session_view(session_service().get(caller(request), session_id)))
 
 
-@sessions_blueprint.route("/sessions/{session_id}/cancel", methods=["POST"], authorizer=cognito)
+@sessions_blueprint.route(
+    "/sessions/{session_id}/cancel", methods=["POST"], authorizer=cognito, cors=API_CORS
+)
 @api_route
 def cancel_session(session_id: str) -> Response:
     request = sessions_blueprint.current_request
@@ -90,7 +96,7 @@ def cancel_session(session_id: str) -> Response:
     return json_response(200, session_view(record))
 
 
-@sessions_blueprint.route("/queue", methods=["GET"], authorizer=cognito)
+@sessions_blueprint.route("/queue", methods=["GET"], authorizer=cognito, cors=API_CORS)
 @api_route
 def queue() -> Response:
     request = sessions_blueprint.current_request
@@ -117,7 +123,9 @@ def queue() -> Response:
     return json_response(200, {"sessions": items})
 
 
-@sessions_blueprint.route("/sessions/{session_id}/claim", methods=["POST"], authorizer=cognito)
+@sessions_blueprint.route(
+    "/sessions/{session_id}/claim", methods=["POST"], authorizer=cognito, cors=API_CORS
+)
 @api_route
 def claim_session(session_id: str) -> Response:
     request = sessions_blueprint.current_request
@@ -151,7 +159,9 @@ def claim_session(session_id: str) -> Response:
     return json_response(200, body.model_dump(mode="json"))
 
 
-@sessions_blueprint.route("/sessions/{session_id}/outcome", methods=["POST"], authorizer=cognito)
+@sessions_blueprint.route(
+    "/sessions/{session_id}/outcome", methods=["POST"], authorizer=cognito, cors=API_CORS
+)
 @api_route
 def record_outcome(session_id: str) -> Response:
     request = sessions_blueprint.current_request

@@ -135,7 +135,12 @@ class StackProcess:
 
 
 def new_ports() -> dict[str, int]:
-    return {"MOTO_PORT": free_port(), "CHIME_PORT": free_port(), "API_PORT": free_port()}
+    return {
+        "MOTO_PORT": free_port(),
+        "CHIME_PORT": free_port(),
+        "API_PORT": free_port(),
+        "WEB_PORT": free_port(),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +186,37 @@ def test_stack_json_describes_the_running_stack(running: StackProcess) -> None:
     assert re.search(
         r"sergeant\.central\s+Sergeant-Central-2026!\s+sergeant\s+CENTRAL", running.output
     )
+
+
+def test_the_three_faces_are_served_and_configured_for_this_stack(running: StackProcess) -> None:
+    stack = running.stack_json()
+    site = f"http://127.0.0.1:{running.ports['WEB_PORT']}"
+    for path in ("/", "/officer/", "/console/"):
+        assert f"{site}{path}" in running.output  # the banner prints the three URLs
+        page = requests.get(f"{site}{path}", timeout=10)
+        assert page.status_code == 200
+        assert '<div id="app">' in page.text
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+        assert page.headers["Cache-Control"] == "no-store"
+    config = requests.get(f"{site}/config.json", timeout=10).json()
+    assert config["apiUrl"] == stack["api_url"]
+    assert config["userPoolId"] == stack["user_pool_id"]
+    assert config["cognitoEndpoint"] == stack["aws_endpoint_url"]
+    assert config["video"] == "emulator"  # the pages say video is unavailable, honestly
+    assert config["publicUrl"] == f"{site}/"
+    # The pages call the API cross-origin: chalice local answers the browser's preflight.
+    preflight = requests.options(
+        f"{stack['api_url']}/sessions",
+        headers={
+            "Origin": site,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,idempotency-key,content-type",
+        },
+        timeout=10,
+    )
+    assert preflight.status_code == 200
+    allowed = preflight.headers["Access-Control-Allow-Headers"].lower()
+    assert {"authorization", "idempotency-key", "content-type"} <= set(allowed.split(","))
 
 
 def test_a_full_verification_over_http_pages_only_the_right_sergeant(

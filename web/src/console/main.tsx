@@ -1,0 +1,527 @@
+/** The control-room console: duty, the live queue, claim → identity card + video → decision; 999 lookup; audit. */
+import { render } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+
+import "../styles.css";
+import { ApiClient, ApiError } from "../shared/api";
+import { configureAuth, currentClaims, endSession, idToken } from "../shared/auth";
+import type { Claims } from "../shared/claims";
+import { loadConfig, type AppConfig } from "../shared/config";
+import { clockTime, formatWaiting, spokenWaiting } from "../shared/format";
+import { poll } from "../shared/poll";
+import { arrivals, isFinal, queueTitle, reasonProblem, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "../shared/states";
+import type { AuditTrail, Claim, Lookup, QueueItem, Session } from "../shared/types";
+import { SignIn } from "../shared/signin";
+import { ErrorMessage, IdentityCardView, Shell, useNow, VideoPanel } from "../shared/ui";
+
+type Tab = "queue" | "lookup";
+
+function App(props: { config: AppConfig }) {
+  const [claims, setClaims] = useState<Claims | null | undefined>(undefined);
+  useEffect(() => {
+    void currentClaims().then(setClaims);
+  }, []);
+  if (claims === undefined) return <Shell title="Control room">{null}</Shell>;
+  const signOut = async () => {
+    await endSession();
+    setClaims(null);
+  };
+  const allowed = claims && (claims.roles.includes("sergeant") || claims.roles.includes("operator"));
+  return (
+    <Shell
+      title={claims ? `Control room · ${claims.force ?? ""} ${claims.area ?? ""}` : "Control room"}
+      aside={
+        claims ? (
+          <button type="button" class="link" onClick={() => void signOut()}>
+            Sign out {claims.username}
+          </button>
+        ) : null
+      }
+    >
+      {!claims ? (
+        <SignIn config={props.config} purpose="For sergeants and control-room operators." onSignedIn={setClaims} />
+      ) : allowed ? (
+        <Console config={props.config} claims={claims} />
+      ) : (
+        <p class="error" role="alert">
+          This console is for sergeants and control-room operators. Your account has neither role.
+        </p>
+      )}
+    </Shell>
+  );
+}
+
+function Console(props: { config: AppConfig; claims: Claims }) {
+  const api = new ApiClient(props.config.apiUrl, idToken);
+  const sergeant = props.claims.roles.includes("sergeant");
+  const [tab, setTab] = useState<Tab>("queue");
+  const [claim, setClaim] = useState<{ claim: Claim; item: QueueItem | null } | null>(null);
+  const [audit, setAudit] = useState<string | null>(null);
+
+  if (audit) return <AuditView api={api} sessionId={audit} onBack={() => setAudit(null)} />;
+  if (claim) {
+    return (
+      <Workspace
+        api={api}
+        config={props.config}
+        claim={claim.claim}
+        item={claim.item}
+        onDone={() => setClaim(null)}
+        onAudit={() => setAudit(claim.claim.session_id)}
+      />
+    );
+  }
+  return (
+    <>
+      <div class="toolbar">
+        {sergeant ? <Duty api={api} /> : null}
+        <nav aria-label="Console sections" class="controls">
+          <button type="button" aria-current={tab === "queue" ? "page" : undefined} class={tab === "queue" ? "primary" : ""} onClick={() => setTab("queue")}>
+            Queue
+          </button>
+          <button type="button" aria-current={tab === "lookup" ? "page" : undefined} class={tab === "lookup" ? "primary" : ""} onClick={() => setTab("lookup")}>
+            999 lookup
+          </button>
+        </nav>
+      </div>
+      {tab === "queue" ? (
+        <Queue api={api} canClaim={sergeant} area={props.claims.area} onClaimed={(c, item) => setClaim({ claim: c, item })} />
+      ) : (
+        <OfficerLookup api={api} config={props.config} onAudit={setAudit} />
+      )}
+    </>
+  );
+}
+
+function Duty(props: { api: ApiClient }) {
+  const [onDuty, setOnDuty] = useState<boolean | null>(null);
+  const [subscribed, setSubscribed] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const set = async (value: boolean) => {
+    setError(null);
+    try {
+      const answer = await props.api.request<{ on_duty: boolean; alerts_subscribed: boolean }>("/me/duty", {
+        method: "PUT",
+        body: { on_duty: value },
+      });
+      setOnDuty(answer.on_duty);
+      setSubscribed(answer.alerts_subscribed);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <div class="duty" role="group" aria-label="Duty">
+      {onDuty === null ? <span>Duty not set in this console.</span> : null}
+      {onDuty === true ? (
+        <span class="duty-on">
+          <span aria-hidden="true">● </span>On duty{subscribed ? ": alerts come to your pager" : ""}
+        </span>
+      ) : null}
+      {onDuty === false ? <span class="duty-off">Off duty: no alerts</span> : null}{" "}
+      {onDuty !== true ? (
+        <button type="button" class="good" onClick={() => void set(true)}>
+          Go on duty
+        </button>
+      ) : (
+        <button type="button" onClick={() => void set(false)}>
+          Go off duty
+        </button>
+      )}
+      <ErrorMessage error={error} />
+    </div>
+  );
+}
+
+function Queue(props: { api: ApiClient; canClaim: boolean; area: string | null; onClaimed: (claim: Claim, item: QueueItem) => void }) {
+  const [items, setItems] = useState<QueueItem[] | null>(null);
+  const [fetchedAt, setFetchedAt] = useState(Date.now());
+  const [announce, setAnnounce] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [claimError, setClaimError] = useState<unknown>(null);
+  const [claiming, setClaiming] = useState<string | null>(null);
+  const previous = useRef<QueueItem[] | null>(null);
+  const now = useNow();
+
+  useEffect(() => {
+    const query = props.area ? `?area=${encodeURIComponent(props.area)}` : "";
+    return poll(() => props.api.request<{ sessions: QueueItem[] }>(`/queue${query}`), {
+      intervalMs: 2000,
+      onValue: ({ sessions }) => {
+        const arrived = arrivals(previous.current, sessions);
+        if (arrived.length > 0) setAnnounce(`New request: ${arrived.map(queueTitle).join("; ")}`);
+        previous.current = sessions;
+        setItems(sessions);
+        setFetchedAt(Date.now());
+        setError(null);
+      },
+      onError: setError,
+    });
+  }, [props.area]);
+
+  const claim = async (item: QueueItem) => {
+    setClaiming(item.session_id);
+    setClaimError(null);
+    try {
+      props.onClaimed(await props.api.request<Claim>(`/sessions/${encodeURIComponent(item.session_id)}/claim`, { method: "POST" }), item);
+    } catch (err) {
+      setClaimError(err);
+      setClaiming(null);
+    }
+  };
+
+  return (
+    <section aria-labelledby="queue-heading">
+      <h1 id="queue-heading">Waiting for a sergeant</h1>
+      <p class="sr-only" aria-live="assertive">
+        {announce}
+      </p>
+      <ErrorMessage error={error} />
+      <ErrorMessage error={claimError} />
+      {items === null ? <p>Loading the queue…</p> : null}
+      {items !== null && items.length === 0 ? <p class="lede">Nobody is waiting. New requests appear here by themselves.</p> : null}
+      {items !== null && items.length > 0 ? (
+        <table class="queue">
+          <caption class="sr-only">Requests waiting, oldest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Urgency</th>
+              <th scope="col">Who</th>
+              <th scope="col">Area</th>
+              <th scope="col">Waiting</th>
+              <th scope="col">
+                <span class="sr-only">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => {
+              const waited = waitedNow(item, fetchedAt, now);
+              const level = urgency(waited, item.escalation_level);
+              const title = queueTitle(item);
+              return (
+                <tr key={item.session_id} class={`row-${level.level}`}>
+                  <td>
+                    <span class={`urgency urgency-${level.level}`}>{level.label}</span>
+                  </td>
+                  <td>
+                    {title}
+                    {item.channel === "public" ? <div class="hint">Her own call (no code)</div> : null}
+                  </td>
+                  <td>{item.area ?? "Force-wide"}</td>
+                  <td>
+                    <span aria-hidden="true">{formatWaiting(waited)}</span>
+                    <span class="sr-only">{spokenWaiting(waited)}</span>
+                  </td>
+                  <td>
+                    {props.canClaim ? (
+                      <button type="button" class="primary" disabled={claiming !== null} aria-label={`Claim: ${title}`} onClick={() => void claim(item)}>
+                        {claiming === item.session_id ? "Claiming…" : "Claim"}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
+
+function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; item: QueueItem | null; onDone: () => void; onAudit: () => void }) {
+  const { claim } = props;
+  const [session, setSession] = useState<Session | null>(null);
+  const [choosing, setChoosing] = useState<"not_verified" | null>(null);
+  const [reason, setReason] = useState("");
+  const [shoulder, setShoulder] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const card = claim.officer ?? null;
+  const blocked = verifyBlocked(card);
+  const needsShoulder = !card;
+  const state = session?.state ?? claim.state;
+  const decided = isFinal(state);
+
+  useEffect(() => {
+    return poll(() => props.api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}`), {
+      intervalMs: 2000,
+      onValue: setSession,
+      onError: setError,
+      done: (next) => isFinal(next.state),
+    });
+  }, [claim.session_id]);
+
+  const decide = async (outcome: "verified" | "not_verified") => {
+    setError(null);
+    if (outcome === "not_verified") {
+      const wrong = reasonProblem(reason);
+      setProblem(wrong);
+      if (wrong) return;
+    }
+    if (outcome === "verified" && needsShoulder && !shoulder.trim()) {
+      setProblem("Type the shoulder number of the officer you confirmed.");
+      return;
+    }
+    setProblem(null);
+    setBusy(true);
+    try {
+      const body: Record<string, unknown> = { outcome };
+      if (outcome === "not_verified") body.reason = reason.trim();
+      if (outcome === "verified" && needsShoulder) body.shoulder_number = shoulder.trim();
+      setSession(await props.api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}/outcome`, { method: "POST", body }));
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 409 ? new Error(err.message) : err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const who = card ? `${card.rank} ${card.shoulder_number} ${card.display_name}` : "Member of the public";
+  return (
+    <section aria-labelledby="ws-heading">
+      <h1 id="ws-heading">Checking {who}</h1>
+      <p>
+        <strong>State: </strong>
+        <span class={`state state-${state}`}>{STATE_LABEL[state]}</span>
+        {session?.reference ? (
+          <>
+            {" · "}Reference <span class="reference">{session.reference}</span>
+          </>
+        ) : null}
+      </p>
+      {state === "dropped" ? (
+        <p class="error" role="alert">
+          The call ended before a decision. The officer has been told to call 999.
+        </p>
+      ) : null}
+      {state === "cancelled" ? (
+        <p class="error" role="alert">
+          The officer cancelled this check.
+        </p>
+      ) : null}
+      <div class="workspace">
+        <div>
+          {card ? <IdentityCardView card={card} heading="Identity card from the register" /> : null}
+          {claim.named_officer ? (
+            <p class={claim.named_officer.found ? "hint" : "error"}>
+              She named officer {claim.named_officer.shoulder_number}: {claim.named_officer.message}
+            </p>
+          ) : null}
+          {!decided ? (
+            <section class="decision panel" aria-labelledby="decide">
+              <h2 id="decide">Your decision</h2>
+              <p class="hint">Compare the face on video with the register photo; ask to see the warrant card.</p>
+              {needsShoulder ? (
+                <>
+                  <label for="shoulder">Shoulder number of the officer you confirmed (needed for Verified)</label>
+                  <input id="shoulder" value={shoulder} onInput={(e) => setShoulder((e.currentTarget as HTMLInputElement).value)} />
+                </>
+              ) : null}
+              {blocked ? (
+                <p class="warning" id="blocked">
+                  {blocked}
+                </p>
+              ) : null}
+              {choosing === "not_verified" ? (
+                <>
+                  <label for="reason">Reason for "not verified" (required; the officer and the audit trail see it)</label>
+                  <textarea
+                    id="reason"
+                    value={reason}
+                    maxLength={600}
+                    aria-invalid={problem ? "true" : "false"}
+                    aria-describedby={problem ? "reason-error" : undefined}
+                    onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+                  />
+                </>
+              ) : null}
+              {problem ? (
+                <p class="field-error" id="reason-error" role="alert">
+                  {problem}
+                </p>
+              ) : null}
+              <ErrorMessage error={error} />
+              <div class="buttons">
+                <button type="button" class="good" disabled={busy || blocked !== null} aria-describedby={blocked ? "blocked" : undefined} onClick={() => void decide("verified")}>
+                  <span aria-hidden="true">✔ </span>Verified
+                </button>
+                {choosing === "not_verified" ? (
+                  <button type="button" class="danger" disabled={busy} onClick={() => void decide("not_verified")}>
+                    <span aria-hidden="true">✖ </span>Confirm not verified
+                  </button>
+                ) : (
+                  <button type="button" class="danger" disabled={busy} onClick={() => setChoosing("not_verified")}>
+                    <span aria-hidden="true">✖ </span>Not verified…
+                  </button>
+                )}
+              </div>
+            </section>
+          ) : (
+            <section class="panel" aria-labelledby="done">
+              <h2 id="done">{STATE_LABEL[state]}</h2>
+              {session?.outcome_reason ? <p>Reason: {session.outcome_reason}</p> : null}
+              <p>She sees the result on her own phone now.</p>
+            </section>
+          )}
+          <p class="controls">
+            <button type="button" onClick={props.onAudit}>
+              Audit trail
+            </button>
+            <button type="button" class={decided ? "primary" : "secondary"} onClick={props.onDone}>
+              Back to the queue
+            </button>
+          </p>
+        </div>
+        <div>
+          {!decided ? (
+            <VideoPanel mode={props.config.video} meeting={claim.meeting} attendee={claim.attendee} remoteLabel={card ? "Officer" : "Member of the public"} />
+          ) : null}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function OfficerLookup(props: { api: ApiClient; config: AppConfig; onAudit: (sessionId: string) => void }) {
+  const [result, setResult] = useState<Lookup | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const force = String(form.get("force") ?? "");
+    const shoulder = String(form.get("shoulder") ?? "").trim();
+    setError(null);
+    setResult(null);
+    if (!shoulder) {
+      setError(new Error("Type the shoulder number the caller gave."));
+      return;
+    }
+    setBusy(true);
+    try {
+      setResult(await props.api.request<Lookup>(`/officers/lookup?force=${encodeURIComponent(force)}&shoulder=${encodeURIComponent(shoulder)}`));
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 404 ? new Error(`No officer ${shoulder} in ${force}. Treat the person as unconfirmed.`) : err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="lookup-heading">
+      <h1 id="lookup-heading">999 lookup</h1>
+      <p class="lede">A caller asks whether an officer is real: look them up by force and shoulder number.</p>
+      <form class="panel" onSubmit={(e) => void submit(e)}>
+        <label for="force">Force</label>
+        <select id="force" name="force">
+          {props.config.forces.map((f) => (
+            <option key={f.code} value={f.code}>
+              {f.name} ({f.code})
+            </option>
+          ))}
+        </select>
+        <label for="shoulder">Shoulder number</label>
+        <input id="shoulder" name="shoulder" inputMode="numeric" autoComplete="off" />
+        <p>
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? "Looking up…" : "Look up"}
+          </button>
+        </p>
+      </form>
+      <ErrorMessage error={error} />
+      {result ? (
+        <>
+          <IdentityCardView card={result.officer} heading="Officer on the register" />
+          <section class="panel" aria-labelledby="live">
+            <h2 id="live">Live verification</h2>
+            {result.live_session ? (
+              <>
+                <p>
+                  {STATE_LABEL[result.live_session.state]} since {clockTime(result.live_session.created_at)}
+                  {result.live_session.claimed_by ? ", claimed by a sergeant" : ""}.
+                </p>
+                <button type="button" onClick={() => result.live_session && props.onAudit(result.live_session.session_id)}>
+                  Audit trail of this verification
+                </button>
+              </>
+            ) : (
+              <p>None right now.</p>
+            )}
+          </section>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function AuditView(props: { api: ApiClient; sessionId: string; onBack: () => void }) {
+  const [trail, setTrail] = useState<AuditTrail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    // The trail is written from the table's stream a moment after each change: follow it briefly.
+    return poll(() => props.api.request<AuditTrail>(`/sessions/${encodeURIComponent(props.sessionId)}/audit`), {
+      intervalMs: 2000,
+      onValue: setTrail,
+      onError: setError,
+    });
+  }, [props.sessionId]);
+  return (
+    <section aria-labelledby="audit-heading">
+      <h1 id="audit-heading">Audit trail</h1>
+      <ErrorMessage error={error} />
+      {trail ? (
+        <table class="audit">
+          <caption class="sr-only">Every change of this verification, oldest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">By</th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {trail.entries.map((entry) => (
+              <tr key={entry.seq}>
+                <td>{new Date(entry.at).toLocaleTimeString("en-GB")}</td>
+                <td>{entry.from_state ? STATE_LABEL[entry.from_state] : "—"}</td>
+                <td>{STATE_LABEL[entry.to_state]}</td>
+                <td>{entry.actor}</td>
+                <td>{entry.reason ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>Loading…</p>
+      )}
+      <p>
+        <button type="button" class="primary" onClick={props.onBack}>
+          Back
+        </button>
+      </p>
+    </section>
+  );
+}
+
+function Failed(props: { error: unknown }) {
+  return (
+    <Shell title="Control room">
+      <ErrorMessage error={props.error} />
+    </Shell>
+  );
+}
+
+const root = document.getElementById("app");
+if (root) {
+  loadConfig().then(
+    (config) => {
+      configureAuth(config, "console");
+      render(<App config={config} />, root);
+    },
+    (error) => render(<Failed error={error} />, root),
+  );
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+
+import {
+  arrivals,
+  herCallStatus,
+  herStatus,
+  isFinal,
+  officerStatus,
+  queueTitle,
+  reasonProblem,
+  urgency,
+  verifyBlocked,
+  waitedNow,
+} from "./states";
+import type { QueueItem, SessionState } from "./types";
+
+const ALL: SessionState[] = ["requested", "escalated", "claimed", "verified", "not_verified", "cancelled", "expired", "dropped"];
+
+const item = (id: string, extra: Partial<QueueItem> = {}): QueueItem => ({
+  session_id: id,
+  state: "requested",
+  channel: "officer",
+  force: "MET",
+  area: "CENTRAL",
+  rank: "PC",
+  shoulder_number: "4521",
+  display_name: "Sam Ahmed",
+  created_at: "2026-11-23T10:00:00Z",
+  waiting_seconds: 0,
+  escalation_level: 0,
+  ...extra,
+});
+
+describe("the officer app's status", () => {
+  it("keeps following every live state and stops at every final one", () => {
+    for (const state of ALL) {
+      expect(officerStatus(state).live).toBe(!isFinal(state));
+    }
+  });
+
+  it("tells the officer to call 999 when nobody answered or the call dropped", () => {
+    expect(officerStatus("expired")).toMatchObject({ urge999: true, tone: "bad", headline: "Nobody answered: call 999" });
+    expect(officerStatus("dropped").urge999).toBe(true);
+    expect(officerStatus("requested").urge999).toBe(false);
+  });
+
+  it("tells the officer to call 999 when the service cannot be reached, whatever the state", () => {
+    const status = officerStatus("requested", { failed: true });
+    expect(status.urge999).toBe(true);
+    expect(status.detail).toMatch(/999/);
+    expect(status.live).toBe(true); // keep trying: the answer may come back
+  });
+
+  it("uses the API's advice for a failure state, and the sergeant's reason for a refusal", () => {
+    expect(officerStatus("expired", { advice: "Call 999 now." }).detail).toBe("Call 999 now.");
+    expect(officerStatus("requested", { advice: "ignored" }).detail).not.toBe("ignored");
+    expect(officerStatus("not_verified", { reason: "face does not match" }).detail).toContain("face does not match");
+  });
+});
+
+describe("her page's status", () => {
+  it("says verified only for verified, in words and not only colour", () => {
+    for (const state of ALL) {
+      const status = herStatus({ state, message: "" });
+      expect(status.headline.length).toBeGreaterThan(0);
+      expect(status.headline.startsWith("Verified")).toBe(state === "verified");
+    }
+    expect(herStatus({ state: "verified", message: "" }).tone).toBe("good");
+  });
+
+  it("urges 999 whenever the check did not end in verified", () => {
+    for (const state of ["not_verified", "cancelled", "expired", "dropped"] as const) {
+      expect(herStatus({ state, message: "" }).urge999).toBe(true);
+    }
+    expect(herStatus({ state: "verified", message: "" }).urge999).toBe(false);
+  });
+
+  it("prefers the API's own message", () => {
+    expect(herStatus({ state: "claimed", message: "From the API." }).detail).toBe("From the API.");
+  });
+
+  it("follows her own call until it ends", () => {
+    expect(herCallStatus("requested").live).toBe(true);
+    expect(herCallStatus("claimed").live).toBe(true);
+    expect(herCallStatus("expired")).toMatchObject({ live: false, urge999: true });
+  });
+});
+
+describe("the console queue", () => {
+  it("turns amber, then red, with a word for each (not colour alone)", () => {
+    expect(urgency(5, 0)).toEqual({ level: "waiting", label: "New" });
+    expect(urgency(30, 0)).toEqual({ level: "amber", label: "Overdue" });
+    expect(urgency(61, 0)).toEqual({ level: "red", label: "Urgent" });
+  });
+
+  it("shows an escalated request red at once", () => {
+    expect(urgency(1, 2)).toEqual({ level: "red", label: "Escalated (level 2)" });
+  });
+
+  it("honours other thresholds", () => {
+    expect(urgency(10, 0, { amber: 10, red: 20 }).level).toBe("amber");
+  });
+
+  it("counts waiting time on from the server's figure between fetches", () => {
+    expect(waitedNow({ waiting_seconds: 12 }, 1_000, 4_500)).toBeCloseTo(15.5);
+    expect(waitedNow({ waiting_seconds: 12 }, 5_000, 4_000)).toBe(12); // a clock step back never subtracts
+  });
+
+  it("announces only requests that were not there before, and nothing on the first load", () => {
+    expect(arrivals(null, [item("a")])).toEqual([]);
+    expect(arrivals([item("a")], [item("a"), item("b")]).map((i) => i.session_id)).toEqual(["b"]);
+    expect(arrivals([item("a"), item("b")], [item("b")])).toEqual([]);
+  });
+
+  it("names an officer's request and her own call", () => {
+    expect(queueTitle(item("a"))).toBe("PC 4521 Sam Ahmed");
+    expect(queueTitle(item("b", { channel: "public", rank: null, display_name: null, shoulder_number: "77" }))).toBe(
+      "Member of the public, about officer 77",
+    );
+    expect(queueTitle(item("c", { channel: "public", shoulder_number: null }))).toBe("Member of the public");
+  });
+});
+
+describe("the sergeant's decision", () => {
+  it("blocks verified for a suspended or former officer, naming why", () => {
+    const suspended = { warnings: [{ code: "not_on_duty", message: "Not on duty" }, { code: "officer_suspended", message: "Officer is suspended" }] };
+    expect(verifyBlocked(suspended)).toBe("Verified is not possible: Officer is suspended");
+    expect(verifyBlocked({ warnings: [{ code: "no_photo", message: "No photo" }] })).toBeNull();
+    expect(verifyBlocked(null)).toBeNull();
+  });
+
+  it("requires a reason for not verified, at most 500 characters", () => {
+    expect(reasonProblem("   ")).toMatch(/Give a reason/);
+    expect(reasonProblem("x".repeat(501))).toMatch(/at most 500/);
+    expect(reasonProblem("Face does not match the register photo")).toBeNull();
+  });
+});

@@ -1,0 +1,273 @@
+/**
+ * What each face says in each session state. Pure functions, so the wording and the decisions
+ * (when to show 999, when to stop polling, what the sergeant may press) are unit-tested.
+ */
+import type { IdentityCard, PublicView, QueueItem, SessionState } from "./types";
+
+/** The visual tone of a status panel; every tone also has words and an icon, never colour alone. */
+export type Tone = "waiting" | "active" | "good" | "bad" | "ended";
+
+export interface Status {
+  tone: Tone;
+  headline: string;
+  detail: string;
+  /** Show the 999 fallback prominently. */
+  urge999: boolean;
+  /** The state can still change: keep following it. */
+  live: boolean;
+}
+
+const FINAL: ReadonlySet<SessionState> = new Set(["verified", "not_verified", "cancelled", "expired", "dropped"]);
+
+export function isFinal(state: SessionState): boolean {
+  return FINAL.has(state);
+}
+
+export const TONE_ICON: Record<Tone, string> = {
+  waiting: "⏳",
+  active: "📹",
+  good: "✔",
+  bad: "✖",
+  ended: "■",
+};
+
+const CALL_999 = "Call 999 and ask the control room to confirm you: give your force and shoulder number.";
+
+/** The officer app's status for a session state. `failed` is set when the service could not be reached. */
+export function officerStatus(
+  state: SessionState | null,
+  options: { failed?: boolean; reason?: string | null; advice?: string | null } = {},
+): Status {
+  const status = officerWords(state, options);
+  return options.advice && status.urge999 && !options.failed ? { ...status, detail: options.advice } : status;
+}
+
+function officerWords(state: SessionState | null, options: { failed?: boolean; reason?: string | null }): Status {
+  if (options.failed) {
+    return {
+      tone: "bad",
+      headline: "Safe Connection is not answering",
+      detail: CALL_999,
+      urge999: true,
+      live: state !== null && !isFinal(state),
+    };
+  }
+  switch (state) {
+    case null:
+      return { tone: "ended", headline: "Ready", detail: "", urge999: false, live: false };
+    case "requested":
+      return {
+        tone: "waiting",
+        headline: "Waiting for the control room",
+        detail: "A sergeant has been alerted. Show her the code and the address below.",
+        urge999: false,
+        live: true,
+      };
+    case "escalated":
+      return {
+        tone: "waiting",
+        headline: "Still waiting: the alert has gone wider",
+        detail: "More sergeants have been alerted. If she prefers, she can call 999 now and ask the control room to confirm you.",
+        urge999: false,
+        live: true,
+      };
+    case "claimed":
+      return {
+        tone: "active",
+        headline: "A sergeant is checking you now",
+        detail: "Stay on the call and show your warrant card to the camera.",
+        urge999: false,
+        live: true,
+      };
+    case "verified":
+      return {
+        tone: "good",
+        headline: "Verified",
+        detail: "The control room has confirmed you. She sees the same on her own phone.",
+        urge999: false,
+        live: false,
+      };
+    case "not_verified":
+      return {
+        tone: "bad",
+        headline: "Not verified",
+        detail: options.reason ? `The control room could not confirm you: ${options.reason}` : "The control room could not confirm you.",
+        urge999: false,
+        live: false,
+      };
+    case "cancelled":
+      return { tone: "ended", headline: "Cancelled", detail: "You cancelled this check.", urge999: false, live: false };
+    case "expired":
+      return { tone: "bad", headline: "Nobody answered: call 999", detail: CALL_999, urge999: true, live: false };
+    case "dropped":
+      return {
+        tone: "bad",
+        headline: "The call dropped before a decision",
+        detail: `Start again, or ${CALL_999.charAt(0).toLowerCase()}${CALL_999.slice(1)}`,
+        urge999: true,
+        live: false,
+      };
+  }
+}
+
+/** Her page's status for her view of the session. */
+export function herStatus(view: Pick<PublicView, "state" | "message">): Status {
+  const api = view.message?.trim();
+  const say = (fallback: string): string => api || fallback;
+  switch (view.state) {
+    case "requested":
+    case "escalated":
+      return {
+        tone: "waiting",
+        headline: "Waiting for the control room",
+        detail: say("The officer has asked the police control room to confirm who they are. This page updates by itself."),
+        urge999: false,
+        live: true,
+      };
+    case "claimed":
+      return {
+        tone: "active",
+        headline: "A sergeant is checking this officer now",
+        detail: say("A uniformed sergeant in the control room is on a video call with the officer."),
+        urge999: false,
+        live: true,
+      };
+    case "verified":
+      return {
+        tone: "good",
+        headline: "Verified: this is a police officer",
+        detail: say("The control room has confirmed this is a police officer on duty."),
+        urge999: false,
+        live: false,
+      };
+    case "not_verified":
+      return {
+        tone: "bad",
+        headline: "NOT verified",
+        detail: say("The control room could not confirm this person is a police officer. Do not go with them. Call 999 now."),
+        urge999: true,
+        live: false,
+      };
+    case "cancelled":
+      return {
+        tone: "ended",
+        headline: "The officer cancelled this check",
+        detail: say("If you are unsure, call 999 and ask the control room to confirm the officer."),
+        urge999: true,
+        live: false,
+      };
+    case "expired":
+      return {
+        tone: "bad",
+        headline: "The control room did not answer in time",
+        detail: say("Call 999 and ask the control room to confirm the officer."),
+        urge999: true,
+        live: false,
+      };
+    case "dropped":
+      return {
+        tone: "bad",
+        headline: "The call ended before a decision",
+        detail: say("Call 999 and ask the control room to confirm the officer."),
+        urge999: true,
+        live: false,
+      };
+  }
+}
+
+/** Her own call to the ops room (no code): the same states, her words. */
+export function herCallStatus(state: SessionState): Status {
+  switch (state) {
+    case "requested":
+    case "escalated":
+      return {
+        tone: "waiting",
+        headline: "Calling the control room",
+        detail: "A sergeant has been alerted and will join this call. Keep this page open.",
+        urge999: false,
+        live: true,
+      };
+    case "claimed":
+      return { tone: "active", headline: "A sergeant has joined", detail: "Tell them the officer's name and shoulder number.", urge999: false, live: true };
+    case "verified":
+      return { tone: "good", headline: "Verified: the sergeant confirmed the officer", detail: "", urge999: false, live: false };
+    case "not_verified":
+      return { tone: "bad", headline: "NOT verified", detail: "Do not go with this person. Call 999 now.", urge999: true, live: false };
+    default:
+      return { tone: "bad", headline: "The call ended", detail: "If you are unsure, call 999.", urge999: true, live: false };
+  }
+}
+
+// --- The console -------------------------------------------------------------------------------
+
+export type Urgency = "waiting" | "amber" | "red";
+
+export interface UrgencyThresholds {
+  /** Seconds of waiting after which a request shows amber ("overdue"). */
+  amber: number;
+  /** Seconds after which it shows red ("urgent"); escalated requests are red at once. */
+  red: number;
+}
+
+export const DEFAULT_THRESHOLDS: UrgencyThresholds = { amber: 30, red: 60 };
+
+export function urgency(
+  waitingSeconds: number,
+  escalationLevel: number,
+  thresholds: UrgencyThresholds = DEFAULT_THRESHOLDS,
+): { level: Urgency; label: string } {
+  if (escalationLevel > 0) return { level: "red", label: `Escalated (level ${escalationLevel})` };
+  if (waitingSeconds >= thresholds.red) return { level: "red", label: "Urgent" };
+  if (waitingSeconds >= thresholds.amber) return { level: "amber", label: "Overdue" };
+  return { level: "waiting", label: "New" };
+}
+
+/** Seconds a queued request has waited now, from the server's figure and when it was fetched. */
+export function waitedNow(item: Pick<QueueItem, "waiting_seconds">, fetchedAtMs: number, nowMs: number): number {
+  return item.waiting_seconds + Math.max(0, (nowMs - fetchedAtMs) / 1000);
+}
+
+/** Requests in `next` that were not in `previous`: announced to screen readers as they arrive. */
+export function arrivals(previous: readonly QueueItem[] | null, next: readonly QueueItem[]): QueueItem[] {
+  if (previous === null) return [];
+  const known = new Set(previous.map((item) => item.session_id));
+  return next.filter((item) => !known.has(item.session_id));
+}
+
+/** How a queued request is named: `PC 4521 Sam Ahmed`, or who called for a public call. */
+export function queueTitle(item: QueueItem): string {
+  if (item.channel === "public") {
+    return item.shoulder_number ? `Member of the public, about officer ${item.shoulder_number}` : "Member of the public";
+  }
+  return [item.rank, item.shoulder_number, item.display_name].filter(Boolean).join(" ");
+}
+
+const BLOCKING_WARNINGS = new Set(["officer_suspended", "officer_not_serving"]);
+
+/** Why "verified" may not be pressed for this card, or null. The API refuses it too. */
+export function verifyBlocked(card: Pick<IdentityCard, "warnings"> | null | undefined): string | null {
+  const blocking = card?.warnings.find((warning) => BLOCKING_WARNINGS.has(warning.code));
+  return blocking ? `Verified is not possible: ${blocking.message}` : null;
+}
+
+export const REASON_LIMIT = 500;
+
+/** The problem with a "not verified" reason, or null. */
+export function reasonProblem(reason: string): string | null {
+  const trimmed = reason.trim();
+  if (trimmed.length === 0) return "Give a reason: the officer and the audit trail will see it.";
+  if (trimmed.length > REASON_LIMIT) return `The reason is ${trimmed.length} characters; at most ${REASON_LIMIT}.`;
+  return null;
+}
+
+/** The console's words for a session state (badges, the lookup, the audit view). */
+export const STATE_LABEL: Record<SessionState, string> = {
+  requested: "Waiting for a sergeant",
+  escalated: "Escalated: waiting",
+  claimed: "Being checked",
+  verified: "Verified",
+  not_verified: "Not verified",
+  cancelled: "Cancelled by the officer",
+  expired: "Expired: nobody answered",
+  dropped: "Dropped: call ended before a decision",
+};

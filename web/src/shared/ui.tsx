@@ -1,0 +1,207 @@
+/** Components shared by the three faces: status, 999, errors, the identity card, video, sign-in. */
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+
+import { ApiError } from "./api";
+import { TONE_ICON, type Status } from "./states";
+import type { ChimeAttendee, ChimeMeeting, IdentityCard } from "./types";
+import { VideoCall, type VideoStatus } from "./video";
+
+export function Shell(props: { title: string; subtitle?: string; children: ComponentChildren; aside?: ComponentChildren }) {
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="banner">
+        <div class="banner-inner">
+          <span class="brand">Safe Connection</span>
+          <span class="banner-title">{props.title}</span>
+          {props.aside}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {props.subtitle ? <p class="lede">{props.subtitle}</p> : null}
+        {props.children}
+      </main>
+    </>
+  );
+}
+
+/** The live status of a session, announced politely to screen readers when it changes. */
+export function StatusPanel(props: { status: Status; children?: ComponentChildren }) {
+  const { status } = props;
+  return (
+    <section class={`status tone-${status.tone}`} role="status" aria-live="polite" aria-atomic="true">
+      <p class="status-headline">
+        <span class="status-icon" aria-hidden="true">
+          {TONE_ICON[status.tone]}
+        </span>{" "}
+        {status.headline}
+      </p>
+      {status.detail ? <p class="status-detail">{status.detail}</p> : null}
+      {props.children}
+    </section>
+  );
+}
+
+export function Call999(props: { prominent?: boolean; text?: string }) {
+  return (
+    <p class={props.prominent ? "call999 prominent" : "call999"}>
+      <a href="tel:999" class="button danger">
+        Call 999
+      </a>{" "}
+      <span>{props.text ?? "In danger now, or unsure? Call 999 and ask the control room."}</span>
+    </p>
+  );
+}
+
+export function ErrorMessage(props: { error: unknown }) {
+  if (!props.error) return null;
+  const error = props.error;
+  const message = error instanceof Error ? error.message : String(error);
+  const details = error instanceof ApiError ? error.details : [];
+  return (
+    <div class="error" role="alert">
+      <p>
+        <strong>Problem: </strong>
+        {message}
+      </p>
+      {details.length > 0 ? (
+        <ul>
+          {details.map((d) => (
+            <li key={`${d.field}-${d.message}`}>{d.field ? `${d.field}: ${d.message}` : d.message}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** The officer's identity card, as the sergeant and the 999 operator see it. */
+export function IdentityCardView(props: { card: IdentityCard; heading?: string }) {
+  const { card } = props;
+  const name = `${card.rank} ${card.shoulder_number} ${card.display_name}`;
+  return (
+    <section class="card" aria-label={props.heading ?? "Identity card"}>
+      <h2>{props.heading ?? "Identity card"}</h2>
+      {card.warnings.length > 0 ? (
+        <ul class="warnings" aria-label="Warnings">
+          {card.warnings.map((w) => (
+            <li key={w.code} class="warning">
+              <span aria-hidden="true">⚠ </span>
+              <strong>Warning:</strong> {w.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div class="card-body">
+        {card.photo_url ? (
+          <img class="photo" src={card.photo_url} alt={`Register photo of ${name}`} width={180} height={225} />
+        ) : (
+          <div class="photo missing" role="img" aria-label="No photo on the register">
+            No photo
+          </div>
+        )}
+        <dl class="facts">
+          <dt>Name</dt>
+          <dd>{card.display_name}</dd>
+          <dt>Rank</dt>
+          <dd>{card.rank}</dd>
+          <dt>Shoulder number</dt>
+          <dd class="big">{card.shoulder_number}</dd>
+          <dt>Force</dt>
+          <dd>{card.force}</dd>
+          <dt>Area</dt>
+          <dd>{card.area}</dd>
+          <dt>Status</dt>
+          <dd>{card.status}</dd>
+          <dt>Duty</dt>
+          <dd>{card.on_duty ? "On duty" : "Not on duty"}</dd>
+        </dl>
+      </div>
+    </section>
+  );
+}
+
+/** Video tiles and controls for one Chime meeting; leaves the call when it goes away. */
+export function VideoPanel(props: {
+  mode: "chime" | "emulator";
+  meeting: ChimeMeeting;
+  attendee: ChimeAttendee;
+  remoteLabel: string;
+  onLeave?: () => void;
+}) {
+  const local = useRef<HTMLVideoElement>(null);
+  const remote = useRef<HTMLVideoElement>(null);
+  const audio = useRef<HTMLAudioElement>(null);
+  const call = useRef<VideoCall | null>(null);
+  const [status, setStatus] = useState<VideoStatus>({ phase: "starting", message: "Starting video…", remoteVideo: false });
+  const [muted, setMuted] = useState(false);
+  const [cameraOn, setCameraOn] = useState(true);
+  const [left, setLeft] = useState(false);
+
+  useEffect(() => {
+    const current = new VideoCall(props.mode, setStatus);
+    call.current = current;
+    if (local.current && remote.current && audio.current) {
+      void current.join(props.meeting, props.attendee, { local: local.current, remote: remote.current, audio: audio.current });
+    }
+    const element = local.current ?? undefined;
+    return () => void current.leave(element);
+  }, [props.meeting.MeetingId, props.attendee.AttendeeId]);
+
+  const leave = async () => {
+    await call.current?.leave(local.current ?? undefined);
+    setLeft(true);
+    setStatus({ phase: "ended", message: "You left the video call.", remoteVideo: false });
+    props.onLeave?.();
+  };
+
+  return (
+    <section class="video" aria-label="Video call">
+      <div class="tiles">
+        <figure class="tile remote">
+          <video ref={remote} autoPlay playsInline aria-label={props.remoteLabel} />
+          {!status.remoteVideo ? <div class="tile-placeholder">No video from {props.remoteLabel.toLowerCase()}</div> : null}
+          <figcaption>{props.remoteLabel}</figcaption>
+        </figure>
+        <figure class="tile local">
+          <video ref={local} autoPlay playsInline muted aria-label="Your camera" />
+          <figcaption>You</figcaption>
+        </figure>
+      </div>
+      <audio ref={audio} autoPlay />
+      <p class={`video-status phase-${status.phase}`} role="status">
+        {status.message}
+      </p>
+      {!left ? (
+        <div class="controls">
+          <button type="button" aria-pressed={muted} onClick={() => setMuted(call.current?.toggleMute() ?? !muted)}>
+            {muted ? "Unmute microphone" : "Mute microphone"}
+          </button>
+          <button
+            type="button"
+            aria-pressed={!cameraOn}
+            onClick={() => local.current && setCameraOn(call.current?.toggleCamera(local.current) ?? !cameraOn)}
+          >
+            {cameraOn ? "Turn camera off" : "Turn camera on"}
+          </button>
+          <button type="button" class="secondary" onClick={() => void leave()}>
+            Leave video
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** Seconds since a timestamp, ticking every second while shown. */
+export function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
