@@ -58,7 +58,13 @@ class Settings:
     rate_limits_table
         DynamoDB table of the public routes' counters.
     rate_limits
-        Per route, ``(requests, window_seconds)`` allowed per client (source IP).
+        Per route, ``(requests, window_seconds)`` allowed per client (source IP). For ``verify``
+        the requests are *wrong codes* (lookups answering ``404``): the guess limit shared by
+        ``GET /verify/{code}`` and ``POST /verify/{code}/attendance``.
+    verify_follow_limit
+        Lookups of codes (right or wrong) allowed per client in the same window as the
+        ``verify`` limit (``RATE_LIMIT_VERIFY_FOLLOW``): her page follows her stop live, asking
+        again every few seconds, so this is generous (720 an hour: every 5 s).
     """
 
     region: str
@@ -81,6 +87,7 @@ class Settings:
     public_code_hours: int = 1
     rate_limits_table: str = "safe-connection-rate-limits"
     rate_limits: tuple[tuple[str, int, int], ...] = ()
+    verify_follow_limit: int = 720
 
     def rate_limit(self, route: str) -> tuple[int, int]:
         """``(requests, window_seconds)`` for a public route."""
@@ -93,6 +100,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Build settings from a mapping of environment variables."""
         region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-2"
+        rate_limits = tuple((route, *_rate(env, route)) for route in DEFAULT_RATE_LIMITS)
         return cls(
             region=region,
             media_region=env.get("MEDIA_REGION", "eu-west-2"),
@@ -115,19 +123,25 @@ class Settings:
             idempotency_seconds=_int(env, "IDEMPOTENCY_SECONDS", 3600, minimum=60),
             public_code_hours=_int(env, "PUBLIC_CODE_HOURS", 1, minimum=1),
             rate_limits_table=env.get("RATE_LIMITS_TABLE", "safe-connection-rate-limits"),
-            rate_limits=tuple((route, *_rate(env, route)) for route in DEFAULT_RATE_LIMITS),
+            rate_limits=rate_limits,
+            verify_follow_limit=_follow(env, _verify_limit(rate_limits)),
         )
 
 
 RUNGS = ("area", "force", "inspector")
 
 DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
-    "verify": (30, 3600),  # her code checks: 30 an hour per client
+    "verify": (30, 3600),  # wrong codes (guesses): 30 an hour per client
     "public_call": (5, 3600),  # her own calls to the ops room
     "attendance": (10, 3600),  # asking for a uniformed officer
     "call_status": (720, 3600),  # following her call: every 5 s for an hour
 }
 """Public routes' limits per client: ``(requests, window_seconds)``; see docs/security.md."""
+
+DEFAULT_VERIFY_FOLLOW = 720
+"""Lookups of codes per client in the ``verify`` window: her page asking every 5 s for an hour."""
+
+_FOLLOW = "RATE_LIMIT_VERIFY_FOLLOW"
 
 
 def _rate(env: Mapping[str, str], route: str) -> tuple[int, int]:
@@ -143,6 +157,43 @@ def _rate(env: Mapping[str, str], route: str) -> tuple[int, int]:
     if parsed[0] < 1 or parsed[1] < 1:
         raise ValueError(f"{name} must be positive, got {raw!r}")
     return parsed
+
+
+def _verify_limit(rate_limits: tuple[tuple[str, int, int], ...]) -> tuple[int, int]:
+    return next((requests, window) for route, requests, window in rate_limits if route == "verify")
+
+
+def _follow(env: Mapping[str, str], verify: tuple[int, int]) -> int:
+    """``RATE_LIMIT_VERIFY_FOLLOW``: a count of lookups in ``RATE_LIMIT_VERIFY``'s window.
+
+    Both counters live in one item per client and window (one write per lookup), so the follow
+    limit has no window of its own: it is written ``720`` or, in the same ``requests/seconds``
+    form as the other limits, ``720/3600`` with the seconds equal to ``RATE_LIMIT_VERIFY``'s. It
+    must be at least the guess limit, since every wrong code is also a lookup.
+    """
+    guesses, window = verify
+    raw = env.get(_FOLLOW)
+    follows, seconds = DEFAULT_VERIFY_FOLLOW, window
+    if raw:
+        requests, slash, per = raw.partition("/")
+        try:
+            follows, seconds = int(requests), int(per) if slash else window
+        except ValueError:
+            raise ValueError(
+                f"{_FOLLOW} must look like 720/{window} or 720 (lookups in RATE_LIMIT_VERIFY's "
+                f"window), got {raw!r}"
+            ) from None
+    if seconds != window:
+        raise ValueError(
+            f"{_FOLLOW} is counted in RATE_LIMIT_VERIFY's window of {window} s: write "
+            f"{follows}/{window} or just {follows}, not {raw!r}"
+        )
+    if follows < guesses:
+        raise ValueError(
+            f"{_FOLLOW} ({follows}) must be at least RATE_LIMIT_VERIFY's {guesses}: every wrong "
+            "code is also a lookup"
+        )
+    return follows
 
 
 def _ladder(raw: str) -> tuple[str, ...]:

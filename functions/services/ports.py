@@ -18,6 +18,7 @@ __all__ = [
     "AlertPublisher",
     "AuditEntry",
     "AuditLog",
+    "CodeLookups",
     "CodeTaken",
     "MeetingGateway",
     "OfficerEntry",
@@ -296,11 +297,69 @@ class AuditLog(Protocol):
     def history(self, session_id: str) -> list[AuditEntry]: ...
 
 
+@dataclass(frozen=True)
+class CodeLookups:
+    """One client's lookups of public codes in the current fixed window.
+
+    Attributes
+    ----------
+    lookups
+        Codes looked up so far in the window, the one being counted included (her page
+        following her stop, and every guess).
+    misses
+        Wrong codes so far in the window: lookups that answered ``404`` (unknown, malformed or
+        expired).
+    retry_after
+        Seconds until the window ends (at least 1): the ``Retry-After`` of a refusal.
+    """
+
+    lookups: int
+    misses: int
+    retry_after: int
+
+
 class RateLimiter(Protocol):
-    """Per-client, per-route counters for the public routes."""
+    """Per-client counters for the public routes, in fixed windows."""
 
     def hit(self, route: str, client: str, limit: int, window_seconds: int) -> int:
         """Count one request; return 0 if allowed, else the seconds until the window ends."""
+        ...
+
+    def count_lookup(self, client: str, window_seconds: int) -> CodeLookups:
+        """Count one lookup of a public code by ``client``.
+
+        One atomic write that also reads the window's misses, so the normal (found) path costs
+        one call.
+
+        Parameters
+        ----------
+        client
+            Who is looking (the source IP).
+        window_seconds
+            Length of the fixed window the counters live in.
+
+        Returns
+        -------
+        CodeLookups
+            The counts after this lookup: ``lookups`` includes it, ``misses`` is as it stands.
+        """
+        ...
+
+    def count_miss(self, client: str, window_seconds: int) -> CodeLookups:
+        """Count one wrong code (a lookup that answered ``404``) by ``client``.
+
+        Parameters
+        ----------
+        client
+            Who looked (the source IP).
+        window_seconds
+            Length of the fixed window, the same as the lookup's.
+
+        Returns
+        -------
+        CodeLookups
+            The counts after this miss.
+        """
         ...
 
 

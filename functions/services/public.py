@@ -3,6 +3,11 @@
 Everything here answers people who are not logged in, so every use case is rate-limited per
 client first, shows an exact allow-list of fields, and answers "not found" the same way for a code
 that never existed, one that expired and one that is malformed.
+
+Her code has two limits in one window per client (one counter item, see
+:meth:`PublicService.lookup`): wrong codes, the guess limit (``RATE_LIMIT_VERIFY``, 30 an hour),
+and all lookups, the follow limit (``RATE_LIMIT_VERIFY_FOLLOW``, 720 an hour), because her page
+follows her stop live by asking again every few seconds.
 """
 
 from __future__ import annotations
@@ -168,16 +173,53 @@ class PublicService:
         if retry_after:
             raise RateLimited(retry_after)
 
+    def lookup(self, code: str, client: str) -> SessionRecord:
+        """The session behind ``code``, counted against ``client``'s guess and follow limits.
+
+        One write counts the lookup and reads the window's wrong codes, so the found path costs
+        one rate-limit call; only a wrong code costs a second (counting the miss).
+
+        Raises
+        ------
+        RateLimited
+            ``client`` has used up its wrong codes (checked *before* the code is looked up, so
+            past the limit even a real code gets ``429``: the answer says nothing about codes),
+            or has looked up more codes than the follow limit allows.
+        NotFound
+            Unknown, malformed or expired code (counted as a miss).
+        """
+        guesses, window = self.settings.rate_limit("verify")
+        who = client or "unknown"
+        counts = self.limiter.count_lookup(who, window)
+        if counts.misses >= guesses or counts.lookups > self.settings.verify_follow_limit:
+            raise RateLimited(counts.retry_after)
+        try:
+            return self._by_code(code)
+        except NotFound:
+            self.limiter.count_miss(who, window)
+            raise
+
     # ------------------------------------------------------------------ her code
     def verify(self, code: str, client: str) -> dict[str, Any]:
-        """Her live view of the session behind ``code``."""
-        self.limit("verify", client)
-        return self.view(self._by_code(code))
+        """Her live view of the session behind ``code`` (her page asks again every few seconds).
+
+        Raises
+        ------
+        RateLimited
+            Past the guess or the follow limit (see :meth:`lookup`).
+        NotFound
+            Unknown, malformed or expired code.
+        """
+        return self.view(self.lookup(code, client))
 
     def attendance_by_code(self, code: str, client: str) -> dict[str, Any]:
-        """Ask for a uniformed officer from her verify view."""
+        """Ask for a uniformed officer from her verify view.
+
+        Counted against the attendance limit and, as a lookup of her code, against the guess
+        and follow limits: a wrong code here is a miss like one on ``GET /verify/{code}``.
+        """
         self.limit("attendance", client)
-        return self._attendance(self._by_code(code))
+        return self._attendance(self.lookup(code, client))
 
     def _by_code(self, code: str) -> SessionRecord:
         canonical = normalise_public_code(code)

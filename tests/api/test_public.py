@@ -20,7 +20,7 @@ from functions.domain import CODE_ALPHABET
 from functions.services.public import PUBLIC_VIEW_KEYS
 from local.provision import Stack
 
-from .helpers import call, pager_alerts
+from .helpers import aws_calls, call, pager_alerts
 
 OFFICER_KEYS = {"display_name", "rank", "shoulder_number", "force", "photo_url"}
 DECISION_KEYS = {"outcome", "decided_at", "decided_by"}
@@ -169,6 +169,107 @@ def test_guessing_codes_is_cut_off_for_that_client_only(api: Any) -> None:
     assert set(statuses[30:]) == {429}
     assert retry_after is not None and 0 < int(retry_after) <= 3600
     assert as_client(api, bystander, "GET", "/verify/ABCD2345")[0] == 404
+
+
+def wrong_codes(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(CODE_ALPHABET) for _ in range(8)) for _ in range(count)]
+
+
+def test_her_page_following_a_real_stop_is_never_cut_off(api: Any, tokens: dict[str, str]) -> None:
+    officer, sergeant = tokens["officer.central"], tokens["sergeant.central"]
+    started = call(api, "POST", "/sessions", officer)[1]
+    her, path = fresh_client(), f"/verify/{started['public_code']}"
+
+    def follow(times: int) -> list[tuple[int, str]]:
+        answers = [as_client(api, her, "GET", path) for _ in range(times)]
+        return [(status, view["state"]) for status, _, view in answers]
+
+    waiting = follow(40)  # her page asks every 5 s while the control room is paged
+    assert call(api, "POST", f"/sessions/{started['session_id']}/claim", sergeant)[0] == 200
+    on_the_call = follow(30)
+    outcome = {"outcome": "verified"}
+    assert (
+        call(api, "POST", f"/sessions/{started['session_id']}/outcome", sergeant, outcome)[0] == 200
+    )
+    decided = follow(30)
+
+    # 100 lookups, well past the 30 wrong codes a client may try: none is a guess.
+    assert set(waiting) == {(200, "requested")}
+    assert set(on_the_call) == {(200, "claimed")}
+    assert set(decided) == {(200, "verified")}
+
+
+def test_past_the_follow_limit_her_page_gets_429_with_retry_after(
+    api: Any, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from functions.wiring import public_service
+
+    service = public_service()
+    monkeypatch.setattr(service, "settings", replace(service.settings, verify_follow_limit=40))
+    started = call(api, "POST", "/sessions", tokens["officer.central"])[1]
+    her, path = fresh_client(), f"/verify/{started['public_code']}"
+
+    statuses = [as_client(api, her, "GET", path)[0] for _ in range(40)]
+    status, headers, refused = as_client(api, her, "GET", path)
+
+    assert statuses == [200] * 40
+    assert status == 429 and refused["error"]["code"] == "rate_limited"
+    assert 0 < int(headers["Retry-After"]) <= 3600
+    assert as_client(api, fresh_client(), "GET", path)[0] == 200  # that client only
+    call(api, "POST", f"/sessions/{started['session_id']}/cancel", tokens["officer.central"])
+
+
+def test_past_the_wrong_code_limit_even_a_real_code_gets_429(
+    api: Any, tokens: dict[str, str]
+) -> None:
+    started = call(api, "POST", "/sessions", tokens["officer.north"])[1]
+    real = f"/verify/{started['public_code']}"
+    guesser = fresh_client()
+    misses = [as_client(api, guesser, "GET", f"/verify/{c}")[0] for c in wrong_codes(30, seed=11)]
+
+    status, headers, _ = as_client(api, guesser, "GET", real)
+
+    assert misses == [404] * 30
+    assert status == 429 and 0 < int(headers["Retry-After"]) <= 3600  # no oracle
+    assert as_client(api, fresh_client(), "GET", real)[0] == 200  # the code is real
+    call(api, "POST", f"/sessions/{started['session_id']}/cancel", tokens["officer.north"])
+
+
+def test_a_wrong_code_asking_for_attendance_is_a_miss_too(api: Any, tokens: dict[str, str]) -> None:
+    started = call(api, "POST", "/sessions", tokens["officer.north"])[1]
+    code = started["public_code"]
+    guesser = fresh_client()
+    *by_verify, by_attendance = wrong_codes(30, seed=13)
+    misses = [as_client(api, guesser, "GET", f"/verify/{c}")[0] for c in by_verify]
+    asked = as_client(api, guesser, "POST", f"/verify/{by_attendance}/attendance")[0]
+
+    assert misses == [404] * 29 and asked == 404
+    assert as_client(api, guesser, "GET", f"/verify/{code}")[0] == 429
+    assert as_client(api, guesser, "POST", f"/verify/{code}/attendance")[0] == 429
+    call(api, "POST", f"/sessions/{started['session_id']}/cancel", tokens["officer.north"])
+
+
+def test_her_code_costs_one_rate_limit_call_when_found(api: Any, tokens: dict[str, str]) -> None:
+    started = call(api, "POST", "/sessions", tokens["officer.central"])[1]
+    her, guesser = fresh_client(), fresh_client()
+
+    with aws_calls() as found:
+        assert as_client(api, her, "GET", f"/verify/{started['public_code']}")[0] == 200
+    with aws_calls() as wrong:
+        assert as_client(api, guesser, "GET", "/verify/ABCD2345")[0] == 404
+    for code in wrong_codes(29, seed=17):
+        as_client(api, guesser, "GET", f"/verify/{code}")
+    with aws_calls() as refused:
+        assert as_client(api, guesser, "GET", f"/verify/{started['public_code']}")[0] == 429
+
+    # One UpdateItem counts the lookup and reads the misses; only a miss writes again.
+    assert sorted(found) == ["dynamodb:Query", "dynamodb:UpdateItem"]
+    assert sorted(wrong) == ["dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:UpdateItem"]
+    assert refused == ["dynamodb:UpdateItem"]  # past the limit nothing is looked up
+    call(api, "POST", f"/sessions/{started['session_id']}/cancel", tokens["officer.central"])
 
 
 def test_her_own_call_through_claim_and_outcome_naming_a_real_officer(

@@ -1,4 +1,4 @@
-"""Fixtures of the service tests: in-memory fakes of every port and the two services over them."""
+"""Fixtures of the service tests: in-memory fakes of every port and the services over them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functions.config import Settings
 from functions.services.meeting_events import MeetingEventService
 from functions.services.officers import OfficerService
 from functions.services.ports import OfficerEntry
+from functions.services.public import PublicService
 from functions.services.sessions import SessionService
 from functions.services.timers import TimerService
 from tests.unit.services.builders import (
@@ -25,6 +26,7 @@ from tests.unit.services.fakes import (
     FakeMeetings,
     FakeOfficerRegister,
     FakePhotos,
+    FakeRateLimiter,
     FakeSessionStore,
     FakeTimers,
 )
@@ -69,6 +71,11 @@ def photos() -> FakePhotos:
 @pytest.fixture
 def timers() -> FakeTimers:
     return FakeTimers()
+
+
+@pytest.fixture
+def limiter(clock: Clock) -> FakeRateLimiter:
+    return FakeRateLimiter(clock)
 
 
 @pytest.fixture
@@ -139,6 +146,32 @@ def officers(
     photos: FakePhotos,
 ) -> OfficerService:
     return OfficerService(register=register, sessions=sessions, alerts=alerts, photos=photos)
+
+
+@pytest.fixture
+def public(
+    sessions: FakeSessionStore,
+    register: FakeOfficerRegister,
+    meetings: FakeMeetings,
+    alerts: FakeAlerts,
+    photos: FakePhotos,
+    limiter: FakeRateLimiter,
+    service: SessionService,
+    settings: Settings,
+    clock: Clock,
+) -> PublicService:
+    """Her side, sharing the session use cases (and every fake) with ``service``."""
+    return PublicService(
+        sessions=sessions,
+        register=register,
+        meetings=meetings,
+        alerts=alerts,
+        photos=photos,
+        limiter=limiter,
+        starter=service,
+        settings=settings,
+        clock=clock,
+    )
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ still gets caught. The conditions mirror:
   and copies the officer into the snapshot of each live session, atomically;
 - Chime SDK Meetings (as the local emulator implements it): ``ClientRequestToken`` and
   ``ExternalUserId`` are idempotency keys, deleting a meeting that is gone is not an error;
-- SNS and S3: publish, subscribe, unsubscribe (gone is fine), put and presign.
+- SNS and S3: publish, subscribe, unsubscribe (gone is fine), put and presign;
+- ``DynamoRateLimiter``: fixed windows of the clock's time, one counter item per client and
+  window (``hits`` per route; ``lookups`` and ``misses`` for codes), every count atomic.
 
 Every fake records its calls and can be told to fail its next calls: ``fake.fail("publish")``.
 """
@@ -26,7 +28,14 @@ from datetime import datetime
 from typing import Any
 
 from functions.domain import Conflict, OfficerStatus, Session, SessionState
-from functions.services.ports import Alert, OfficerEntry, Pager, SessionRecord, TransitionRefused
+from functions.services.ports import (
+    Alert,
+    CodeLookups,
+    OfficerEntry,
+    Pager,
+    SessionRecord,
+    TransitionRefused,
+)
 
 __all__ = [
     "ChimeNotFound",
@@ -34,6 +43,7 @@ __all__ = [
     "FakeMeetings",
     "FakeOfficerRegister",
     "FakePhotos",
+    "FakeRateLimiter",
     "FakeSessionStore",
 ]
 
@@ -475,3 +485,49 @@ class FakePhotos(_Port):
     def url(self, key: str) -> str:
         self._enter("url", key)
         return f"https://photos.test/{key}?X-Amz-Expires=300"
+
+
+class FakeRateLimiter(_Port):
+    """The rate-limits table: counters per key ``<route>#<client>#<window_start>``.
+
+    Parameters
+    ----------
+    clock
+        The service's clock (the windows are fixed slices of its epoch seconds).
+    """
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.clock = clock
+        self.items: dict[str, dict[str, int]] = {}
+
+    def hit(self, route: str, client: str, limit: int, window_seconds: int) -> int:
+        self._enter("hit", route, client, limit, window_seconds)
+        counters, retry_after = self._add(route, client, "hits", window_seconds)
+        return 0 if counters["hits"] <= limit else retry_after
+
+    def count_lookup(self, client: str, window_seconds: int) -> CodeLookups:
+        self._enter("count_lookup", client, window_seconds)
+        return self._lookups(*self._add("verify", client, "lookups", window_seconds))
+
+    def count_miss(self, client: str, window_seconds: int) -> CodeLookups:
+        self._enter("count_miss", client, window_seconds)
+        return self._lookups(*self._add("verify", client, "misses", window_seconds))
+
+    def _add(
+        self, route: str, client: str, counter: str, window_seconds: int
+    ) -> tuple[dict[str, int], int]:
+        now = int(self.clock().timestamp())
+        window_start = now - now % window_seconds
+        with self.lock:
+            counters = self.items.setdefault(f"{route}#{client}#{window_start}", {})
+            counters[counter] = counters.get(counter, 0) + 1
+            return dict(counters), max(1, window_start + window_seconds - now)
+
+    @staticmethod
+    def _lookups(counters: dict[str, int], retry_after: int) -> CodeLookups:
+        return CodeLookups(
+            lookups=counters.get("lookups", 0),
+            misses=counters.get("misses", 0),
+            retry_after=retry_after,
+        )

@@ -1,0 +1,49 @@
+"""Her code's limits from the environment: wrong codes per window, and lookups in that window."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions.config import Settings
+
+
+def test_defaults_30_wrong_codes_and_720_lookups_an_hour() -> None:
+    settings = Settings.from_env({})
+    assert settings.rate_limit("verify") == (30, 3600)
+    assert settings.verify_follow_limit == 720
+
+
+@pytest.mark.parametrize(
+    ("env", "limits"),
+    [
+        ({"RATE_LIMIT_VERIFY_FOLLOW": "1000"}, ((30, 3600), 1000)),
+        ({"RATE_LIMIT_VERIFY_FOLLOW": "1000/3600"}, ((30, 3600), 1000)),
+        ({"RATE_LIMIT_VERIFY": "10/600", "RATE_LIMIT_VERIFY_FOLLOW": "120/600"}, ((10, 600), 120)),
+        ({"RATE_LIMIT_VERIFY": "10/600", "RATE_LIMIT_VERIFY_FOLLOW": "120"}, ((10, 600), 120)),
+        ({"RATE_LIMIT_VERIFY": "10/600"}, ((10, 600), 720)),
+    ],
+)
+def test_the_follow_limit_is_a_count_in_the_verify_window(
+    env: dict[str, str], limits: tuple[tuple[int, int], int]
+) -> None:
+    settings = Settings.from_env(env)
+    assert (settings.rate_limit("verify"), settings.verify_follow_limit) == limits
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"RATE_LIMIT_VERIFY_FOLLOW": "720/60"}, "window of 3600 s: write 720/3600 or just 720"),
+        ({"RATE_LIMIT_VERIFY_FOLLOW": "every 5 s"}, "must look like 720/3600 or 720"),
+        ({"RATE_LIMIT_VERIFY_FOLLOW": "720/x"}, "must look like"),
+        ({"RATE_LIMIT_VERIFY_FOLLOW": "20"}, "(20) must be at least RATE_LIMIT_VERIFY's 30"),
+        ({"RATE_LIMIT_VERIFY_FOLLOW": "0"}, "must be at least"),
+        ({"RATE_LIMIT_VERIFY": "1000/3600"}, "(720) must be at least RATE_LIMIT_VERIFY's 1000"),
+    ],
+)
+def test_a_follow_limit_that_cannot_work_is_refused_at_start(
+    env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ValueError, match="RATE_LIMIT_VERIFY_FOLLOW") as refused:
+        Settings.from_env(env)
+    assert message in str(refused.value)
