@@ -7,10 +7,12 @@ own service, so the demo data is exactly what the API would have made.
 
 from __future__ import annotations
 
-import base64
+import functools
 import json
 import re
+import struct
 import uuid
+import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any, cast
@@ -54,10 +56,49 @@ __all__ = [
 DEMO_FORCE = "MET"
 INSPECTOR_FILTER_POLICY = {"force": [DEMO_FORCE], "area": ["inspector"]}
 """The duty inspector's pager: the last escalation rung publishes with ``area=inspector``."""
-# A 1x1 PNG: enough for the identity card to have a photo in the demo.
-DEMO_PHOTO = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/eL9GtQAAAABJRU5ErkJggg=="
-)
+
+
+@functools.cache
+def demo_portrait() -> bytes:
+    """A 160x200 PNG head-and-shoulders drawing: the demo officers' register photo.
+
+    Drawn here (no image library) so that the identity card and her page show a face-shaped
+    picture in the demo and in the browser tests' screenshots.
+    """
+    width, height = 160, 200
+    background, skin, hair, tunic, collar = (
+        (214, 222, 232),
+        (224, 182, 150),
+        (58, 40, 30),
+        (22, 34, 58),
+        (240, 240, 240),
+    )
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)  # PNG filter: none
+        for x in range(width):
+            colour = background
+            head = ((x - 80) / 34) ** 2 + ((y - 78) / 44) ** 2
+            shoulders = ((x - 80) / 78) ** 2 + ((y - 214) / 64) ** 2
+            if shoulders <= 1:
+                colour = collar if abs(x - 80) < 14 and y < 168 else tunic
+            elif 116 <= y <= 150 and abs(x - 80) <= 17:
+                colour = skin  # neck
+            if head <= 1:
+                colour = hair if y < 58 or (y < 80 and abs(x - 80) > 28) else skin
+            rows.extend(colour)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 @dataclass
@@ -429,7 +470,7 @@ def seed_demo(stack: Stack) -> Stack:
                 OfficerEntry(officer=officer, pager=pager), expected_revision=None
             )
             if record.get("photo"):
-                key = photos.put(officer.officer_id, DEMO_PHOTO, "image/png")
+                key = photos.put(officer.officer_id, demo_portrait(), "image/png")
                 entry = register.save(
                     OfficerEntry(
                         officer=officer.model_copy(update={"photo_key": key}), pager=pager

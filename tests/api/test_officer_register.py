@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from local.provision import DEMO_PHOTO, Stack
+from local.provision import Stack, demo_portrait
 
 from .helpers import call, pager_alerts
 
@@ -144,14 +144,14 @@ def test_photo_upload_puts_a_presigned_photo_on_the_card(
         "PUT",
         "/officers/met-7710/photo",
         admin,
-        raw=DEMO_PHOTO,
+        raw=demo_portrait(),
         headers={"Content-Type": "image/png"},
     )
     assert status == 200 and saved["has_photo"] is True
     status, found = call(api, "GET", "/officers/lookup?force=MET&shoulder=7710", tokens["operator"])
     url = found["officer"]["photo_url"]
     assert "X-Amz-Signature" in url and "X-Amz-Expires=300" in url
-    assert requests.get(url, timeout=5).content == DEMO_PHOTO
+    assert requests.get(url, timeout=5).content == demo_portrait()
     status, _refused = call(
         api,
         "PUT",
