@@ -2,7 +2,8 @@
 
 Without the CDK CLI it synthesises every stage into ``infra/cdk.out`` offline. The CLI sets
 ``CDK_OUTDIR`` and passes ``-c stage=dev`` / ``-c stage=prod`` to pick one stage; ``-c
-opsEmail=...`` subscribes an address to the alarms.
+opsEmail=...`` subscribes an address to the alarms; ``-c webDist=...`` (or ``WEB_DIST``) deploys
+another build of the web front end than ``web/dist`` (``make web``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ if str(ROOT) not in sys.path:  # run as a script: make `functions` and `infra` i
 
 import aws_cdk as cdk  # noqa: E402
 
-from infra.safe_connection_infra.settings import STAGES, stage_settings  # noqa: E402
+from infra.safe_connection_infra.settings import STAGES, WEB_DIST, stage_settings  # noqa: E402
 from infra.safe_connection_infra.synth import synthesize  # noqa: E402
+from infra.safe_connection_infra.web import SiteNotBuiltError  # noqa: E402
 
 
 def main() -> None:
@@ -26,9 +28,13 @@ def main() -> None:
     context = cdk.App().node  # the CLI's -c values (and cdk.json's), however the CLI passed them
     stage = context.try_get_context("stage") or os.environ.get("STAGE")
     ops_email = context.try_get_context("opsEmail")
+    web_dist = Path(context.try_get_context("webDist") or os.environ.get("WEB_DIST") or WEB_DIST)
     stages = [stage_settings(stage)] if stage else list(STAGES.values())
     outdir = os.environ.get("CDK_OUTDIR") or str(ROOT / "infra" / "cdk.out")
-    assembly, _ = synthesize(stages, outdir=outdir, ops_email=ops_email)
+    try:
+        assembly, _ = synthesize(stages, outdir=outdir, ops_email=ops_email, web_dist=web_dist)
+    except SiteNotBuiltError as error:
+        raise SystemExit(f"error: {error}") from None
     for stack in assembly.stacks:
         print(f"{stack.stack_name}: {os.path.relpath(stack.template_full_path)}")
 

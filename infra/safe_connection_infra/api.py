@@ -67,6 +67,10 @@ _SECURITY_HEADERS = {
     "gatewayresponse.header.Cache-Control": "'no-store'",
     "gatewayresponse.header.Strict-Transport-Security": "'max-age=31536000; includeSubDomains'",
     "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
+    # The web pages (another origin: CloudFront) must be able to read a 401, 403 or 429 to tell
+    # the user what happened; without it the browser reports only a network error. Tokens are
+    # bearer headers, never cookies, so "*" exposes nothing a credentialed request could.
+    "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
 }
 
 ERROR_ENVELOPE_RESPONSES: dict[str, tuple[str | None, str, str]] = {
@@ -539,10 +543,11 @@ class Api(Construct):
         self.account = self._api_gateway_account()
         self.rest_api.node.add_dependency(self.account)
         self.web_acl = self._web_acl(key)
-        self.url = cdk.Fn.sub(
-            "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + self.api_stage_name,
-            {"Api": self.rest_api.ref},
-        )
+        host = "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+        self.origin = cdk.Fn.sub(host, {"Api": self.rest_api.ref})
+        """``https://<id>.execute-api.<region>.amazonaws.com``: the web pages' CSP allows it."""
+        self.url = cdk.Fn.sub(f"{host}/{self.api_stage_name}", {"Api": self.rest_api.ref})
+        """The API's base URL (the stage path, no trailing slash)."""
 
     def _event_source(
         self, name: str, function: cdk.CfnResource, roles: FunctionRoles
@@ -692,10 +697,17 @@ class Api(Construct):
             )
 
         def block(code: int, body: str) -> wafv2.CfnWebACL.RuleActionProperty:
+            # WAF answers itself (no gateway response): the web pages must be able to read it.
             return wafv2.CfnWebACL.RuleActionProperty(
                 block=wafv2.CfnWebACL.BlockActionProperty(
                     custom_response=wafv2.CfnWebACL.CustomResponseProperty(
-                        response_code=code, custom_response_body_key=body
+                        response_code=code,
+                        custom_response_body_key=body,
+                        response_headers=[
+                            wafv2.CfnWebACL.CustomHTTPHeaderProperty(
+                                name="Access-Control-Allow-Origin", value="*"
+                            )
+                        ],
                     )
                 )
             )

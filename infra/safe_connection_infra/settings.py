@@ -17,8 +17,10 @@ from aws_cdk import aws_logs as logs
 __all__ = [
     "APP_NAME",
     "CDK_JSON",
+    "DEFAULT_FORCES",
     "REPO_ROOT",
     "STAGES",
+    "WEB_DIST",
     "StageSettings",
     "feature_flags",
     "stage_settings",
@@ -27,6 +29,11 @@ __all__ = [
 APP_NAME = "safe-connection"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CDK_JSON = REPO_ROOT / "infra" / "cdk.json"
+WEB_DIST = REPO_ROOT / "web" / "dist"
+"""Where ``make web`` (``npm run build`` in ``web/``) writes the built site."""
+
+DEFAULT_FORCES: tuple[tuple[str, str], ...] = (("MET", "Metropolitan Police Service"),)
+"""Forces offered by the web pages unless a stage lists its own (code, name)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,13 @@ class StageSettings:
         Application settings passed to the functions (see ``functions/config.py``).
     id_token_minutes, refresh_token_hours
         Cognito token lifetimes. ID/access tokens are short; the refresh token covers a shift.
+    forces
+        ``(code, name)`` of every force the web pages offer (her "which force stopped you?" and
+        the console's look-up); written into the site's ``config.json``.
+    web_domain, web_certificate_arn
+        Optional custom domain of the web site (e.g. ``safeconnection.example.police.uk``) and
+        the ARN of its ACM certificate, which CloudFront requires in ``us-east-1``. Both or
+        neither; without them the site is served on its ``*.cloudfront.net`` address.
     """
 
     name: str
@@ -77,6 +91,22 @@ class StageSettings:
     media_region: str = "eu-west-2"
     id_token_minutes: int = 15
     refresh_token_hours: int = 12
+    forces: tuple[tuple[str, str], ...] = DEFAULT_FORCES
+    web_domain: str | None = None
+    web_certificate_arn: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.web_domain is None) != (self.web_certificate_arn is None):
+            raise ValueError(
+                f"stage {self.name}: set both web_domain and web_certificate_arn, or neither"
+            )
+        if self.web_certificate_arn and ":us-east-1:" not in self.web_certificate_arn:
+            raise ValueError(
+                f"stage {self.name}: CloudFront only accepts ACM certificates from us-east-1, "
+                f"not {self.web_certificate_arn}"
+            )
+        if not self.forces:
+            raise ValueError(f"stage {self.name}: the web pages need at least one force")
 
     @property
     def stack_name(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -15,13 +16,15 @@ from .data import DataKey, PhotoStorage, Tables
 from .identity import Identity
 from .messaging import Messaging
 from .monitoring import Alarms
-from .settings import APP_NAME, StageSettings
+from .settings import APP_NAME, WEB_DIST, StageSettings
+from .web import StaticSite
 
 __all__ = ["SafeConnectionStack"]
 
 
 class SafeConnectionStack(cdk.Stack):
-    """Tables, topics, queues, rule, user pool, photo bucket, functions, API, WAF and alarms.
+    """Tables, topics, queues, rule, user pool, photo bucket, functions, API, WAF, alarms and
+    the web pages (S3 + CloudFront).
 
     The construct id **is** the stage name (``dev``, ``prod``): ``chalice.cdk`` packages the
     Chalice stage named after its scope, so the stack must not be nested in another construct.
@@ -32,6 +35,9 @@ class SafeConnectionStack(cdk.Stack):
         The stage's settings.
     ops_email
         Optional address subscribed to the operations topic (alarms).
+    web_dist
+        The built web front end (``make web`` writes ``web/dist``), deployed with the stage's
+        ``config.json``; synthesis fails if it has not been built.
     """
 
     def __init__(
@@ -40,6 +46,7 @@ class SafeConnectionStack(cdk.Stack):
         stage: StageSettings,
         *,
         ops_email: str | None = None,
+        web_dist: Path = WEB_DIST,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -105,6 +112,19 @@ class SafeConnectionStack(cdk.Stack):
             stream_failures=self.function_roles.stream_failures,
             topic=self.messaging.ops_topic,
         )
+        self.web = StaticSite(
+            self,
+            "Web",
+            stage=stage,
+            site=web_dist,
+            key=key,
+            access_logs=self.storage.access_logs,
+            api_url=self.api.url,
+            api_origin=self.api.origin,
+            user_pool_id=self.identity.user_pool.user_pool_id,
+            officer_client_id=self.identity.clients["officer"].user_pool_client_id,
+            console_client_id=self.identity.clients["console"].user_pool_client_id,
+        )
         self._outputs()
 
     def _environment(self) -> dict[str, str]:
@@ -144,6 +164,8 @@ class SafeConnectionStack(cdk.Stack):
             ),
             "PhotosBucket": (self.storage.photos.bucket_name, "Private officer-photo bucket"),
             "WebAclArn": (self.api.web_acl.attr_arn, "WAF web ACL in front of the API"),
+            "WebUrl": (self.web.url, "The web pages: her page; /officer/ and /console/"),
+            "WebBucket": (self.web.bucket.bucket_name, "Bucket of the web pages (deployed by CDK)"),
             "OperationsTopicArn": (
                 self.messaging.ops_topic.topic_arn,
                 "Alarms are sent here: subscribe the on-call team",

@@ -12,14 +12,19 @@ import aws_cdk as cdk
 from aws_cdk import cx_api
 from cdk_nag import AwsSolutionsChecks
 
-from .settings import StageSettings, feature_flags
+from .settings import WEB_DIST, StageSettings, feature_flags
 from .stack import SafeConnectionStack
+from .web import check_site
 
 __all__ = ["build", "packaging_workspace", "synthesize"]
 
 
 def build(
-    stages: Iterable[StageSettings], *, outdir: str | None = None, ops_email: str | None = None
+    stages: Iterable[StageSettings],
+    *,
+    outdir: str | None = None,
+    ops_email: str | None = None,
+    web_dist: Path = WEB_DIST,
 ) -> tuple[cdk.App, list[SafeConnectionStack]]:
     """The app with one stack per stage and the cdk-nag ``AwsSolutions`` pack registered.
 
@@ -27,21 +32,35 @@ def build(
     each one is acknowledged (:mod:`.nag`).
 
     ``chalice package`` (run by each stack) writes to ``./chalice.out``; call this from a
-    directory that may hold it (see :func:`synthesize`).
+    directory that may hold it (see :func:`synthesize`). ``web_dist`` (the built front end)
+    must be an absolute path, since that directory is a scratch one.
+
+    Raises
+    ------
+    .web.SiteNotBuiltError
+        ``web_dist`` is not a built front end (before anything is packaged).
     """
+    check_site(web_dist)
     app = cdk.App(outdir=outdir, context=feature_flags())
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
-    stacks = [SafeConnectionStack(app, stage, ops_email=ops_email) for stage in stages]
+    stacks = [
+        SafeConnectionStack(app, stage, ops_email=ops_email, web_dist=web_dist) for stage in stages
+    ]
     return app, stacks
 
 
 def synthesize(
-    stages: Iterable[StageSettings], *, outdir: str | None = None, ops_email: str | None = None
+    stages: Iterable[StageSettings],
+    *,
+    outdir: str | None = None,
+    ops_email: str | None = None,
+    web_dist: Path = WEB_DIST,
 ) -> tuple[cx_api.CloudAssembly, list[SafeConnectionStack]]:
     """Build and synthesise into ``outdir`` (see :func:`packaging_workspace`)."""
     resolved = str(Path(outdir).resolve()) if outdir else None
+    site = Path(web_dist).resolve()
     with packaging_workspace():
-        app, stacks = build(stages, outdir=resolved, ops_email=ops_email)
+        app, stacks = build(stages, outdir=resolved, ops_email=ops_email, web_dist=site)
         assembly = app.synth()
     return assembly, stacks
 

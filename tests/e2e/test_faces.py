@@ -149,3 +149,75 @@ def test_the_operator_looks_an_officer_up_for_a_999_caller(
     expect(card).to_contain_text("On duty")
     shoot(console, artifacts, "console-lookup")
     assert_accessible(console, artifacts, "console-lookup")
+
+
+def test_a_suspended_officer_cannot_be_verified_and_she_is_told_not_to_go(
+    site: WebServer, stack: Stack, contexts: dict[str, Any], artifacts: Path
+) -> None:
+    officer, console, her = contexts["officer"], contexts["console"], contexts["her"]
+    officer.goto(site.page("officer"))
+    sign_in(officer, stack, "officer.suspended")
+    officer.get_by_role("button", name="Start Safe Connection").click()
+    code = officer.locator(".code").inner_text()
+
+    her.goto(site.page("her"))
+    her.get_by_label("Code on the officer's phone").fill(code)
+    her.get_by_role("button", name="Check the officer").click()
+    expect(her.get_by_role("status").first).to_contain_text("Waiting for the control room")
+
+    console.goto(site.page("console"))
+    sign_in(console, stack, "sergeant.central")
+    console.get_by_role("row", name=re.compile("3001")).get_by_role(
+        "button", name=re.compile("Claim")
+    ).click()
+    card = console.get_by_role("region", name="Identity card from the register")
+    expect(card.get_by_role("list", name="Warnings")).to_contain_text("suspended")
+    verified = console.get_by_role("button", name="Verified", exact=True)
+    expect(verified).to_be_disabled()  # and the reason is said beside it
+    expect(console.get_by_text(re.compile("Verified is not possible"))).to_be_visible()
+
+    # "Not verified" needs a reason: refused empty, with the field named.
+    console.get_by_role("button", name="Not verified…").click()
+    console.get_by_role("button", name="Confirm not verified").click()
+    expect(console.get_by_role("alert").first).to_contain_text("Give a reason")
+    console.get_by_label(re.compile("Reason for")).fill("Suspended on the register")
+    shoot(console, artifacts, "console-not-verified-reason")
+    assert_accessible(console, artifacts, "console-not-verified-reason")
+    console.get_by_role("button", name="Confirm not verified").click()
+    expect(console.get_by_role("heading", name="Not verified", exact=True)).to_be_visible()
+
+    expect(her.get_by_role("status").first).to_contain_text("NOT verified")
+    expect(her.get_by_role("link", name="Call 999").first).to_be_visible()
+    shoot(her, artifacts, "her-not-verified")
+    assert_accessible(her, artifacts, "her-not-verified")
+    expect(officer.get_by_role("status").first).to_contain_text("Suspended on the register")
+
+
+def test_she_calls_the_control_room_herself_and_asks_for_a_uniformed_officer(
+    site: WebServer, stack: Stack, contexts: dict[str, Any], artifacts: Path
+) -> None:
+    console, her = contexts["console"], contexts["her"]
+    console.goto(site.page("console"))
+    sign_in(console, stack, "sergeant.north")
+    expect(console.get_by_role("heading", name="Waiting for a sergeant")).to_be_visible()
+
+    her.goto(site.page("her"))
+    her.get_by_role("button", name="Call the control room myself").click()
+    her.get_by_label(re.compile("shoulder number")).fill("7710")
+    her.get_by_role("button", name="Start the video call").click()
+    expect(her.get_by_role("status").first).to_contain_text("Calling the control room")
+    expect(her.get_by_role("region", name="Video call")).to_be_visible()
+    her.get_by_role("button", name="Ask for a uniformed officer").click()
+    expect(
+        her.get_by_text(re.compile("A uniformed officer has been asked to come"))
+    ).to_be_visible()
+    expect(her.locator(".reference")).to_have_text(re.compile(r"SC-\d{6}-[2-9A-Z]+"))
+    shoot(her, artifacts, "her-own-call")
+    assert_accessible(her, artifacts, "her-own-call")
+
+    row = console.get_by_role("row", name=re.compile("Member of the public, about officer 7710"))
+    row.get_by_role("button", name=re.compile("Claim")).click()
+    expect(console.get_by_text(re.compile("She named officer 7710"))).to_be_visible()
+    console.get_by_role("button", name="Verified", exact=True).click()
+    expect(console.get_by_role("heading", name="Verified", exact=True)).to_be_visible()
+    expect(her.get_by_role("status").first).to_contain_text("Verified")

@@ -60,12 +60,38 @@ class Assembly:
     nag_violations: list[Any]
 
 
+FAKE_SITE = {
+    "index.html": '<!doctype html><script type="module" src="/assets/app-abc123.js"></script>',
+    "officer/index.html": "<!doctype html><title>Officer</title>",
+    "officer/manifest.webmanifest": '{"name": "Safe Connection"}',
+    "officer/sw.js": "self.addEventListener('fetch', () => {});",
+    "console/index.html": "<!doctype html><title>Console</title>",
+    "assets/app-abc123.js": "console.log('her page');",
+}
+"""A stand-in for ``web/dist``: the infra tests never depend on the real front-end build."""
+
+
+def write_site(root: Path, files: dict[str, str] = FAKE_SITE) -> Path:
+    """Write ``files`` under ``root`` (a built-site layout) and return ``root``."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
 @pytest.fixture(scope="session")
-def assembly(tmp_path_factory: pytest.TempPathFactory) -> Assembly:
+def web_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fake built site every stage deploys."""
+    return write_site(tmp_path_factory.mktemp("web-dist"))
+
+
+@pytest.fixture(scope="session")
+def assembly(tmp_path_factory: pytest.TempPathFactory, web_dist: Path) -> Assembly:
     """Build and synthesise every stage (with the cdk-nag plugin registered, as ``make synth``)."""
     outdir = tmp_path_factory.mktemp("cdk.out")
     with packaging_workspace():
-        app, stacks = build(STAGES.values(), outdir=str(outdir))
+        app, stacks = build(STAGES.values(), outdir=str(outdir), web_dist=web_dist)
         report = AwsSolutionsChecks().validate_scope(app)
         cloud_assembly = app.synth()
     stages: dict[str, Synthesized] = {}

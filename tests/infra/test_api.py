@@ -108,6 +108,11 @@ def test_gateway_responses_use_the_error_envelope(stage: Synthesized) -> None:
         assert (
             response["responseParameters"]["gatewayresponse.header.Cache-Control"] == "'no-store'"
         )
+        # The web pages are another origin: they must be able to read a 401, 403 or 429.
+        assert (
+            response["responseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"]
+            == "'*'"
+        ), name
     assert responses["UNAUTHORIZED"]["statusCode"] == "401"
     assert json.loads(responses["UNAUTHORIZED"]["responseTemplates"]["application/json"]) == {
         "error": {
@@ -144,6 +149,8 @@ def test_waf_rate_limits_every_client_ip_and_the_public_routes_harder(stage: Syn
     for name in ("all-routes-per-ip", "public-routes-per-ip"):
         block = rules[name]["Action"]["Block"]["CustomResponse"]
         assert block["ResponseCode"] == 429
+        # WAF answers itself (no gateway response): the web pages must be able to read it.
+        assert block["ResponseHeaders"] == [{"Name": "Access-Control-Allow-Origin", "Value": "*"}]
         body = json.loads(acl["CustomResponseBodies"][block["CustomResponseBodyKey"]]["Content"])
         assert set(body["error"]) == {"code", "message", "details"}
     assert {

@@ -9,10 +9,13 @@ from pathlib import Path
 from aws_cdk.assertions import Annotations, Match
 
 from infra.safe_connection_infra.nag import acknowledgments
+from infra.safe_connection_infra.web import DEPLOYMENT_HANDLER_ID
 
 from .conftest import Assembly, Synthesized
 
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
+BUCKET_DEPLOYMENT_SINGLETON = "8693BB64968944B69AAFB0CC9EB8756C"
+"""aws-s3-deployment's fixed uuid of its handler (one function per stack for all deployments)."""
 
 
 def expected_acknowledgments(stage: Synthesized) -> set[tuple[str, str]]:
@@ -40,6 +43,14 @@ def expected_acknowledgments(stage: Synthesized) -> set[tuple[str, str]]:
             f"AwsSolutions-IAM5[Resource::<{photos}.Arn>/photos/*]",
         ),
         (f"{name}/Functions/APIHandlerRole", f"AwsSolutions-IAM5[Resource::<{alerts}>:*]"),
+    }
+    web_bucket = stage.logical_id(stage.stack.web.bucket)
+    expected |= {
+        (f"{name}/Web/Distribution", "AwsSolutions-CFR1"),
+        (f"{name}/Web/Distribution", "AwsSolutions-CFR2"),
+        (f"{name}/Web/Distribution", "AwsSolutions-CFR4"),
+        (f"{name}/Web/DeploymentRole", f"AwsSolutions-IAM5[Resource::<{web_bucket}.Arn>/*]"),
+        (f"{name}/{DEPLOYMENT_HANDLER_ID}{BUCKET_DEPLOYMENT_SINGLETON}", "AwsSolutions-L1"),
     }
     functions = set(stage.resources("AWS::Serverless::Function"))
     if "Timers" in functions:

@@ -71,6 +71,17 @@ def test_every_function_runs_as_its_own_decided_role(stage: Synthesized) -> None
         ]
 
 
+def test_every_role_in_the_stack_is_one_we_decided_on(stage: Synthesized) -> None:
+    """Function roles (built from access.py), API Gateway's logging role and the web site's
+    deployment role (its exact grants: ``test_web.py``); a role CDK adds on its own fails here."""
+    functions = stage.resources("AWS::Serverless::Function")
+    decided = {f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()}
+    (account,) = stage.resources("AWS::ApiGateway::Account").values()
+    decided.add(account["Properties"]["CloudWatchRoleArn"]["Fn::GetAtt"][0])
+    decided.add(stage.logical_id(stage.stack.web.deployment_role))
+    assert set(stage.resources("AWS::IAM::Role")) == decided
+
+
 def test_the_authorizer_can_only_write_its_own_logs(stage: Synthesized) -> None:
     log_group = stage.logical_id(stage.stack.function_roles.log_groups[AUTHORIZER])
     assert grants(role_statements(stage, AUTHORIZER)) == {

@@ -24,8 +24,8 @@ export function isFinal(state: SessionState): boolean {
 }
 
 export const TONE_ICON: Record<Tone, string> = {
-  waiting: "⏳",
-  active: "📹",
+  waiting: "○",
+  active: "●",
   good: "✔",
   bad: "✖",
   ended: "■",
