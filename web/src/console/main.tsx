@@ -4,39 +4,26 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import "../styles.css";
 import { ApiClient, ApiError } from "../shared/api";
-import { configureAuth, currentClaims, endSession, idToken } from "../shared/auth";
+import { configureAuth, idToken } from "../shared/auth";
 import type { Claims } from "../shared/claims";
 import { loadConfig, type AppConfig } from "../shared/config";
 import { clockTime, formatWaiting, spokenWaiting } from "../shared/format";
 import { poll } from "../shared/poll";
-import { arrivals, isFinal, queueTitle, reasonProblem, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "../shared/states";
+import { arrivals, isFinal, visibleToArea, queueTitle, reasonProblem, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "../shared/states";
 import type { AuditTrail, Claim, Lookup, QueueItem, Session } from "../shared/types";
-import { SignIn } from "../shared/signin";
-import { ErrorMessage, IdentityCardView, Shell, useNow, VideoPanel } from "../shared/ui";
+import { SignIn, SignOutButton, useSignedIn } from "../shared/signin";
+import { CannotStart, ErrorMessage, IdentityCardView, Shell, useFocusOnMount, useNow, VideoPanel } from "../shared/ui";
 
 type Tab = "queue" | "lookup";
 
 function App(props: { config: AppConfig }) {
-  const [claims, setClaims] = useState<Claims | null | undefined>(undefined);
-  useEffect(() => {
-    void currentClaims().then(setClaims);
-  }, []);
+  const { claims, setClaims, signOut } = useSignedIn();
   if (claims === undefined) return <Shell title="Control room">{null}</Shell>;
-  const signOut = async () => {
-    await endSession();
-    setClaims(null);
-  };
   const allowed = claims && (claims.roles.includes("sergeant") || claims.roles.includes("operator"));
   return (
     <Shell
       title={claims ? `Control room · ${claims.force ?? ""} ${claims.area ?? ""}` : "Control room"}
-      aside={
-        claims ? (
-          <button type="button" class="link" onClick={() => void signOut()}>
-            Sign out {claims.username}
-          </button>
-        ) : null
-      }
+      aside={<SignOutButton claims={claims} onSignOut={signOut} />}
     >
       {!claims ? (
         <SignIn config={props.config} purpose="For sergeants and control-room operators." onSignedIn={setClaims} />
@@ -58,7 +45,7 @@ function Console(props: { config: AppConfig; claims: Claims }) {
   const [claim, setClaim] = useState<{ claim: Claim; item: QueueItem | null } | null>(null);
   const [audit, setAudit] = useState<string | null>(null);
 
-  if (audit) return <AuditView api={api} sessionId={audit} onBack={() => setAudit(null)} />;
+  if (audit) return <AuditTrailPanel api={api} sessionId={audit} level={1} onClose={() => setAudit(null)} />;
   if (claim) {
     return (
       <Workspace
@@ -67,7 +54,6 @@ function Console(props: { config: AppConfig; claims: Claims }) {
         claim={claim.claim}
         item={claim.item}
         onDone={() => setClaim(null)}
-        onAudit={() => setAudit(claim.claim.session_id)}
       />
     );
   }
@@ -144,10 +130,12 @@ function Queue(props: { api: ApiClient; canClaim: boolean; area: string | null; 
   const now = useNow();
 
   useEffect(() => {
-    const query = props.area ? `?area=${encodeURIComponent(props.area)}` : "";
-    return poll(() => props.api.request<{ sessions: QueueItem[] }>(`/queue${query}`), {
+    // The whole force's queue, shown as the pager ladder pages: this area's requests, force-wide
+    // ones, and any escalated to the whole force (an area filter on the API would hide those).
+    return poll(() => props.api.request<{ sessions: QueueItem[] }>("/queue"), {
       intervalMs: 2000,
-      onValue: ({ sessions }) => {
+      onValue: ({ sessions: all }) => {
+        const sessions = all.filter((item) => visibleToArea(item, props.area));
         const arrived = arrivals(previous.current, sessions);
         if (arrived.length > 0) setAnnounce(`New request: ${arrived.map(queueTitle).join("; ")}`);
         previous.current = sessions;
@@ -230,7 +218,7 @@ function Queue(props: { api: ApiClient; canClaim: boolean; area: string | null; 
   );
 }
 
-function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; item: QueueItem | null; onDone: () => void; onAudit: () => void }) {
+function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; item: QueueItem | null; onDone: () => void }) {
   const { claim } = props;
   const [session, setSession] = useState<Session | null>(null);
   const [choosing, setChoosing] = useState<"not_verified" | null>(null);
@@ -238,7 +226,11 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
   const [shoulder, setShoulder] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [pollError, setPollError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [showAudit, setShowAudit] = useState(false);
+  const stopPolling = useRef<() => void>(() => undefined);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   const card = claim.officer ?? null;
   const blocked = verifyBlocked(card);
   const needsShoulder = !card;
@@ -246,12 +238,17 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
   const decided = isFinal(state);
 
   useEffect(() => {
-    return poll(() => props.api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}`), {
+    stopPolling.current = poll(() => props.api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}`), {
       intervalMs: 2000,
-      onValue: setSession,
-      onError: setError,
+      // A final state, once seen, stays: an older answer still in flight must not undo a decision.
+      onValue: (next) => {
+        setSession((before) => (before && isFinal(before.state) ? before : next));
+        setPollError(null);
+      },
+      onError: setPollError,
       done: (next) => isFinal(next.state),
     });
+    return () => stopPolling.current();
   }, [claim.session_id]);
 
   const decide = async (outcome: "verified" | "not_verified") => {
@@ -271,7 +268,9 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
       const body: Record<string, unknown> = { outcome };
       if (outcome === "not_verified") body.reason = reason.trim();
       if (outcome === "verified" && needsShoulder) body.shoulder_number = shoulder.trim();
-      setSession(await props.api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}/outcome`, { method: "POST", body }));
+      const decidedSession = await props.api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}/outcome`, { method: "POST", body });
+      stopPolling.current();
+      setSession(decidedSession);
     } catch (err) {
       setError(err instanceof ApiError && err.status === 409 ? new Error(err.message) : err);
     } finally {
@@ -282,7 +281,10 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
   const who = card ? `${card.rank} ${card.shoulder_number} ${card.display_name}` : "Member of the public";
   return (
     <section aria-labelledby="ws-heading">
-      <h1 id="ws-heading">Checking {who}</h1>
+      <h1 id="ws-heading" ref={heading} tabIndex={-1}>
+        Checking {who}
+      </h1>
+      <ErrorMessage error={pollError} />
       <p>
         <strong>State: </strong>
         <span class={`state state-${state}`}>{STATE_LABEL[state]}</span>
@@ -317,7 +319,13 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
               {needsShoulder ? (
                 <>
                   <label for="shoulder">Shoulder number of the officer you confirmed (needed for Verified)</label>
-                  <input id="shoulder" value={shoulder} onInput={(e) => setShoulder((e.currentTarget as HTMLInputElement).value)} />
+                  <input
+                    id="shoulder"
+                    value={shoulder}
+                    aria-invalid={problem && !shoulder.trim() ? "true" : "false"}
+                    aria-describedby={problem ? "reason-error" : undefined}
+                    onInput={(e) => setShoulder((e.currentTarget as HTMLInputElement).value)}
+                  />
                 </>
               ) : null}
               {blocked ? (
@@ -367,13 +375,17 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
             </section>
           )}
           <p class="controls">
-            <button type="button" onClick={props.onAudit}>
-              Audit trail
+            <button type="button" aria-expanded={showAudit} onClick={() => setShowAudit(!showAudit)}>
+              {showAudit ? "Hide the audit trail" : "Audit trail"}
             </button>
-            <button type="button" class={decided ? "primary" : "secondary"} onClick={props.onDone}>
-              Back to the queue
-            </button>
+            {decided ? (
+              // Only after an ending: leaving before a decision would strand her and the officer.
+              <button type="button" class="primary" onClick={props.onDone}>
+                Back to the queue
+              </button>
+            ) : null}
           </p>
+          {showAudit ? <AuditTrailPanel api={props.api} sessionId={claim.session_id} level={2} /> : null}
         </div>
         <div>
           {!decided ? (
@@ -456,20 +468,28 @@ function OfficerLookup(props: { api: ApiClient; config: AppConfig; onAudit: (ses
   );
 }
 
-function AuditView(props: { api: ApiClient; sessionId: string; onBack: () => void }) {
+/** The append-only audit trail of one session: a screen of its own (level 1) or a panel (2). */
+function AuditTrailPanel(props: { api: ApiClient; sessionId: string; level: 1 | 2; onClose?: () => void }) {
   const [trail, setTrail] = useState<AuditTrail | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   useEffect(() => {
-    // The trail is written from the table's stream a moment after each change: follow it briefly.
+    // The trail is written from the table's stream a moment after each change: follow it.
     return poll(() => props.api.request<AuditTrail>(`/sessions/${encodeURIComponent(props.sessionId)}/audit`), {
       intervalMs: 2000,
-      onValue: setTrail,
+      onValue: (next) => {
+        setTrail(next);
+        setError(null);
+      },
       onError: setError,
     });
   }, [props.sessionId]);
+  const Heading = props.level === 1 ? "h1" : "h2";
   return (
-    <section aria-labelledby="audit-heading">
-      <h1 id="audit-heading">Audit trail</h1>
+    <section class={props.level === 2 ? "panel" : ""} aria-labelledby="audit-heading">
+      <Heading id="audit-heading" ref={heading} tabIndex={-1}>
+        Audit trail
+      </Heading>
       <ErrorMessage error={error} />
       {trail ? (
         <table class="audit">
@@ -498,20 +518,14 @@ function AuditView(props: { api: ApiClient; sessionId: string; onBack: () => voi
       ) : (
         <p>Loading…</p>
       )}
-      <p>
-        <button type="button" class="primary" onClick={props.onBack}>
-          Back
-        </button>
-      </p>
+      {props.onClose ? (
+        <p>
+          <button type="button" class="primary" onClick={props.onClose}>
+            Back
+          </button>
+        </p>
+      ) : null}
     </section>
-  );
-}
-
-function Failed(props: { error: unknown }) {
-  return (
-    <Shell title="Control room">
-      <ErrorMessage error={props.error} />
-    </Shell>
   );
 }
 
@@ -522,6 +536,6 @@ if (root) {
       configureAuth(config, "console");
       render(<App config={config} />, root);
     },
-    (error) => render(<Failed error={error} />, root),
+    (error) => render(<CannotStart title="Control room" error={error} />, root),
   );
 }

@@ -1,16 +1,16 @@
 /** Her page: type the officer's code, watch the control room's decision, call them herself. */
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 
 import "../styles.css";
-import { ApiClient, ApiError, newIdempotencyKey } from "../shared/api";
+import { ApiClient, ApiError, newIdempotencyKey, retryAfterMs } from "../shared/api";
 import { loadConfig, type AppConfig } from "../shared/config";
 import { clockTime, codeProblem, formatCode, normaliseCode } from "../shared/format";
 import { poll } from "../shared/poll";
 import { herCallStatus, herStatus } from "../shared/states";
 import type { PublicCall, PublicView } from "../shared/types";
-import { Call999, ErrorMessage, Shell, StatusPanel, VideoPanel } from "../shared/ui";
-import { followDelay, problemText } from "./model";
+import { Call999, CannotStart, ErrorMessage, RegisterPhoto, Shell, StatusPanel, useFocusOnMount, VideoPanel } from "../shared/ui";
+import { decidedBy, followDelay, officerCardHeading, problemText } from "./model";
 
 type Screen =
   | { kind: "enter" }
@@ -45,13 +45,17 @@ function EnterCode(props: {
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
 
   const submit = async (event: Event) => {
     event.preventDefault();
     const wrong = codeProblem(typed);
     setProblem(wrong);
     setError(null);
-    if (wrong) return;
+    if (wrong) {
+      input.current?.focus();
+      return;
+    }
     const code = normaliseCode(typed);
     setBusy(true);
     try {
@@ -77,12 +81,13 @@ function EnterCode(props: {
           8 letters and numbers, for example ABCD-2345. Spaces and dashes do not matter.
         </p>
         {problem ? (
-          <p class="field-error" id="code-error">
+          <p class="field-error" id="code-error" role="alert">
             <span class="sr-only">Error: </span>
             {problem}
           </p>
         ) : null}
         <input
+          ref={input}
           id="code"
           name="code"
           class="code-input"
@@ -118,11 +123,14 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
   const [error, setError] = useState<unknown>(null);
   const [calling, setCalling] = useState(false);
   const status = herStatus(view);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
 
   useEffect(() => {
     if (!herStatus(props.initial).live) return;
     return poll(() => props.api.request<PublicView>(`/verify/${encodeURIComponent(props.code)}`), {
       intervalMs: followDelay(),
+      initialDelayMs: followDelay(), // the answer that opened this screen is fresh
+      retryAfterMs,
       onValue: (next) => {
         setView(next);
         setError(null);
@@ -135,41 +143,14 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
   const officer = view.officer;
   return (
     <>
-      <h1>Officer check {formatCode(props.code)}</h1>
+      <h1 ref={heading} tabIndex={-1}>
+        Officer check {formatCode(props.code)}
+      </h1>
       <StatusPanel status={status} />
       {status.urge999 ? <Call999 prominent text="Call 999 now and ask the control room to confirm the officer." /> : null}
       <ErrorMessage error={error} />
-      {officer ? (
-        <section class="card" aria-labelledby="who">
-          <h2 id="who">The officer you should see</h2>
-          <div class="card-body">
-            {officer.photo_url ? (
-              <img class="photo" src={officer.photo_url} alt={`Police register photo of ${officer.rank} ${officer.display_name}`} width={180} height={225} />
-            ) : (
-              <div class="photo missing" role="img" aria-label="No photo on the police register">
-                No photo
-              </div>
-            )}
-            <dl class="facts">
-              <dt>Name</dt>
-              <dd>{officer.display_name}</dd>
-              <dt>Rank</dt>
-              <dd>{officer.rank}</dd>
-              <dt>Shoulder number</dt>
-              <dd class="big">{officer.shoulder_number}</dd>
-              <dt>Force</dt>
-              <dd>{forceName(props.config, officer.force)}</dd>
-            </dl>
-          </div>
-          <p class="hint">Check the face, and the shoulder number on their warrant card, match.</p>
-        </section>
-      ) : null}
-      {view.decision ? (
-        <p>
-          Decided by {view.decision.decided_by ? `${view.decision.decided_by.rank} ${view.decision.decided_by.shoulder_number}` : "the control room"} at{" "}
-          {clockTime(view.decision.decided_at)}.
-        </p>
-      ) : null}
+      <OfficerCard view={view} config={props.config} />
+      <Decision view={view} />
       <p>
         Your reference: <span class="reference">{view.reference}</span>
         <br />
@@ -190,6 +171,47 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
         </p>
       )}
     </>
+  );
+}
+
+/** The officer behind the code, headed by what is known: confirmed only once verified. */
+function OfficerCard(props: { view: PublicView; config: AppConfig }) {
+  const officer = props.view.officer;
+  const heading = officerCardHeading(props.view.state);
+  if (!officer || !heading) return null;
+  const confirmed = props.view.state === "verified";
+  return (
+    <section class={confirmed ? "card confirmed" : "card"} aria-labelledby="who">
+      <h2 id="who">{heading}</h2>
+      <div class="card-body">
+        <RegisterPhoto url={officer.photo_url} alt={`Police register photo of ${officer.rank} ${officer.display_name}`} />
+        <dl class="facts">
+          <dt>Name</dt>
+          <dd>{officer.display_name}</dd>
+          <dt>Rank</dt>
+          <dd>{officer.rank}</dd>
+          <dt>Shoulder number</dt>
+          <dd class="big">{officer.shoulder_number}</dd>
+          <dt>Force</dt>
+          <dd>{forceName(props.config, officer.force)}</dd>
+        </dl>
+      </div>
+      <p class="hint">
+        {confirmed
+          ? "Check the face, and the shoulder number on their warrant card, match."
+          : "Not confirmed yet: wait for the control room's answer before you go anywhere with them."}
+      </p>
+    </section>
+  );
+}
+
+function Decision(props: { view: PublicView }) {
+  const decision = props.view.decision;
+  if (!decision) return null;
+  return (
+    <p>
+      Decided by {decidedBy(decision.decided_by)} at {clockTime(decision.decided_at)}.
+    </p>
   );
 }
 
@@ -234,12 +256,15 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
   const [busy, setBusy] = useState(false);
   const [key] = useState(newIdempotencyKey);
   const forces = props.config.forces;
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [call?.call_id]);
 
   useEffect(() => {
     if (!call) return;
     const headers = { "X-Call-Token": call.poll_token };
     return poll(() => props.api.request<PublicView>(`/public/calls/${encodeURIComponent(call.call_id)}`, { headers }), {
       intervalMs: 5000,
+      retryAfterMs,
       onValue: (next) => {
         setView(next);
         setError(null);
@@ -270,14 +295,16 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
   if (!call) {
     return (
       <form class="panel" onSubmit={(e) => void start(e)} aria-labelledby="call-heading">
-        <h2 id="call-heading">Call the control room</h2>
+        <h2 id="call-heading" ref={heading} tabIndex={-1}>
+          Call the control room
+        </h2>
         <p>A sergeant in the police control room will answer on video. Nobody is asked to give their name.</p>
         {forces.length > 1 ? (
           <>
             <label for="force">Police force</label>
-            <select id="force" name="force" defaultValue={props.force ?? forces[0]?.code}>
+            <select id="force" name="force">
               {forces.map((f) => (
-                <option key={f.code} value={f.code}>
+                <option key={f.code} value={f.code} selected={f.code === (props.force ?? forces[0]?.code)}>
                   {f.name}
                 </option>
               ))}
@@ -300,11 +327,20 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
 
   const state = view?.state ?? call.state;
   const status = herCallStatus(state);
+  const confirmed = state === "verified" && view ? view : null;
   return (
     <section aria-labelledby="her-call">
-      <h2 id="her-call">Your call to the control room</h2>
+      <h2 id="her-call" ref={heading} tabIndex={-1}>
+        Your call to the control room
+      </h2>
       <StatusPanel status={status} />
       <ErrorMessage error={error} />
+      {confirmed ? (
+        <>
+          <OfficerCard view={confirmed} config={props.config} />
+          <Decision view={confirmed} />
+        </>
+      ) : null}
       {status.live ? (
         <VideoPanel mode={props.config.video} meeting={call.meeting} attendee={call.attendee} remoteLabel="Control room" />
       ) : null}
@@ -329,19 +365,18 @@ function forceName(config: AppConfig, code: string): string {
   return config.forces.find((f) => f.code === code)?.name ?? code;
 }
 
-function Failed(props: { error: unknown }) {
-  return (
-    <Shell title="Check a police officer">
-      <ErrorMessage error={props.error} />
-      <Call999 prominent text="This page cannot reach the police service right now. Call 999 and ask the control room to confirm the officer." />
-    </Shell>
-  );
-}
-
 const root = document.getElementById("app");
 if (root) {
   loadConfig().then(
     (config) => render(<App config={config} />, root),
-    (error) => render(<Failed error={error} />, root),
+    (error) =>
+      render(
+        <CannotStart
+          title="Check a police officer"
+          error={error}
+          advice="This page cannot reach the police service right now. Call 999 and ask the control room to confirm the officer."
+        />,
+        root,
+      ),
   );
 }

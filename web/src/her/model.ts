@@ -1,5 +1,6 @@
 /** Her page's decisions that are worth testing on their own. */
 import type { ApiError } from "../shared/api";
+import type { PublicView, SessionState } from "../shared/types";
 
 /** How often her page asks again while the check is live: inside the API's follow limit (720 an hour). */
 export function followDelay(): number {
@@ -18,4 +19,30 @@ export function problemText(error: ApiError): string {
   if (error.status === 400) return error.message;
   if (error.isOutage) return "The police service is not answering. Call 999 and ask the control room to confirm the officer.";
   return error.message;
+}
+
+/**
+ * The heading of the officer's card on her page, or null when the card must not be shown.
+ *
+ * Only "verified" says the person in front of her is that officer. While the check runs the card
+ * says whose code it is; after any other ending it is hidden, so a photo never reassures her
+ * about a check that failed.
+ */
+export function officerCardHeading(state: SessionState): string | null {
+  switch (state) {
+    case "verified":
+      return "Confirmed: the officer you should see";
+    case "requested":
+    case "escalated":
+    case "claimed":
+      return "Whose code this is (not confirmed yet)";
+    default:
+      return null;
+  }
+}
+
+/** "PS 118", or "the control room" when the deciding sergeant is not on the register. */
+export function decidedBy(who: NonNullable<PublicView["decision"]>["decided_by"]): string {
+  const words = [who?.rank, who?.shoulder_number].filter((part): part is string => Boolean(part));
+  return words.length > 0 ? words.join(" ") : "the control room";
 }

@@ -4,40 +4,25 @@ import { useEffect, useState } from "preact/hooks";
 
 import "../styles.css";
 import { ApiClient, ApiError, newIdempotencyKey } from "../shared/api";
-import { configureAuth, currentClaims, endSession, idToken } from "../shared/auth";
-import type { Claims } from "../shared/claims";
+import { configureAuth, idToken } from "../shared/auth";
 import { loadConfig, type AppConfig } from "../shared/config";
 import { formatCode } from "../shared/format";
 import { poll } from "../shared/poll";
 import { officerStatus } from "../shared/states";
 import type { Session } from "../shared/types";
-import { SignIn } from "../shared/signin";
-import { Call999, ErrorMessage, Shell, StatusPanel, VideoPanel } from "../shared/ui";
-import { currentPosition, publicAddress, startWithRetry } from "./model";
+import { SignIn, SignOutButton, useSignedIn } from "../shared/signin";
+import { Call999, CannotStart, ErrorMessage, Shell, StatusPanel, useFocusOnMount, VideoPanel } from "../shared/ui";
+import { currentPosition, explainRefusal, publicAddress, startWithRetry } from "./model";
 
 const ACTIVE_KEY = "safe-connection.active-session";
 
 function App(props: { config: AppConfig }) {
-  const [claims, setClaims] = useState<Claims | null | undefined>(undefined);
-  useEffect(() => {
-    void currentClaims().then(setClaims);
-  }, []);
+  const { claims, setClaims, signOut } = useSignedIn(() => sessionStorage.removeItem(ACTIVE_KEY));
   if (claims === undefined) return <Shell title="Officer">{null}</Shell>;
-  const signOut = async () => {
-    sessionStorage.removeItem(ACTIVE_KEY);
-    await endSession();
-    setClaims(null);
-  };
   return (
     <Shell
       title="Officer"
-      aside={
-        claims ? (
-          <button type="button" class="link" onClick={() => void signOut()}>
-            Sign out {claims.username}
-          </button>
-        ) : null
-      }
+      aside={<SignOutButton claims={claims} onSignOut={signOut} />}
     >
       {claims ? (
         claims.roles.includes("officer") ? (
@@ -109,6 +94,7 @@ function Active(props: { api: ApiClient; config: AppConfig; initial: Session; on
   const [failed, setFailed] = useState<unknown>(null);
   const [confirming, setConfirming] = useState(false);
   const [cancelError, setCancelError] = useState<unknown>(null);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   const status = officerStatus(session.state, { failed: failed instanceof ApiError && failed.isOutage, reason: session.outcome_reason, advice: session.advice });
 
   useEffect(() => {
@@ -139,14 +125,18 @@ function Active(props: { api: ApiClient; config: AppConfig; initial: Session; on
     }
   };
 
-  const live = status.live && !failed;
+  // The call stays up through a failed poll: bad signal must not take the officer off the call.
+  const live = officerStatus(session.state).live;
+  const refused = failed instanceof ApiError && !failed.isOutage ? explainRefusal(failed) : null;
+  const gone = failed instanceof ApiError && failed.status === 404;
   return (
     <>
-      <StatusPanel status={status} />
+      <StatusPanel status={status} headingRef={heading} />
+      <ErrorMessage error={refused} />
       {status.urge999 ? <Call999 prominent text="Give your force and shoulder number; the operator can confirm you." /> : null}
       {session.public_code && officerStatus(session.state).live ? (
         <section class="code-display" aria-labelledby="code-heading">
-          <h1 id="code-heading">Show her this code</h1>
+          <h2 id="code-heading">Show her this code</h2>
           <p class="code" aria-label={`Code: ${[...formatCode(session.public_code)].join(" ")}`}>
             {formatCode(session.public_code)}
           </p>
@@ -161,7 +151,7 @@ function Active(props: { api: ApiClient; config: AppConfig; initial: Session; on
       <p>
         Reference: <span class="reference">{session.reference}</span>
       </p>
-      {officerStatus(session.state).live ? (
+      {live && !gone ? (
         confirming ? (
           <div class="panel" role="group" aria-labelledby="cancel-q">
             <p id="cancel-q">Cancel this check? She will see that you cancelled.</p>
@@ -188,15 +178,6 @@ function Active(props: { api: ApiClient; config: AppConfig; initial: Session; on
   );
 }
 
-function Failed(props: { error: unknown }) {
-  return (
-    <Shell title="Officer">
-      <ErrorMessage error={props.error} />
-      <Call999 prominent text="Safe Connection cannot start. Call 999 and ask the control room to confirm you." />
-    </Shell>
-  );
-}
-
 const root = document.getElementById("app");
 if (root) {
   if ("serviceWorker" in navigator && location.protocol === "https:") {
@@ -207,6 +188,14 @@ if (root) {
       configureAuth(config, "officer");
       render(<App config={config} />, root);
     },
-    (error) => render(<Failed error={error} />, root),
+    (error) =>
+      render(
+        <CannotStart
+          title="Officer"
+          error={error}
+          advice="Safe Connection cannot start. Call 999 and ask the control room to confirm you."
+        />,
+        root,
+      ),
   );
 }

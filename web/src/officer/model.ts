@@ -53,3 +53,15 @@ export function currentPosition(timeoutMs: number): Promise<{ lat: number; lon: 
     );
   });
 }
+
+/**
+ * What to tell the officer when following the session is refused (not an outage): a sign-in that
+ * expired, a session that is gone, a limit. Outages are said by the status panel, with 999.
+ */
+export function explainRefusal(error: ApiError): Error {
+  if (error.status === 401 || error.status === 403) {
+    return new Error("Your sign-in has expired: sign out and in again. To be confirmed now, call 999.");
+  }
+  if (error.status === 404) return new Error("This check no longer exists. Start again, or call 999.");
+  return new Error(error.message);
+}

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiClient, ApiError, errorFrom } from "./api";
 import { decodeClaims } from "./claims";
 import { ConfigError, parseConfig } from "./config";
-import { problemText } from "../her/model";
-import { publicAddress, startWithRetry } from "../officer/model";
+import { decidedBy, officerCardHeading, problemText } from "../her/model";
+import { explainRefusal, publicAddress, startWithRetry } from "../officer/model";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -120,5 +120,31 @@ describe("configuration and claims", () => {
     const encoded = btoa(JSON.stringify(payload)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
     expect(decodeClaims(`h.${encoded}.s`)).toMatchObject({ username: "sergeant.central", roles: ["sergeant"], force: "MET", area: "CENTRAL" });
     expect(decodeClaims("not-a-jwt")).toBeNull();
+  });
+});
+
+describe("her page's officer card", () => {
+  it("says confirmed only when verified, and hides the photo after any other ending", () => {
+    expect(officerCardHeading("verified")).toMatch(/^Confirmed/);
+    for (const state of ["requested", "escalated", "claimed"] as const) {
+      expect(officerCardHeading(state)).toMatch(/not confirmed yet/);
+    }
+    for (const state of ["not_verified", "cancelled", "expired", "dropped"] as const) {
+      expect(officerCardHeading(state)).toBeNull();
+    }
+  });
+
+  it("names who decided, or the control room when the register has no rank and number", () => {
+    expect(decidedBy({ rank: "PS", shoulder_number: "118" })).toBe("PS 118");
+    expect(decidedBy({ rank: null as unknown as string, shoulder_number: null as unknown as string })).toBe("the control room");
+    expect(decidedBy(null)).toBe("the control room");
+  });
+});
+
+describe("the officer app when following is refused", () => {
+  it("says what to do for an expired sign-in and a vanished check", () => {
+    expect(explainRefusal(new ApiError(401, "http_401", "x")).message).toMatch(/sign-in has expired/);
+    expect(explainRefusal(new ApiError(404, "not_found", "x")).message).toMatch(/no longer exists/);
+    expect(explainRefusal(new ApiError(429, "rate_limited", "Too many.")).message).toBe("Too many.");
   });
 });

@@ -104,6 +104,11 @@ export class ApiClient {
   }
 }
 
+/** For `poll`: a rate-limited request waits what the API said (`Retry-After`), not less. */
+export function retryAfterMs(error: unknown): number | null {
+  return error instanceof ApiError && error.status === 429 && error.retryAfter ? error.retryAfter * 1000 : null;
+}
+
 /** A fresh key for `Idempotency-Key`: the same key is reused when the same action is retried. */
 export function newIdempotencyKey(): string {
   return crypto.randomUUID();

@@ -78,8 +78,14 @@ async function stepFrom(output: SignInOutput, issuer: string): Promise<SignInSte
   }
 }
 
-function explain(error: unknown): SignInError {
+/** A Cognito challenge session (about 3 minutes) ran out: the form must start from the top. */
+export class SignInExpired extends SignInError {}
+
+function explain(error: unknown, duringChallenge = false): SignInError {
   const name = (error as { name?: string })?.name ?? "";
+  if (duringChallenge && (name === "NotAuthorizedException" || name === "ExpiredCodeException")) {
+    return new SignInExpired("Signing in took too long and has timed out. Start again with your username and password.");
+  }
   if (name === "NotAuthorizedException" || name === "UserNotFoundException") {
     return new SignInError("The username or password is wrong.");
   }
@@ -115,7 +121,7 @@ export async function answerChallenge(response: string): Promise<SignInStep> {
   try {
     return await stepFrom(await confirmSignIn({ challengeResponse: response.trim() }), "Safe Connection");
   } catch (error) {
-    throw explain(error);
+    throw explain(error, true);
   }
 }
 

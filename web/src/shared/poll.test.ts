@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import { ApiError, retryAfterMs } from "./api";
 import { poll } from "./poll";
 
 beforeEach(() => {
@@ -56,5 +57,34 @@ describe("following a live state", () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(seen).toEqual([]);
     expect(fetchOnce).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("pacing", () => {
+  it("waits before the first request when the page already has an answer", async () => {
+    const fetchOnce = vi.fn(async () => "x");
+    poll(fetchOnce, { intervalMs: 1000, initialDelayMs: 5000, onValue: () => undefined });
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(fetchOnce).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fetchOnce).toHaveBeenCalledTimes(1);
+  });
+
+  it("waits as long as a rate limit says, not the usual back-off", async () => {
+    const limited = new ApiError(429, "rate_limited", "slow down", [], 600);
+    let first = true;
+    const fetchOnce = vi.fn(async () => {
+      if (first) {
+        first = false;
+        throw limited;
+      }
+      return "ok";
+    });
+    poll(fetchOnce, { intervalMs: 1000, onValue: () => undefined, retryAfterMs });
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(599_999);
+    expect(fetchOnce).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fetchOnce).toHaveBeenCalledTimes(2);
   });
 });

@@ -9,6 +9,10 @@ export interface PollOptions<T> {
   onError?: (error: unknown) => void;
   /** Stop once this returns true for an answer. */
   done?: (value: T) => boolean;
+  /** Wait this long before the first request (when the page already has a fresh answer). */
+  initialDelayMs?: number;
+  /** How long a failure says to wait (e.g. a 429's Retry-After), overriding the back-off. */
+  retryAfterMs?: (error: unknown) => number | null;
 }
 
 /**
@@ -36,12 +40,13 @@ export function poll<T>(fetchOnce: () => Promise<T>, options: PollOptions<T>): (
       }
     } catch (error) {
       if (stopped) return;
-      delay = Math.min(delay * 2, maxBackoff);
+      delay = options.retryAfterMs?.(error) ?? Math.min(delay * 2, maxBackoff);
       options.onError?.(error);
     }
     if (!stopped) timer = setTimeout(() => void tick(), delay);
   };
-  void tick();
+  if (options.initialDelayMs) timer = setTimeout(() => void tick(), options.initialDelayMs);
+  else void tick();
   return () => {
     stopped = true;
     if (timer !== undefined) clearTimeout(timer);

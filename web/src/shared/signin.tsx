@@ -1,7 +1,7 @@
 /** The sign-in form: only the officer app and the console load it (and Amplify with it). */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 
-import { answerChallenge, startSignIn, type SignInStep } from "./auth";
+import { answerChallenge, currentClaims, endSession, SignInExpired, startSignIn, type SignInStep } from "./auth";
 import type { Claims } from "./claims";
 import type { AppConfig } from "./config";
 import { ErrorMessage } from "./ui";
@@ -21,6 +21,7 @@ export function SignIn(props: { config: AppConfig; purpose: string; onSignedIn: 
       else setStep(next);
     } catch (err) {
       setError(err);
+      if (err instanceof SignInExpired) setStep(null);
     } finally {
       setBusy(false);
     }
@@ -87,3 +88,29 @@ export function SignIn(props: { config: AppConfig; purpose: string; onSignedIn: 
   );
 }
 
+
+/**
+ * Who is signed in: `undefined` while the stored session is read, then the claims or `null`.
+ * `signOut` ends the Cognito session after `beforeSignOut` (e.g. forgetting a live session).
+ */
+export function useSignedIn(beforeSignOut?: () => void) {
+  const [claims, setClaims] = useState<Claims | null | undefined>(undefined);
+  useEffect(() => {
+    void currentClaims().then(setClaims);
+  }, []);
+  const signOut = async () => {
+    beforeSignOut?.();
+    await endSession();
+    setClaims(null);
+  };
+  return { claims, setClaims, signOut };
+}
+
+export function SignOutButton(props: { claims: Claims | null | undefined; onSignOut: () => Promise<void> }) {
+  if (!props.claims) return null;
+  return (
+    <button type="button" class="link" onClick={() => void props.onSignOut()}>
+      Sign out {props.claims.username}
+    </button>
+  );
+}

@@ -10,6 +10,7 @@ import {
   reasonProblem,
   urgency,
   verifyBlocked,
+  visibleToArea,
   waitedNow,
 } from "./states";
 import type { QueueItem, SessionState } from "./types";
@@ -110,6 +111,15 @@ describe("the console queue", () => {
     expect(arrivals(null, [item("a")])).toEqual([]);
     expect(arrivals([item("a")], [item("a"), item("b")]).map((i) => i.session_id)).toEqual(["b"]);
     expect(arrivals([item("a"), item("b")], [item("b")])).toEqual([]);
+  });
+
+  it("shows a sergeant their area, force-wide requests and any escalated to the whole force", () => {
+    expect(visibleToArea(item("a", { area: "CENTRAL" }), "CENTRAL")).toBe(true);
+    expect(visibleToArea(item("b", { area: "NORTH" }), "CENTRAL")).toBe(false);
+    expect(visibleToArea(item("c", { area: "NORTH", escalation_level: 1 }), "CENTRAL")).toBe(false); // re-paged in NORTH only
+    expect(visibleToArea(item("d", { area: "NORTH", escalation_level: 2 }), "CENTRAL")).toBe(true); // paged force-wide
+    expect(visibleToArea(item("e", { area: null }), "CENTRAL")).toBe(true);
+    expect(visibleToArea(item("f", { area: "NORTH" }), null)).toBe(true); // an operator sees all
   });
 
   it("names an officer's request and her own call", () => {

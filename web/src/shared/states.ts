@@ -234,6 +234,17 @@ export function arrivals(previous: readonly QueueItem[] | null, next: readonly Q
   return next.filter((item) => !known.has(item.session_id));
 }
 
+/** Escalation level at which the ladder pages the whole force (rungs: area, force, inspector). */
+export const FORCE_WIDE_LEVEL = 2;
+
+/**
+ * Whether a sergeant of `area` should see a queued request: their area's, force-wide ones (no
+ * area), and any the ladder has widened to the whole force. Without an area (an operator), all.
+ */
+export function visibleToArea(item: Pick<QueueItem, "area" | "escalation_level">, area: string | null): boolean {
+  return area === null || item.area === null || item.area === area || item.escalation_level >= FORCE_WIDE_LEVEL;
+}
+
 /** How a queued request is named: `PC 4521 Sam Ahmed`, or who called for a public call. */
 export function queueTitle(item: QueueItem): string {
   if (item.channel === "public") {

@@ -1,5 +1,5 @@
 /** Components shared by the three faces: status, 999, errors, the identity card, video, sign-in. */
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, Ref } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import { ApiError } from "./api";
@@ -28,17 +28,31 @@ export function Shell(props: { title: string; subtitle?: string; children: Compo
   );
 }
 
-/** The live status of a session, announced politely to screen readers when it changes. */
-export function StatusPanel(props: { status: Status; children?: ComponentChildren }) {
+/**
+ * The live status of a session, announced politely to screen readers when it changes.
+ *
+ * With `headingRef` the headline is the screen's `h1` and takes the focus when the screen
+ * appears (the button that led here is gone).
+ */
+export function StatusPanel(props: { status: Status; children?: ComponentChildren; headingRef?: Ref<HTMLHeadingElement> }) {
   const { status } = props;
+  const headline = (
+    <>
+      <span class="status-icon" aria-hidden="true">
+        {TONE_ICON[status.tone]}
+      </span>{" "}
+      {status.headline}
+    </>
+  );
   return (
     <section class={`status tone-${status.tone}`} role="status" aria-live="polite" aria-atomic="true">
-      <p class="status-headline">
-        <span class="status-icon" aria-hidden="true">
-          {TONE_ICON[status.tone]}
-        </span>{" "}
-        {status.headline}
-      </p>
+      {props.headingRef ? (
+        <h1 class="status-headline" ref={props.headingRef} tabIndex={-1}>
+          {headline}
+        </h1>
+      ) : (
+        <p class="status-headline">{headline}</p>
+      )}
       {status.detail ? <p class="status-detail">{status.detail}</p> : null}
       {props.children}
     </section>
@@ -96,13 +110,7 @@ export function IdentityCardView(props: { card: IdentityCard; heading?: string }
         </ul>
       ) : null}
       <div class="card-body">
-        {card.photo_url ? (
-          <img class="photo" src={card.photo_url} alt={`Register photo of ${name}`} width={180} height={225} />
-        ) : (
-          <div class="photo missing" role="img" aria-label="No photo on the register">
-            No photo
-          </div>
-        )}
+        <RegisterPhoto url={card.photo_url} alt={`Register photo of ${name}`} />
         <dl class="facts">
           <dt>Name</dt>
           <dd>{card.display_name}</dd>
@@ -124,13 +132,65 @@ export function IdentityCardView(props: { card: IdentityCard; heading?: string }
   );
 }
 
+/** The officer's photo from the register, or a labelled box saying there is none. */
+export function RegisterPhoto(props: { url: string | null; alt: string }) {
+  return props.url ? (
+    <img class="photo" src={props.url} alt={props.alt} width={180} height={225} />
+  ) : (
+    <div class="photo missing" role="img" aria-label="No photo on the police register">
+      No photo
+    </div>
+  );
+}
+
+/** The page could not start (no config, no connection): say why and, where it helps, 999. */
+export function CannotStart(props: { title: string; error: unknown; advice?: string }) {
+  return (
+    <Shell title={props.title}>
+      <ErrorMessage error={props.error} />
+      {props.advice ? <Call999 prominent text={props.advice} /> : null}
+    </Shell>
+  );
+}
+
 /** Video tiles and controls for one Chime meeting; leaves the call when it goes away. */
 export function VideoPanel(props: {
   mode: "chime" | "emulator";
   meeting: ChimeMeeting;
   attendee: ChimeAttendee;
   remoteLabel: string;
-  onLeave?: () => void;
+}) {
+  // Leaving is one tap, so rejoining must be too: each join is a fresh session (a new key).
+  const [attempt, setAttempt] = useState(0);
+  const [left, setLeft] = useState(false);
+  if (left) {
+    return (
+      <section class="video" aria-label="Video call">
+        <p class="video-status" role="status">
+          You left the video call.
+        </p>
+        <button
+          type="button"
+          class="primary"
+          onClick={() => {
+            setAttempt(attempt + 1);
+            setLeft(false);
+          }}
+        >
+          Rejoin video
+        </button>
+      </section>
+    );
+  }
+  return <VideoSession key={`${props.meeting.MeetingId}-${attempt}`} {...props} onLeave={() => setLeft(true)} />;
+}
+
+function VideoSession(props: {
+  mode: "chime" | "emulator";
+  meeting: ChimeMeeting;
+  attendee: ChimeAttendee;
+  remoteLabel: string;
+  onLeave: () => void;
 }) {
   const local = useRef<HTMLVideoElement>(null);
   const remote = useRef<HTMLVideoElement>(null);
@@ -139,7 +199,6 @@ export function VideoPanel(props: {
   const [status, setStatus] = useState<VideoStatus>({ phase: "starting", message: "Starting video…", remoteVideo: false });
   const [muted, setMuted] = useState(false);
   const [cameraOn, setCameraOn] = useState(true);
-  const [left, setLeft] = useState(false);
 
   useEffect(() => {
     const current = new VideoCall(props.mode, setStatus);
@@ -147,15 +206,12 @@ export function VideoPanel(props: {
     if (local.current && remote.current && audio.current) {
       void current.join(props.meeting, props.attendee, { local: local.current, remote: remote.current, audio: audio.current });
     }
-    const element = local.current ?? undefined;
-    return () => void current.leave(element);
-  }, [props.meeting.MeetingId, props.attendee.AttendeeId]);
+    return () => void current.leave();
+  }, []);
 
   const leave = async () => {
-    await call.current?.leave(local.current ?? undefined);
-    setLeft(true);
-    setStatus({ phase: "ended", message: "You left the video call.", remoteVideo: false });
-    props.onLeave?.();
+    await call.current?.leave();
+    props.onLeave();
   };
 
   return (
@@ -175,25 +231,33 @@ export function VideoPanel(props: {
       <p class={`video-status phase-${status.phase}`} role="status">
         {status.message}
       </p>
-      {!left ? (
-        <div class="controls">
-          <button type="button" aria-pressed={muted} onClick={() => setMuted(call.current?.toggleMute() ?? !muted)}>
-            {muted ? "Unmute microphone" : "Mute microphone"}
-          </button>
-          <button
-            type="button"
-            aria-pressed={!cameraOn}
-            onClick={() => local.current && setCameraOn(call.current?.toggleCamera(local.current) ?? !cameraOn)}
-          >
-            {cameraOn ? "Turn camera off" : "Turn camera on"}
-          </button>
-          <button type="button" class="secondary" onClick={() => void leave()}>
-            Leave video
-          </button>
-        </div>
-      ) : null}
+      <div class="controls">
+        <button type="button" aria-pressed={muted} onClick={() => setMuted(call.current?.toggleMute() ?? !muted)}>
+          {muted ? "Unmute microphone" : "Mute microphone"}
+        </button>
+        <button
+          type="button"
+          aria-pressed={!cameraOn}
+          onClick={() => local.current && setCameraOn(call.current?.toggleCamera(local.current) ?? !cameraOn)}
+        >
+          {cameraOn ? "Turn camera off" : "Turn camera on"}
+        </button>
+        <button type="button" class="secondary" onClick={() => void leave()}>
+          Leave video
+        </button>
+      </div>
     </section>
   );
+}
+
+/**
+ * A ref whose element takes the focus when the screen appears, so a screen reader reads the new
+ * screen (the button that led here is gone, and focus would otherwise fall to the page body).
+ */
+export function useFocusOnMount<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return ref;
 }
 
 /** Seconds since a timestamp, ticking every second while shown. */

@@ -30,6 +30,9 @@ export const EMULATOR_MESSAGE =
 
 export class VideoCall {
   private audioVideo: AudioVideo | null = null;
+  private observer: import("amazon-chime-sdk-js").AudioVideoObserver | null = null;
+  private remoteTile: number | null = null;
+  private local: HTMLVideoElement | null = null;
   private previewing = false;
   private stopped = false;
   muted = false;
@@ -40,14 +43,24 @@ export class VideoCall {
     private readonly onStatus: (status: VideoStatus) => void,
   ) {}
 
-  /** Join the meeting (or, on the emulator, prepare the session and show the camera preview). */
+  private report(status: VideoStatus): void {
+    if (!this.stopped) this.onStatus(status);
+  }
+
+  /**
+   * Join the meeting (or, on the emulator, prepare the session and show the camera preview).
+   *
+   * Every await may outlast the panel (a permission prompt can wait for minutes): after each one
+   * a call that was left meanwhile releases what it started and goes no further.
+   */
   async join(meeting: ChimeMeeting, attendee: ChimeAttendee, elements: VideoElements): Promise<void> {
-    this.onStatus({ phase: "starting", message: "Starting video…", remoteVideo: false });
+    this.local = elements.local;
+    this.report({ phase: "starting", message: "Starting video…", remoteVideo: false });
     let chime: ChimeModule;
     try {
       chime = await import("amazon-chime-sdk-js");
     } catch {
-      this.onStatus({ phase: "unavailable", message: "Video could not be loaded. Carry on without it.", remoteVideo: false });
+      this.report({ phase: "unavailable", message: "Video could not be loaded. Carry on without it.", remoteVideo: false });
       return;
     }
     if (this.stopped) return;
@@ -58,32 +71,33 @@ export class VideoCall {
     const audioVideo = session.audioVideo;
     this.audioVideo = audioVideo;
 
+    // Without an earlier permission grant the labels and ids can be empty: `{}` asks the browser
+    // for its default device instead of skipping the microphone or camera.
     const camera = await this.firstDevice(() => audioVideo.listVideoInputDevices());
     const microphone = await this.firstDevice(() => audioVideo.listAudioInputDevices());
+    if (await this.abandoned(audioVideo)) return;
 
     if (this.mode === "emulator") {
-      if (camera) {
-        try {
-          await audioVideo.startVideoInput(camera);
-          audioVideo.startVideoPreviewForVideoInput(elements.local);
-          this.previewing = true;
-        } catch {
-          // No camera permission: the message below still holds.
-        }
+      try {
+        await audioVideo.startVideoInput(camera || {});
+        if (await this.abandoned(audioVideo)) return;
+        audioVideo.startVideoPreviewForVideoInput(elements.local);
+        this.previewing = true;
+      } catch {
+        // No camera or no permission: the message below still holds.
       }
-      this.onStatus({ phase: "preview_only", message: EMULATOR_MESSAGE, remoteVideo: false });
+      this.report({ phase: "preview_only", message: EMULATOR_MESSAGE, remoteVideo: false });
       return;
     }
 
-    audioVideo.addObserver({
+    this.observer = {
       audioVideoDidStart: () => {
-        this.onStatus({ phase: "connected", message: "Connected. Waiting for the other side's video…", remoteVideo: false });
-        if (this.cameraOn && camera) audioVideo.startLocalVideoTile();
+        this.report({ phase: "connected", message: "Connected. Waiting for the other side's video…", remoteVideo: false });
+        if (this.cameraOn) audioVideo.startLocalVideoTile();
       },
       audioVideoDidStop: (status) => {
-        if (this.stopped) return;
         const code = status.statusCode();
-        this.onStatus({
+        this.report({
           phase: "ended",
           message: `The video call ended (${chime.MeetingSessionStatusCode[code] ?? code}).`,
           remoteVideo: false,
@@ -94,24 +108,39 @@ export class VideoCall {
         if (tile.localTile) {
           audioVideo.bindVideoElement(tile.tileId, elements.local);
         } else if (!tile.isContent && tile.boundAttendeeId) {
+          this.remoteTile = tile.tileId;
           audioVideo.bindVideoElement(tile.tileId, elements.remote);
-          this.onStatus({ phase: "connected", message: "Connected.", remoteVideo: true });
+          this.report({ phase: "connected", message: "Connected.", remoteVideo: true });
         }
       },
-      videoTileWasRemoved: () => {
-        this.onStatus({ phase: "connected", message: "The other side's video has stopped.", remoteVideo: false });
+      videoTileWasRemoved: (tileId) => {
+        if (tileId !== this.remoteTile) return; // our own camera going off is not their video stopping
+        this.remoteTile = null;
+        this.report({ phase: "connected", message: "The other side's video has stopped.", remoteVideo: false });
       },
       connectionDidBecomePoor: () => {
-        this.onStatus({ phase: "connected", message: "The connection is poor: video may freeze.", remoteVideo: true });
+        this.report({ phase: "connected", message: "The connection is poor: video may freeze.", remoteVideo: this.remoteTile !== null });
       },
-    });
+    };
+    audioVideo.addObserver(this.observer);
     try {
-      if (microphone) await audioVideo.startAudioInput(microphone);
-      if (camera) await audioVideo.startVideoInput(camera);
+      await audioVideo.startAudioInput(microphone || {});
+    } catch {
+      this.report({ phase: "starting", message: "No microphone: the other side will not hear you.", remoteVideo: false });
+    }
+    if (await this.abandoned(audioVideo)) return;
+    try {
+      await audioVideo.startVideoInput(camera || {});
+    } catch {
+      this.cameraOn = false; // no camera: join with sound only
+    }
+    if (await this.abandoned(audioVideo)) return;
+    try {
       await audioVideo.bindAudioElement(elements.audio);
+      if (await this.abandoned(audioVideo)) return;
       audioVideo.start();
     } catch (error) {
-      this.onStatus({
+      this.report({
         phase: "unavailable",
         message: `Video could not start (${(error as Error)?.message ?? "unknown error"}). Carry on without it.`,
         remoteVideo: false,
@@ -119,12 +148,19 @@ export class VideoCall {
     }
   }
 
-  private async firstDevice(list: () => Promise<MediaDeviceInfo[]>): Promise<string | null> {
+  /** True (after releasing the devices) if the call was left while we were waiting. */
+  private async abandoned(audioVideo: AudioVideo): Promise<boolean> {
+    if (!this.stopped) return false;
+    await release(audioVideo);
+    return true;
+  }
+
+  private async firstDevice(list: () => Promise<MediaDeviceInfo[]>): Promise<string> {
     try {
       const found = await list();
-      return found[0]?.deviceId ?? null;
+      return found[0]?.deviceId ?? "";
     } catch {
-      return null;
+      return "";
     }
   }
 
@@ -154,19 +190,24 @@ export class VideoCall {
   }
 
   /** Leave the call and release the camera and microphone. Safe to call twice. */
-  async leave(local?: HTMLVideoElement): Promise<void> {
+  async leave(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     const av = this.audioVideo;
     this.audioVideo = null;
     if (!av) return;
-    try {
-      if (this.previewing && local) av.stopVideoPreviewForVideoInput(local);
-      if (this.mode === "chime") av.stop();
-      await av.stopVideoInput();
-      await av.stopAudioInput();
-    } catch {
-      // Leaving must never fail in front of the user.
-    }
+    if (this.observer) av.removeObserver(this.observer);
+    if (this.previewing && this.local) av.stopVideoPreviewForVideoInput(this.local);
+    if (this.mode === "chime") av.stop();
+    await release(av);
+  }
+}
+
+async function release(audioVideo: AudioVideo): Promise<void> {
+  try {
+    await audioVideo.stopVideoInput();
+    await audioVideo.stopAudioInput();
+  } catch {
+    // Releasing must never fail in front of the user.
   }
 }
