@@ -32,6 +32,9 @@ def shoot(page: Any, artifacts: Path, name: str) -> None:
 def assert_accessible(page: Any, artifacts: Path, label: str) -> None:
     serious = run_axe(page, artifacts, label)
     assert serious == [], f"axe found serious or critical violations on {label}: {serious}"
+    # On a 360-pixel phone nothing may need sideways scrolling (WCAG 1.4.10 reflow).
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{label} is {width[0]} px wide in a {width[1]} px window"
 
 
 def test_a_whole_verification_across_the_three_faces(
