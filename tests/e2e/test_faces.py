@@ -25,6 +25,15 @@ def sign_in(page: Any, stack: Stack, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def start_check(officer: Any, site: WebServer, stack: Stack, username: str) -> str:
+    """The officer signs in and presses the one button; the code the app shows her."""
+    officer.goto(site.page("officer"))
+    sign_in(officer, stack, username)
+    officer.get_by_role("button", name="Start Safe Connection").click()
+    code: str = officer.locator(".code").inner_text()
+    return code
+
+
 def shoot(page: Any, artifacts: Path, name: str) -> None:
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
 
@@ -52,10 +61,7 @@ def test_a_whole_verification_across_the_three_faces(
     assert_accessible(console, artifacts, "console-queue")
 
     # The officer starts from the app: the code to show her, the address she types herself.
-    officer.goto(site.page("officer"))
-    sign_in(officer, stack, "officer.central")
-    officer.get_by_role("button", name="Start Safe Connection").click()
-    code = officer.locator(".code").inner_text()
+    code = start_check(officer, site, stack, "officer.central")
     assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}", code), code
     expect(officer.locator(".address")).to_have_text(site.url.removeprefix("http://"))
     expect(officer.get_by_role("status").first).to_contain_text("Waiting for the control room")
@@ -124,9 +130,7 @@ def test_nobody_answers_and_the_officer_is_told_to_call_999(
     site: WebServer, stack: Stack, contexts: dict[str, Any], artifacts: Path
 ) -> None:
     officer = contexts["officer"]
-    officer.goto(site.page("officer"))
-    sign_in(officer, stack, "officer.north")
-    officer.get_by_role("button", name="Start Safe Connection").click()
+    start_check(officer, site, stack, "officer.north")
     expect(officer.get_by_role("status").first).to_contain_text("Waiting for the control room")
 
     # Nobody claims: the ladder (2 s a rung in the test stack) widens the alert, then gives up.
@@ -158,10 +162,7 @@ def test_a_suspended_officer_cannot_be_verified_and_she_is_told_not_to_go(
     site: WebServer, stack: Stack, contexts: dict[str, Any], artifacts: Path
 ) -> None:
     officer, console, her = contexts["officer"], contexts["console"], contexts["her"]
-    officer.goto(site.page("officer"))
-    sign_in(officer, stack, "officer.suspended")
-    officer.get_by_role("button", name="Start Safe Connection").click()
-    code = officer.locator(".code").inner_text()
+    code = start_check(officer, site, stack, "officer.suspended")
 
     her.goto(site.page("her"))
     her.get_by_label("Code on the officer's phone").fill(code)
