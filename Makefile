@@ -22,7 +22,7 @@ WEB_DEPS := web/node_modules/.package-lock.json
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help venv run test lint format emulator clean synth bootstrap diff deploy destroy check-stage \
-	web web-test browser
+	web web-test browser bench
 
 help:
 	@echo "make run       start the local stack (moto + Chime emulator) with demo data"
@@ -30,6 +30,7 @@ help:
 	@echo "make web       build the three web faces into web/dist (make run and make test do it)"
 	@echo "make emulator  run only the Chime SDK Meetings emulator on 127.0.0.1:4567"
 	@echo "make format    format the code with ruff"
+	@echo "make bench     speed figures against PRODUCT.md's bar (docs/performance.md; BENCH_ARGS=--json)"
 	@echo "make synth     synthesise the CDK app offline into infra/cdk.out (STAGE=dev|prod for one)"
 	@echo "make bootstrap STAGE=dev|prod   prepare an AWS account/region for CDK (once)"
 	@echo "make diff STAGE=dev|prod        what a deploy would change"
@@ -47,7 +48,7 @@ venv: $(STAMP)
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy $(wildcard app.py functions local)
+	$(BIN)/mypy $(wildcard app.py functions local bench)
 	$(BIN)/mypy --config-file infra/mypy.ini --cache-dir .mypy_cache/infra infra
 
 format: venv
@@ -82,6 +83,11 @@ browser:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || { \
 	    $$SUDO apt-get update -qq && \
 	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; }
+
+# Prints figures (docs/performance.md); exits 0 whether or not a target is met. Needs no `make run`.
+BENCH_ARGS ?=
+bench: venv
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 emulator: venv
 	$(BIN)/python -m local.chime_emulator --host 127.0.0.1 --port 4567

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from functions.adapters.alerts import SnsAlerts
 from functions.adapters.audit_table import DynamoAuditLog
-from functions.adapters.aws import client
+from functions.adapters.aws import LazyClient, client
 from functions.adapters.chime import ChimeMeetings
 from functions.adapters.idempotency import PowertoolsIdempotency
 from functions.adapters.photos import S3Photos
@@ -69,7 +69,8 @@ def _alerts() -> SnsAlerts:
 @cache
 def _photos() -> S3Photos:
     s = settings()
-    return S3Photos(client("s3"), s.photos_bucket, url_seconds=s.photo_url_seconds)
+    # Lazy: most requests of the services holding it (starting a session) never touch S3.
+    return S3Photos(LazyClient("s3"), s.photos_bucket, url_seconds=s.photo_url_seconds)
 
 
 @cache

@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-__all__ = ["RETRY_CONFIG", "client", "reset_clients"]
+__all__ = ["RETRY_CONFIG", "LazyClient", "client", "reset_clients"]
 
 # Standard retry mode (exponential backoff with jitter, retry quota) and timeouts well inside the
 # Lambda timeout, so a stuck call fails fast enough to tell the officer to fall back to 999.
@@ -50,6 +50,21 @@ def client(service: str) -> Any:
             make: Any = _session.client  # boto3-stubs only type literal service names
             _clients[service] = make(service, config=RETRY_CONFIG)
         return _clients[service]
+
+
+class LazyClient:
+    """The process-wide client for ``service``, built only when an attribute is first used.
+
+    For adapters that a use case wires in but most of its requests never call: the S3 photo
+    store sits in the session service, yet starting a session never touches S3, and building
+    the client cost about 54 ms of a cold start (``make bench``, docs/performance.md).
+    """
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(client(self.service), name)
 
 
 def reset_clients() -> None:
