@@ -244,7 +244,8 @@ def _code_calls() -> dict[str, set[str]]:
     services = {
         m
         for text in sources.values()
-        for m in re.findall(r"""client\(\s*["']([a-z0-9-]+)["']""", text)
+        # client("s3") and LazyClient("s3") (built on first use) name the services in use
+        for m in re.findall(r"""(?:client|LazyClient)\(\s*["']([a-z0-9-]+)["']""", text)
     }
     session = boto3.session.Session(
         region_name="eu-west-2", aws_access_key_id="x", aws_secret_access_key="x"
