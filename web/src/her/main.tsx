@@ -10,7 +10,7 @@ import { poll } from "../shared/poll";
 import { herCallStatus, herStatus } from "../shared/states";
 import type { PublicCall, PublicView } from "../shared/types";
 import { Call999, CannotStart, ErrorMessage, RegisterPhoto, Shell, StatusPanel, useFocusOnMount, VideoPanel } from "../shared/ui";
-import { decidedBy, followDelay, officerCardHeading, problemText } from "./model";
+import { decidedBy, FOLLOW_MS, officerCardHeading, problemText } from "./model";
 
 type Screen =
   | { kind: "enter" }
@@ -128,8 +128,8 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
   useEffect(() => {
     if (!herStatus(props.initial).live) return;
     return poll(() => props.api.request<PublicView>(`/verify/${encodeURIComponent(props.code)}`), {
-      intervalMs: followDelay(),
-      initialDelayMs: followDelay(), // the answer that opened this screen is fresh
+      intervalMs: FOLLOW_MS,
+      initialDelayMs: FOLLOW_MS, // the answer that opened this screen is fresh
       retryAfterMs,
       onValue: (next) => {
         setView(next);

@@ -3,9 +3,7 @@ import type { ApiError } from "../shared/api";
 import type { PublicView, SessionState } from "../shared/types";
 
 /** How often her page asks again while the check is live: inside the API's follow limit (720 an hour). */
-export function followDelay(): number {
-  return 5000;
-}
+export const FOLLOW_MS = 5000;
 
 /** What to tell her when a request fails, in plain words. */
 export function problemText(error: ApiError): string {

@@ -18,7 +18,7 @@ import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
 import { sessionStorage as amplifySessionStorage, defaultStorage } from "aws-amplify/utils";
 
 import type { AppConfig } from "./config";
-import { rolesOf, type Claims, decodeClaims } from "./claims";
+import { type Claims, decodeClaims } from "./claims";
 
 export type SignInStep =
   | { kind: "signed_in"; claims: Claims }
@@ -143,5 +143,3 @@ export async function currentClaims(): Promise<Claims | null> {
 export async function endSession(): Promise<void> {
   await signOut().catch(() => undefined);
 }
-
-export { rolesOf };

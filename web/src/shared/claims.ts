@@ -41,7 +41,3 @@ export function decodeClaims(token: string): Claims | null {
     expiresAt: typeof payload.exp === "number" ? payload.exp : 0,
   };
 }
-
-export function rolesOf(claims: Claims | null): Set<string> {
-  return new Set(claims?.roles ?? []);
-}

@@ -238,7 +238,7 @@ function VideoSession(props: {
         <button
           type="button"
           aria-pressed={!cameraOn}
-          onClick={() => local.current && setCameraOn(call.current?.toggleCamera(local.current) ?? !cameraOn)}
+          onClick={() => setCameraOn(call.current?.toggleCamera() ?? !cameraOn)}
         >
           {cameraOn ? "Turn camera off" : "Turn camera on"}
         </button>

@@ -173,10 +173,11 @@ export class VideoCall {
     return this.muted;
   }
 
-  toggleCamera(local: HTMLVideoElement): boolean {
+  toggleCamera(): boolean {
     this.cameraOn = !this.cameraOn;
     const av = this.audioVideo;
-    if (av) {
+    const local = this.local;
+    if (av && local) {
       if (this.mode === "emulator") {
         if (this.cameraOn) av.startVideoPreviewForVideoInput(local);
         else av.stopVideoPreviewForVideoInput(local);
