@@ -19,10 +19,20 @@ from functions import resources
 
 from .settings import APP_NAME, StageSettings
 
-__all__ = ["PHOTO_PREFIX", "DataKey", "PhotoStorage", "Tables"]
+__all__ = ["PHOTO_PREFIX", "DataKey", "PhotoStorage", "Tables", "log_expiry"]
 
 PHOTO_PREFIX = "photos/"
 """Key prefix of officer photos (``functions/adapters/photos.py``); IAM is scoped to it."""
+
+
+def log_expiry(rule_id: str, stage: StageSettings) -> s3.LifecycleRule:
+    """The lifecycle of a log bucket: logs kept ``stage.access_log_days``, nothing lingering."""
+    return s3.LifecycleRule(
+        id=rule_id,
+        expiration=cdk.Duration.days(stage.access_log_days),
+        noncurrent_version_expiration=cdk.Duration.days(1),
+        abort_incomplete_multipart_upload_after=cdk.Duration.days(1),
+    )
 
 
 class DataKey(Construct):
@@ -172,14 +182,7 @@ class PhotoStorage(Construct):
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             versioned=True,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="expire-access-logs",
-                    expiration=cdk.Duration.days(stage.access_log_days),
-                    noncurrent_version_expiration=cdk.Duration.days(1),
-                    abort_incomplete_multipart_upload_after=cdk.Duration.days(1),
-                )
-            ],
+            lifecycle_rules=[log_expiry("expire-access-logs", stage)],
             removal_policy=stage.removal_policy,
         )
         self.photos = s3.Bucket(

@@ -70,6 +70,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from .api import log_group_name
+from .data import log_expiry
 from .nag import acknowledge, nag_resource
 from .settings import APP_NAME, StageSettings
 
@@ -260,14 +261,7 @@ class StaticSite(Construct):
             versioned=True,
             server_access_logs_bucket=access_logs,
             server_access_logs_prefix="cdn-logs/",
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="expire-cdn-logs",
-                    expiration=cdk.Duration.days(stage.access_log_days),
-                    noncurrent_version_expiration=cdk.Duration.days(1),
-                    abort_incomplete_multipart_upload_after=cdk.Duration.days(1),
-                )
-            ],
+            lifecycle_rules=[log_expiry("expire-cdn-logs", stage)],
             removal_policy=stage.removal_policy,
         )
         self.directory_index = cloudfront.Function(
