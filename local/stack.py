@@ -131,7 +131,7 @@ def check_free(port: int, what: str, variable: str) -> None:
 
 def start_moto(port: int) -> Any:
     """moto in server mode on loopback (all services, state in memory)."""
-    from moto.server import ThreadedMotoServer
+    from local.moto_faults import FaultInjectingMotoServer as ThreadedMotoServer
 
     from .moto_fidelity import make_dynamodb_writes_atomic
 

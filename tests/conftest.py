@@ -51,11 +51,14 @@ def aws_credentials() -> None:
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
     """moto in server mode: DynamoDB, SNS, SQS, EventBridge, S3, Cognito over real HTTP."""
+    from local.moto_faults import install_moto_faults
+
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
     make_dynamodb_writes_atomic()  # as atomic as DynamoDB: see local/moto_fidelity.py
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
+    install_moto_faults(server)  # POST /_faults/dynamodb loses answers: docs/local-faults.md
     yield f"http://127.0.0.1:{port}"
     server.stop()
 
