@@ -61,6 +61,14 @@ class Settings:
         Per route, ``(requests, window_seconds)`` allowed per client (source IP). For ``verify``
         the requests are *wrong codes* (lookups answering ``404``): the guess limit shared by
         ``GET /verify/{code}`` and ``POST /verify/{code}/attendance``.
+    request_budget_seconds
+        The longest a write route (start, claim, outcome, cancel, her call) takes to answer,
+        whatever hangs (``REQUEST_BUDGET_SECONDS``, default 6): past it the caller gets a 503
+        that says to call 999. The officer's app gives up at 8 s (docs/operations.md).
+    meeting_check_seconds
+        How long after a meeting starts its check runs (``MEETING_CHECK_SECONDS``, default 10,
+        more than the request budget so that no start is still running): a meeting that no live
+        session owns by then is ended.
     verify_follow_limit
         Lookups of codes (right or wrong) allowed per client in the same window as the
         ``verify`` limit (``RATE_LIMIT_VERIFY_FOLLOW``): her page follows her stop live, asking
@@ -88,6 +96,8 @@ class Settings:
     rate_limits_table: str = "safe-connection-rate-limits"
     rate_limits: tuple[tuple[str, int, int], ...] = ()
     verify_follow_limit: int = 720
+    request_budget_seconds: int = 6
+    meeting_check_seconds: int = 10
 
     def rate_limit(self, route: str) -> tuple[int, int]:
         """``(requests, window_seconds)`` for a public route."""
@@ -101,6 +111,7 @@ class Settings:
         """Build settings from a mapping of environment variables."""
         region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-2"
         rate_limits = tuple((route, *_rate(env, route)) for route in DEFAULT_RATE_LIMITS)
+        budget, check = _budgets(env)
         return cls(
             region=region,
             media_region=env.get("MEDIA_REGION", "eu-west-2"),
@@ -125,6 +136,8 @@ class Settings:
             rate_limits_table=env.get("RATE_LIMITS_TABLE", "safe-connection-rate-limits"),
             rate_limits=rate_limits,
             verify_follow_limit=_follow(env, _verify_limit(rate_limits)),
+            request_budget_seconds=budget,
+            meeting_check_seconds=check,
         )
 
 
@@ -194,6 +207,17 @@ def _follow(env: Mapping[str, str], verify: tuple[int, int]) -> int:
             "code is also a lookup"
         )
     return follows
+
+
+def _budgets(env: Mapping[str, str]) -> tuple[int, int]:
+    budget = _int(env, "REQUEST_BUDGET_SECONDS", 6, minimum=2)
+    check = _int(env, "MEETING_CHECK_SECONDS", max(10, budget + 2), minimum=1)
+    if check <= budget:
+        raise ValueError(
+            f"MEETING_CHECK_SECONDS ({check}) must be more than REQUEST_BUDGET_SECONDS ({budget}):"
+            " a meeting is only judged ownerless once the start that made it has answered"
+        )
+    return budget, check
 
 
 def _ladder(raw: str) -> tuple[str, ...]:

@@ -16,12 +16,16 @@ from botocore.config import Config
 
 __all__ = ["RETRY_CONFIG", "LazyClient", "client", "reset_clients"]
 
-# Standard retry mode (exponential backoff with jitter, retry quota) and timeouts well inside the
-# Lambda timeout, so a stuck call fails fast enough to tell the officer to fall back to 999.
+# Standard retry mode (exponential backoff with jitter, retry quota) with timeouts set for the
+# request budget (docs/operations.md, "Time budgets"): a call that hangs fails after at most
+# 2 s + a backoff of up to 1 s + 2 s, about 5 s, inside REQUEST_BUDGET_SECONDS (6) and far inside
+# the 10 s Lambda timeout, so the officer hears "call 999" in time. DynamoDB, SNS and SQS answer
+# in milliseconds and Chime's CreateMeetingWithAttendees in well under a second, so 2 s is slack,
+# not a limit; one retry covers a dropped connection or a throttle.
 RETRY_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 3},
-    connect_timeout=2,
-    read_timeout=5,
+    retries={"mode": "standard", "total_max_attempts": 2},
+    connect_timeout=1,
+    read_timeout=2,
     max_pool_connections=20,
     tcp_keepalive=True,
 )

@@ -1,15 +1,28 @@
 """``Idempotency-Key`` with Powertools' idempotency utility on DynamoDB.
 
 The first request with a key runs; every retry with the same key gets the stored response. A
-retry that arrives while the first is still running waits for it (bounded), so any number of
-concurrent retries see one session, one meeting, one alert and the same answer.
+retry that arrives while the first is still running waits for it (within the request budget), so
+any number of concurrent retries see one session, one meeting, one page and the same answer.
+
+Two things Powertools alone gets wrong for us, both fixed here:
+
+- **A request must never wait for itself.** Powertools claims a key with a conditional
+  ``PutItem``. When DynamoDB commits that write but its answer is lost (a read timeout, a reset
+  connection), botocore sends the same request again, the condition now fails on our own record,
+  and Powertools reports "already in progress": the request would wait for itself until the
+  in-progress record expired. Every in-progress record here carries the id of the request that
+  wrote it, and the condition also accepts that same id, so the retried write succeeds.
+- **A failing store is an outage, not a "retry".** If DynamoDB cannot be reached, the caller is
+  told to call 999 (503), the same as for any other dependency.
 """
 
 from __future__ import annotations
 
+import contextvars
 import time
+import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
@@ -18,12 +31,70 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
 
 from functions.domain import Conflict
+from functions.services.budget import FALL_BACK_TO_999, Deadline, Unavailable
 
 __all__ = ["PowertoolsIdempotency"]
+
+REQUEST_ATTRIBUTE = "request_id"
+"""The attribute of an in-progress record naming the request that wrote it."""
+
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "idempotency_request_id", default=None
+)
+
+
+class _OwnRetryClient:
+    """The DynamoDB client Powertools writes through, marking each in-progress record as ours.
+
+    Powertools builds its ``PutItem`` (the only call that claims a key) itself; this adds the
+    request's id to the item and ``OR request_id = :request_id`` to its condition. Every other
+    call passes through unchanged.
+    """
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def put_item(self, **params: Any) -> Any:
+        request_id = _request_id.get()
+        if request_id is not None:
+            params["Item"] = {**params["Item"], REQUEST_ATTRIBUTE: {"S": request_id}}
+            params["ConditionExpression"] = (
+                f"({params['ConditionExpression']}) OR #request_id = :request_id"
+            )
+            params["ExpressionAttributeNames"] = {
+                **params.get("ExpressionAttributeNames", {}),
+                "#request_id": REQUEST_ATTRIBUTE,
+            }
+            params["ExpressionAttributeValues"] = {
+                **params.get("ExpressionAttributeValues", {}),
+                ":request_id": {"S": request_id},
+            }
+        return self._client.put_item(**params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+class _Remaining:
+    """Stands in for the Lambda context Powertools reads the time left from.
+
+    Powertools lets a later request take over a key once the in-progress record's time is up.
+    That time is the request budget plus the longest a single AWS call can still run after it
+    (``functions.adapters.aws``), not the Lambda timeout: a request cut off by its budget may
+    still be finishing in its own thread.
+    """
+
+    def __init__(self, deadline: Deadline, grace_seconds: float) -> None:
+        self._deadline = deadline
+        self._grace = grace_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int((self._deadline.remaining + self._grace) * 1000)
 
 
 class PowertoolsIdempotency:
@@ -37,65 +108,79 @@ class PowertoolsIdempotency:
         The idempotency table (``id`` key, ``expiration`` TTL).
     expires_seconds
         How long a key is remembered.
-    wait_seconds
-        How long a concurrent retry waits for the first request before giving up with 409.
+    grace_seconds
+        How long after its budget a request may still be finishing (see :class:`_Remaining`).
     """
 
     def __init__(
-        self, client: Any, table: str, expires_seconds: int, wait_seconds: float = 15.0
+        self, client: Any, table: str, expires_seconds: int, grace_seconds: float = 6.0
     ) -> None:
-        self.persistence = DynamoDBPersistenceLayer(table_name=table, boto3_client=client)
+        self.persistence = DynamoDBPersistenceLayer(
+            table_name=table, boto3_client=cast(Any, _OwnRetryClient(client))
+        )
         self.config = IdempotencyConfig(
             event_key_jmespath="key",
             payload_validation_jmespath="payload",
             expires_after_seconds=expires_seconds,
             raise_on_no_idempotency_key=True,
         )
-        self.wait_seconds = wait_seconds
+        self.grace_seconds = grace_seconds
 
     def run(
         self,
         key: str,
         payload: dict[str, Any],
         produce: Callable[[], dict[str, Any]],
-        lambda_context: Any = None,
+        deadline: Deadline,
     ) -> dict[str, Any]:
         """The response for ``key``: ``produce()``'s on the first call, the stored one after.
 
-        With the Lambda context, an in-progress record expires when the invocation would time
-        out, so a request killed half-way does not block its retries until the key expires.
+        A concurrent request with the same key waits for the first until ``deadline``.
 
         Raises
         ------
         Conflict
-            The key was used with a different body, or the first request is still running
-            after ``wait_seconds``.
+            The key was used with a different body, or the first request is still running at
+            ``deadline``.
+        Unavailable
+            The idempotency table cannot be read or written.
         """
 
         @idempotent_function(  # type: ignore[untyped-decorator]
-            data_keyword_argument="request", persistence_store=self.persistence, config=self.config
+            data_keyword_argument="request",
+            persistence_store=self.persistence,
+            config=self.config,
         )
         def start_session(request: dict[str, Any]) -> dict[str, Any]:
             return produce()
 
-        if lambda_context is not None:
-            self.config.register_lambda_context(lambda_context)
-        deadline = time.monotonic() + self.wait_seconds
+        # Read by Powertools on this thread (config is shared, but every request sets its own
+        # before it reads it, and the value only bounds how long a stale claim blocks a key).
+        self.config.register_lambda_context(cast(Any, _Remaining(deadline, self.grace_seconds)))
+        token = _request_id.set(uuid.uuid4().hex)
         pause = 0.05
-        while True:
-            try:
-                result: dict[str, Any] = start_session(request={"key": key, "payload": payload})
-                return result
-            except IdempotencyValidationError:
-                raise Conflict(
-                    "That Idempotency-Key was already used for a different request.",
-                    code="idempotency_key_reused",
-                ) from None
-            except IdempotencyAlreadyInProgressError:
-                if time.monotonic() > deadline:
+        try:
+            while True:
+                try:
+                    result: dict[str, Any] = start_session(request={"key": key, "payload": payload})
+                    return result
+                except IdempotencyValidationError:
                     raise Conflict(
-                        "The first request with this Idempotency-Key is still running; retry.",
-                        code="idempotency_in_progress",
+                        "That Idempotency-Key was already used for a different request.",
+                        code="idempotency_key_reused",
                     ) from None
-                time.sleep(pause)  # wait for the first request; it finishes in a second or two
-                pause = min(pause * 2, 0.5)
+                except IdempotencyPersistenceLayerError as exc:
+                    raise Unavailable(FALL_BACK_TO_999) from exc
+                except IdempotencyAlreadyInProgressError:
+                    if deadline.remaining <= pause:
+                        raise Conflict(
+                            "The first request with this Idempotency-Key is still running; "
+                            "retry in a moment.",
+                            code="idempotency_in_progress",
+                        ) from None
+                    # Another request with this key is running (it finishes in a second or
+                    # two): wait for its stored answer, with a growing pause, not a busy loop.
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.5)
+        finally:
+            _request_id.reset(token)

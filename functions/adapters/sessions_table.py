@@ -24,7 +24,14 @@ __all__ = ["DynamoSessionStore", "iso", "record_from_item", "record_to_item"]
 
 _S = SessionState
 _SESSION_FIELDS = frozenset(Session.model_fields)
-_EXTRAS = ("caller", "named_shoulder_number", "attendance_requested_at", "poll_token_hash")
+_EXTRAS = (
+    "caller",
+    "named_shoulder_number",
+    "attendance_requested_at",
+    "poll_token_hash",
+    "started_by",
+    "escalation_paged",
+)
 CODE_PREFIX = "code#"
 """Items ``code#<CODE>`` claim a public code, so no two live sessions share one."""
 _datetime = TypeAdapter(datetime)
@@ -440,6 +447,27 @@ class DynamoSessionStore:
                 raise TransitionRefused(None) from None
             return record_from_item(old), False
         return record_from_item(response["Attributes"]), True
+
+    def mark_escalation_paged(self, session_id: str, level: int) -> None:
+        # Bookkeeping of the timers, not a transition: no version bump, nothing for the audit.
+        self.client.update_item(
+            TableName=self.table,
+            Key={"session_id": value(session_id)},
+            UpdateExpression="SET escalation_paged = :level",
+            ConditionExpression="attribute_exists(session_id)",
+            ExpressionAttributeValues={":level": value(level)},
+        )
+
+    def replace_poll_token(self, session_id: str, token_hash: str) -> SessionRecord:
+        response = self.client.update_item(
+            TableName=self.table,
+            Key={"session_id": value(session_id)},
+            UpdateExpression="SET poll_token_hash = :hash",
+            ConditionExpression="attribute_exists(session_id)",
+            ExpressionAttributeValues={":hash": value(token_hash)},
+            ReturnValues="ALL_NEW",
+        )
+        return record_from_item(response["Attributes"])
 
     def latest_for_officer(self, officer_id: str) -> SessionRecord | None:
         response = self.client.query(

@@ -12,7 +12,9 @@ from chalice.app import CORSConfig, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from functions.auth import InvalidToken, principal_from_context
+from functions.config import settings
 from functions.domain import DomainError, Principal, ValidationFailed
+from functions.services.budget import FALL_BACK_TO_999, Deadline, run_within
 
 __all__ = [
     "API_CORS",
@@ -24,6 +26,8 @@ __all__ = [
     "json_response",
     "parse",
     "query",
+    "request_deadline",
+    "within_budget",
 ]
 
 API_CORS = CORSConfig(
@@ -40,6 +44,7 @@ foreign page cannot read, and her routes need none. A preflight is cached for 10
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 JSON = {"Content-Type": "application/json", "Cache-Control": "no-store"}
 
 
@@ -104,6 +109,23 @@ def parse(request: Request, model: type[M], *, allow_empty: bool = False) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise ValidationFailed.from_pydantic(exc) from exc
+
+
+def within_budget(work: Callable[[], T], message: str = FALL_BACK_TO_999) -> T:
+    """``work()``, answered within ``REQUEST_BUDGET_SECONDS`` (else a 503 saying ``message``).
+
+    For the routes a person on the street waits for (docs/operations.md, "Time budgets").
+    """
+    return run_within(settings().request_budget_seconds, work, message=message)
+
+
+def request_deadline() -> Deadline:
+    """When work inside :func:`within_budget` must give up waiting by itself.
+
+    Half a second before the budget, so that a request waiting for another (the same
+    ``Idempotency-Key``) answers with its own precise error rather than the budget's 503.
+    """
+    return Deadline(settings().request_budget_seconds - 0.5)
 
 
 def api_route(view: Callable[..., Response]) -> Callable[..., Response]:

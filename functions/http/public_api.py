@@ -12,7 +12,15 @@ from urllib.parse import unquote
 from chalice.app import Blueprint, Request, Response
 
 from functions.domain import ValidationFailed
-from functions.http.common import API_CORS, api_route, body_bytes, header, json_response
+from functions.http.common import (
+    API_CORS,
+    api_route,
+    body_bytes,
+    header,
+    json_response,
+    request_deadline,
+    within_budget,
+)
 from functions.wiring import idempotency, public_service
 
 __all__ = ["public_blueprint"]
@@ -77,9 +85,12 @@ def start_call() -> Response:
         }
 
     if key is None:
-        return json_response(201, start())
-    context = public_blueprint.lambda_context
-    return json_response(201, idempotency().run(f"public\n{client}\n{key}", body, start, context))
+        return json_response(201, within_budget(start))
+    deadline = request_deadline()
+    scope = f"public\n{client}\n{key}"
+    return json_response(
+        201, within_budget(lambda: idempotency().run(scope, body, start, deadline))
+    )
 
 
 @public_blueprint.route("/public/calls/{call_id}", methods=["GET"], cors=API_CORS)

@@ -8,7 +8,17 @@ from chalice.app import Blueprint, Response
 
 from functions.domain import ValidationFailed
 from functions.http.auth import cognito
-from functions.http.common import API_CORS, api_route, caller, header, json_response, parse, query
+from functions.http.common import (
+    API_CORS,
+    api_route,
+    caller,
+    header,
+    json_response,
+    parse,
+    query,
+    request_deadline,
+    within_budget,
+)
 from functions.http.schemas import (
     AuditView,
     ClaimResponse,
@@ -43,11 +53,12 @@ def start_session() -> Response:
         return {**session_view(started.record), "attendee": started.attendee}
 
     if key is None:
-        return json_response(201, start())
+        return json_response(201, within_budget(start))
     scope = f"{principal.officer_id or principal.user_id}\n{key}"
-    context = sessions_blueprint.lambda_context
+    payload = body.model_dump(mode="json")
+    deadline = request_deadline()
     return json_response(
-        201, idempotency().run(scope, body.model_dump(mode="json"), start, context)
+        201, within_budget(lambda: idempotency().run(scope, payload, start, deadline))
     )
 
 
@@ -92,7 +103,11 @@ def get_session(session_id: str) -> Response:
 @api_route
 def cancel_session(session_id: str) -> Response:
     request = sessions_blueprint.current_request
-    record = session_service().cancel(caller(request), session_id)
+    principal = caller(request)
+    record = within_budget(
+        lambda: session_service().cancel(principal, session_id),
+        "Could not cancel in time. Try again; the session ends by itself if nobody answers.",
+    )
     return json_response(200, session_view(record))
 
 
@@ -129,7 +144,11 @@ def queue() -> Response:
 @api_route
 def claim_session(session_id: str) -> Response:
     request = sessions_blueprint.current_request
-    claimed = session_service().claim(caller(request), session_id)
+    principal = caller(request)
+    claimed = within_budget(
+        lambda: session_service().claim(principal, session_id),
+        "Could not join you to the call in time. The session is back in the queue; try again.",
+    )
     record = claimed.record
     named = None
     if record.session.channel.value == "public":
@@ -166,7 +185,11 @@ def claim_session(session_id: str) -> Response:
 def record_outcome(session_id: str) -> Response:
     request = sessions_blueprint.current_request
     body = parse(request, OutcomeRequest)
-    record = session_service().decide(
-        caller(request), session_id, body.outcome, body.reason, body.shoulder_number
+    principal = caller(request)
+    record = within_budget(
+        lambda: session_service().decide(
+            principal, session_id, body.outcome, body.reason, body.shoulder_number
+        ),
+        "Your decision could not be confirmed in time. Look at the session, then try again.",
     )
     return json_response(200, session_view(record))

@@ -1,4 +1,10 @@
-"""Chime meeting events: who joined and left, and what to do when the call ends early.
+"""Chime meeting events: who joined and left, what to do when the call ends early, and a check on
+every meeting the app starts.
+
+Every ``MeetingStarted`` schedules a ``meeting`` check for ``MEETING_CHECK_SECONDS`` later, when the
+start that made the meeting has surely answered: a meeting that no live session owns by then (its
+start failed part-way, or a retry made it) is ended. Someone joining the meeting of a session that
+is already final ends it at once.
 
 Events arrive out of order and more than once. Presence is recorded per attendee only if the event
 is newer than what is stored, and every transition is conditional, so replaying or reordering
@@ -8,6 +14,7 @@ events converges on the same final state.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -15,8 +22,9 @@ from typing import Any
 from functions.config import Settings
 from functions.domain import SessionState
 
+from .checks import drop_check, meeting_check
+from .closing import MeetingCloser
 from .ports import MeetingGateway, SessionStore, TimerQueue, TransitionRefused
-from .timers import drop_check
 
 __all__ = ["MeetingEventService"]
 
@@ -27,6 +35,8 @@ _PRESENCE = {
     "chime:AttendeeDropped": "dropped",
 }
 CALL_ENDED = "the call ended before an outcome"
+_SESSION_ID = re.compile(r"[0-9a-f]{32}")
+"""Every session id (a UUID's hex): the meetings the app made, never another use of Chime."""
 
 
 class MeetingEventService:
@@ -56,6 +66,7 @@ class MeetingEventService:
         self.timers = timers
         self.settings = settings
         self.clock = clock
+        self.closer = MeetingCloser(meetings=meetings, timers=timers)
 
     def handle(self, event: dict[str, Any]) -> None:
         """Apply one EventBridge event (``detail`` as Chime documents it)."""
@@ -68,6 +79,10 @@ class MeetingEventService:
             return
         if kind in _PRESENCE:
             self._presence(session_id, meeting_id, detail, _PRESENCE[kind])
+        elif kind == "chime:MeetingStarted" and _SESSION_ID.fullmatch(session_id):
+            self.timers.schedule(
+                meeting_check(session_id, meeting_id), self.settings.meeting_check_seconds
+            )
         elif kind == "chime:MeetingEnded":
             self._ended(session_id, meeting_id)
 
@@ -79,8 +94,15 @@ class MeetingEventService:
         if not user:
             return
         record = self.sessions.record_presence(session_id, meeting_id, user, presence, at_ms)
-        if record is None or record.session.is_terminal or presence == "joined":
-            return  # stale, duplicate, or nothing more to do
+        if record is None:
+            return  # stale, duplicate, or not this session's meeting (its check ends that one)
+        if record.session.is_terminal:
+            if presence == "joined":
+                # Someone is in the call of a session that has ended: its DeleteMeeting failed.
+                self.closer.close(session_id, meeting_id)
+            return
+        if presence == "joined":
+            return
         if user == (record.caller or record.session.officer_id):
             # Give whoever started the call (the officer, or her) the grace period to come back
             # before the call counts as dropped.

@@ -57,6 +57,12 @@ class SessionRecord:
         When she asked for a uniformed officer to come (once).
     poll_token_hash
         SHA-256 of the token she follows her own call with (the token itself is never stored).
+    started_by
+        The id of the start attempt that wrote the session: the attempt that owes its page
+        (see :mod:`functions.services.opening`).
+    escalation_paged
+        The last escalation level whose page went out and whose next check is queued: a second
+        copy of a check finds its rung done and does nothing.
     """
 
     session: Session
@@ -67,6 +73,8 @@ class SessionRecord:
     named_shoulder_number: str | None = None
     attendance_requested_at: str | None = None
     poll_token_hash: str | None = None
+    started_by: str | None = None
+    escalation_paged: int | None = None
 
 
 class TransitionRefused(Exception):  # noqa: N818 - a refusal, not a fault
@@ -142,6 +150,14 @@ class SessionStore(Protocol):
 
     def request_attendance(self, session_id: str, now: datetime) -> tuple[SessionRecord, bool]:
         """Mark that she asked for a uniformed officer; whether this call was the first ask."""
+        ...
+
+    def mark_escalation_paged(self, session_id: str, level: int) -> None:
+        """Remember that escalation ``level`` was paged and its next check queued."""
+        ...
+
+    def replace_poll_token(self, session_id: str, token_hash: str) -> SessionRecord:
+        """Set her call's poll token hash (a retried call whose first answer was lost)."""
         ...
 
     def record_presence(

@@ -51,7 +51,7 @@ from .ports import (
     SessionStore,
     TransitionRefused,
 )
-from .sessions import FALL_BACK_TO_999, SessionService, Unavailable
+from .sessions import SessionService
 
 __all__ = ["PUBLIC_VIEW_KEYS", "PublicService", "RateLimited", "StartedCall"]
 
@@ -246,16 +246,15 @@ class PublicService:
         ValidationFailed
             Bad ``force``, ``shoulder_number`` or ``location`` (nothing is created).
         Unavailable
-            Chime, DynamoDB or SNS failed; she is told to call 999 and nothing is left.
+            Chime, DynamoDB or SQS failed; she is told to call 999 and nothing is left.
+        Conflict
+            Her ``Idempotency-Key`` names a call that has ended.
         """
         self.limit("public_call", client)
         try:
             call = CallRequest.model_validate(request)
         except ValidationError as exc:
             raise ValidationFailed.from_pydantic(exc) from exc
-        entry: OfficerEntry | None = None
-        if call.shoulder_number:
-            entry = self.register.by_shoulder(call.force, call.shoulder_number)
         session_id = (
             uuid.uuid5(uuid.NAMESPACE_URL, f"public\n{client}\n{idempotency_key}").hex
             if idempotency_key
@@ -263,19 +262,11 @@ class PublicService:
         )
         caller = f"public-{session_id[:16]}"
         token = secrets.token_urlsafe(32)
-        try:
-            meeting, attendee = self.meetings.create_with_attendee(
-                session_id=session_id,
-                request_token=session_id,
-                external_user_id=caller,
-                media_region=self.settings.media_region,
-            )
-        except Exception as exc:
-            log.exception("could not create her meeting")
-            raise Unavailable(FALL_BACK_TO_999) from exc
         now = self.clock()
 
-        def build(current: OfficerEntry | None, code: str) -> SessionRecord:
+        def build(
+            current: OfficerEntry | None, code: str, meeting: dict[str, Any]
+        ) -> SessionRecord:
             session = open_public_session(
                 session_id=session_id,
                 force=call.force,
@@ -295,24 +286,20 @@ class PublicService:
                 poll_token_hash=_hash(token),
             )
 
-        try:
-            record = self.starter.create_record(build, entry)
-        except FileExistsError:
-            existing = self.sessions.get(session_id)
-            if existing is None or existing.session.meeting_id != meeting["MeetingId"]:
-                self.starter.delete_meeting(meeting)  # made by this retry: leave no orphan
-            raise ValidationFailed.for_field(
-                "Idempotency-Key", "That key was already used; follow the call you started."
-            ) from None
-        except DomainError:
-            self.starter.delete_meeting(meeting)
-            raise
-        except Exception as exc:
-            self.starter.delete_meeting(meeting)
-            log.exception("could not write her session")
-            raise Unavailable(FALL_BACK_TO_999) from exc
-        self.starter.announce(record)
-        return StartedCall(record=record, attendee=attendee, poll_token=token)
+        shoulder = call.shoulder_number
+        opened = self.starter.opener.open(
+            session_id=session_id,
+            user=caller,
+            build=build,
+            entry=lambda: self.register.by_shoulder(call.force, shoulder) if shoulder else None,
+            same_caller=lambda existing: existing.caller == caller,
+        )
+        record = opened.record
+        if not opened.written_now and record.poll_token_hash != _hash(token):
+            # A retry of a call whose first answer never reached her: the token she was sent
+            # then is lost, so this answer's token replaces it.
+            record = self.sessions.replace_poll_token(session_id, _hash(token))
+        return StartedCall(record=record, attendee=opened.attendee, poll_token=token)
 
     def call_status(self, call_id: str, token: str, client: str) -> dict[str, Any]:
         """Her view of her own call, for the holder of its token."""

@@ -5,8 +5,8 @@ Each use case makes the fewest AWS calls its job allows and runs independent cal
 ========  ====================================================================  ============
 use case  AWS calls                                                             round trips
 ========  ====================================================================  ============
-start     register GetItem ‖ CreateMeetingWithAttendees; TransactWriteItems;   3
-          Publish ‖ SendMessage (the first escalation check)
+start     register GetItem ‖ CreateMeetingWithAttendees ‖ SendMessage (the      3
+          first escalation check); TransactWriteItems; Publish
 claim     UpdateItem (conditional); CreateAttendee                              2
 decide    UpdateItem (conditional); DeleteMeeting                               2
 cancel    UpdateItem (conditional); DeleteMeeting                               2
@@ -14,7 +14,9 @@ cancel    UpdateItem (conditional); DeleteMeeting                               
 
 Start reads the officer register (in parallel with Chime) because the identity card and the
 refusal of ``verified`` for a suspended officer must come from the register, not from a token
-that may be an hour old; that read is what lets claim and decide avoid any read at all.
+that may be an hour old; that read is what lets claim and decide avoid any read at all. Why the
+start is ordered as it is, and how a retried or half-failed start is made whole, is in
+:mod:`functions.services.opening`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +31,6 @@ from typing import Any
 from functions.config import Settings
 from functions.domain import (
     Conflict,
-    DomainError,
     Forbidden,
     IdentityCard,
     Location,
@@ -43,16 +43,16 @@ from functions.domain import (
     ValidationFailed,
     can_view,
     identity_card,
-    new_public_code,
     new_reference,
     open_officer_session,
 )
 from functions.logging import logger
 
-from .alerting import alert_for
+from .budget import FALL_BACK_TO_999, Unavailable
+from .closing import MeetingCloser
+from .opening import SessionOpener
 from .ports import (
     AlertPublisher,
-    CodeTaken,
     MeetingGateway,
     OfficerEntry,
     OfficerRegister,
@@ -62,25 +62,12 @@ from .ports import (
     TimerQueue,
     TransitionRefused,
 )
-from .timers import alert_check, escalation_check
 
-__all__ = ["Claimed", "SessionService", "Started", "Unavailable"]
+__all__ = ["FALL_BACK_TO_999", "Claimed", "SessionService", "Started", "Unavailable"]
 
 log = logging.getLogger(__name__)
 
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c7f6e-3b5a-4d2e-9a8f-5c1d2e3f4a5b")
-_CREATE_RETRIES = 4
-FALL_BACK_TO_999 = (
-    "Safe Connection cannot reach the control room right now. Call 999 and ask the control room "
-    "to confirm the officer."
-)
-
-
-class Unavailable(DomainError):  # noqa: N818 - named for what the caller sees
-    """An AWS dependency failed after retries: the officer must fall back to 999."""
-
-    http_status = 503
-    default_code = "service_unavailable"
 
 
 @dataclass(frozen=True)
@@ -102,17 +89,6 @@ class Claimed:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-# One small pool per process for the calls a request makes side by side; created on first use.
-_pool: ThreadPoolExecutor | None = None
-
-
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aws")
-    return _pool
 
 
 class SessionService:
@@ -148,6 +124,15 @@ class SessionService:
         self.photos = photos
         self.settings = settings
         self.clock = clock
+        self.opener = SessionOpener(
+            sessions=sessions,
+            register=register,
+            meetings=meetings,
+            alerts=alerts,
+            timers=timers,
+            settings=settings,
+        )
+        self.closer = MeetingCloser(meetings=meetings, timers=timers)
 
     # ------------------------------------------------------------------ start
     def start(
@@ -179,68 +164,17 @@ class SessionService:
             else uuid.uuid4().hex
         )
         logger.set_correlation_id(session_id)  # every later line of this request names it
-        entry_future = _executor().submit(self.register.get, officer_id)
-        try:
-            meeting, attendee = self.meetings.create_with_attendee(
-                session_id=session_id,
-                request_token=session_id,
-                external_user_id=officer_id,
-                media_region=self.settings.media_region,
-            )
-        except Exception as exc:
-            entry_future.cancel()
-            log.exception("could not create the Chime meeting")
-            raise Unavailable(FALL_BACK_TO_999) from exc
-        try:
-            record = self._write_new_session(
-                principal, session_id, entry_future.result(), meeting, location, note
-            )
-        except FileExistsError:
-            existing = self.sessions.get(session_id)
-            same_meeting = (
-                existing is not None and existing.session.meeting_id == meeting["MeetingId"]
-            )
-            if not same_meeting:
-                self.delete_meeting(meeting)  # ours, made by this retry: leave no orphan
-            if existing is None or existing.session.officer_id != officer_id:
-                raise Conflict("That Idempotency-Key was already used.") from None
-            if existing.session.is_terminal or not same_meeting:
-                raise Conflict(
-                    f"That request already ended ({existing.session.state.value}). "
-                    "Start a new verification.",
-                    code="idempotency_key_used",
-                ) from None
-            return Started(existing, attendee)  # a retry: same session, same attendee
-        except DomainError:
-            self.delete_meeting(meeting)
-            raise
-        except Exception as exc:
-            self.delete_meeting(meeting)
-            log.exception("could not write the session")
-            raise Unavailable(FALL_BACK_TO_999) from exc
-        self.announce(record)
-        return Started(record, attendee)
-
-    def _write_new_session(
-        self,
-        principal: Principal,
-        session_id: str,
-        entry: OfficerEntry | None,
-        meeting: dict[str, Any],
-        location: Location | None,
-        note: str | None,
-    ) -> SessionRecord:
-        if entry is None:
-            raise Forbidden(
-                "You are not in the officer register, so the control room cannot verify you. "
-                "Call 999 and ask the control room to confirm your identity."
-            )
         now = self.clock()
 
-        def build(current: OfficerEntry, code: str) -> SessionRecord:
+        def build(entry: OfficerEntry | None, code: str, meeting: dict[str, Any]) -> SessionRecord:
+            if entry is None:
+                raise Forbidden(
+                    "You are not in the officer register, so the control room cannot verify "
+                    "you. Call 999 and ask the control room to confirm your identity."
+                )
             session = open_officer_session(
                 principal,
-                current.officer,
+                entry.officer,
                 session_id=session_id,
                 now=now,
                 public_code=code,
@@ -250,67 +184,17 @@ class SessionService:
                 note=note,
             )
             return SessionRecord(
-                session=session, officer=current.officer, meeting=meeting, caller=session.officer_id
+                session=session, officer=entry.officer, meeting=meeting, caller=session.officer_id
             )
 
-        return self.create_record(build, entry)
-
-    def create_record(
-        self,
-        build: Callable[[Any, str], SessionRecord],
-        entry: OfficerEntry | None,
-    ) -> SessionRecord:
-        """Write a new session built by ``build(entry, public_code)``.
-
-        Draws another public code if the one drawn is held by another session, and re-reads
-        the officer's register entry if it changed under the snapshot (both rare, both bounded).
-        """
-        for _ in range(_CREATE_RETRIES):
-            record = build(entry, new_public_code())
-            try:
-                self.sessions.create(
-                    record, officer_revision=entry.revision if entry is not None else None
-                )
-                return record
-            except CodeTaken:
-                continue
-            except TransitionRefused:
-                if entry is None:
-                    raise
-                entry = self.register.get(entry.officer.officer_id)
-                if entry is None:
-                    raise Forbidden("That officer has just left the register.") from None
-        raise Conflict("Could not create the session; try again.")
-
-    def announce(self, record: SessionRecord) -> None:
-        """Page the sergeants and start the escalation ladder, side by side.
-
-        The session must end up with an alert or a pending check, and always a check: if the
-        page fails, the check queue resends it at once; if no check can be scheduled, nobody
-        would ever escalate or expire the session, so it is withdrawn and the officer told to
-        call 999.
-        """
-        session = record.session
-        first_check = escalation_check(session.session_id, 0)
-        paging = _executor().submit(
-            self.alerts.publish, alert_for(record, "verification.requested")
+        opened = self.opener.open(
+            session_id=session_id,
+            user=officer_id,
+            build=build,
+            entry=lambda: self.register.get(officer_id),
+            same_caller=lambda existing: existing.session.officer_id == officer_id,
         )
-        try:
-            self.timers.schedule(first_check, self.settings.escalation_delay_seconds)
-            if paging.exception() is not None:
-                log.error(
-                    "could not page the sergeants; the check queue will resend it",
-                    exc_info=paging.exception(),
-                )
-                self.timers.schedule(alert_check(session.session_id), 0)
-        except Exception as exc:
-            log.exception("could not schedule the session's checks; withdrawing it")
-            try:
-                self.sessions.cancel(session.session_id, session.officer_id or "", self.clock())
-            except Exception:
-                log.exception("could not withdraw the session either")
-            self.delete_meeting(record.meeting)
-            raise Unavailable(FALL_BACK_TO_999) from exc
+        return Started(opened.record, opened.attendee)
 
     # ------------------------------------------------------------------ reads
     def get(self, principal: Principal, session_id: str) -> SessionRecord:
@@ -426,7 +310,7 @@ class SessionService:
                     "shoulder_number", "Give the shoulder number of the officer you verified."
                 ) from None
             raise Conflict("The session changed while you decided; try again.") from None
-        self.delete_meeting(record.meeting)
+        self.closer.close(session_id, record.session.meeting_id)
         return record
 
     def _identify(
@@ -462,7 +346,7 @@ class SessionService:
                 raise NotFound("No such session.") from None
             current.session.cancel(principal, now)
             raise Conflict("The session changed while you cancelled it; try again.") from None
-        self.delete_meeting(record.meeting)
+        self.closer.close(session_id, record.session.meeting_id)
         return record
 
     # ------------------------------------------------------------------ helpers
@@ -479,15 +363,6 @@ class SessionService:
         if not principal.has_role(Role.SERGEANT) or principal.officer_id is None:
             raise Forbidden(f"Only a sergeant can {action}.")
         return principal.officer_id
-
-    def delete_meeting(self, meeting: dict[str, Any] | None) -> None:
-        if not meeting:
-            return
-        try:
-            self.meetings.delete(meeting["MeetingId"])
-        except Exception:
-            # The outcome stands; Chime ends an empty meeting by itself within five minutes.
-            log.exception("could not delete meeting %s", meeting["MeetingId"])
 
 
 def _parse_outcome(outcome: str) -> SessionState:

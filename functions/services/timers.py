@@ -1,4 +1,5 @@
-"""Delayed checks: the escalation ladder, the alert that could not be sent, the drop grace.
+"""Delayed checks: the escalation ladder, the alert that could not be sent, the drop grace, and
+the check that no meeting outlives its session.
 
 Every check is idempotent and safe to deliver late or twice: it reads the session, and each
 transition it makes is conditional on the state the check expects. A claim or a cancel therefore
@@ -18,6 +19,8 @@ from functions.config import Settings
 from functions.domain import SessionState
 
 from .alerting import alert_for
+from .checks import alert_check, drop_check, escalation_check, meeting_check
+from .closing import MeetingCloser
 from .ports import (
     AlertPublisher,
     MeetingGateway,
@@ -27,26 +30,11 @@ from .ports import (
     TransitionRefused,
 )
 
-__all__ = ["TimerService", "alert_check", "drop_check", "escalation_check"]
+__all__ = ["TimerService", "alert_check", "drop_check", "escalation_check", "meeting_check"]
 
 log = logging.getLogger(__name__)
 _WAITING = (SessionState.REQUESTED, SessionState.ESCALATED)
 NOBODY_ANSWERED = "nobody answered"
-
-
-def escalation_check(session_id: str, level: int) -> dict[str, Any]:
-    """The message of the check due when a session has waited at ``level`` for one delay."""
-    return {"kind": "escalation", "session_id": session_id, "level": level}
-
-
-def alert_check(session_id: str) -> dict[str, Any]:
-    """The message that (re)sends the first alert when publishing it at start failed."""
-    return {"kind": "alert", "session_id": session_id}
-
-
-def drop_check(session_id: str, user: str, since_ms: int) -> dict[str, Any]:
-    """The message due when ``user`` left at ``since_ms`` and has had the grace period."""
-    return {"kind": "drop", "session_id": session_id, "user": user, "since": since_ms}
 
 
 class TimerService:
@@ -78,23 +66,34 @@ class TimerService:
         self.timers = timers
         self.settings = settings
         self.clock = clock
+        self.closer = MeetingCloser(meetings=meetings, timers=timers)
 
     def handle(self, message: dict[str, Any]) -> None:
         """Run one check. Raises if it must be tried again (the queue will redeliver it)."""
         kind = message.get("kind")
         session_id = str(message.get("session_id", ""))
         if kind == "escalation":
-            self._escalation(session_id, int(message["level"]))
+            self._escalation(session_id, int(message["level"]), bool(message.get("recheck")))
         elif kind == "alert":
             self._first_alert(session_id)
         elif kind == "drop":
             self._drop(session_id, str(message["user"]), int(message["since"]))
+        elif kind == "meeting":
+            self._meeting(session_id, str(message["meeting_id"]))
         else:
             raise ValueError(f"unknown timer message {message!r}")
 
     # ------------------------------------------------------------------ escalation
-    def _escalation(self, session_id: str, level: int) -> None:
+    def _escalation(self, session_id: str, level: int, recheck: bool) -> None:
         record = self.sessions.get(session_id)
+        if record is None and level == 0 and not recheck:
+            # Sent before the session write: the start may still be running (a slow call, a
+            # retry). Look once more when it has surely answered; no session then means the
+            # start failed and there is nothing to escalate.
+            self.timers.schedule(
+                escalation_check(session_id, 0, recheck=True), self.settings.meeting_check_seconds
+            )
+            return
         if record is None or record.session.state not in _WAITING:
             return  # claimed, cancelled or decided since: nothing to do
         current = record.session.escalation_level
@@ -113,13 +112,17 @@ class TimerService:
                 if refused.current.session.escalation_level != level + 1:
                     return
                 record = refused.current
-        # current == level + 1 here means this check is being redelivered after escalating but
-        # before paging or scheduling: finish those (a duplicate page beats a lost one).
+        elif record.escalation_paged == level + 1:
+            return  # a second copy of this check (a start's retry sent one too): already done
+        # current == level + 1 and not yet marked: this check is being redelivered after
+        # escalating but before paging or scheduling. Finish those (a duplicate page beats a
+        # lost one), then mark the rung done, last, so a failure before it is retried whole.
         rung = ladder[level]
         self.alerts.publish(alert_for(record, "verification.escalated", rung))
         self.timers.schedule(
             escalation_check(session_id, level + 1), self.settings.escalation_delay_seconds
         )
+        self.sessions.mark_escalation_paged(session_id, level + 1)
         log.info("escalated %s to %s (level %d)", session_id, rung, level + 1)
 
     def _expire(self, session_id: str) -> None:
@@ -157,9 +160,19 @@ class TimerService:
         self._end(record)
         log.warning("session %s ended: %s", session_id, reason)
 
+    # ------------------------------------------------------------------ meetings
+    def _meeting(self, session_id: str, meeting_id: str) -> None:
+        record = self.sessions.get(session_id)
+        if (
+            record is not None
+            and not record.session.is_terminal
+            and record.session.meeting_id == meeting_id
+        ):
+            return  # a live session owns it
+        # No session (its start failed), a final one, or a meeting the session does not know (a
+        # retry's): end it. A failure raises, so the queue tries again, then dead-letters it.
+        self.meetings.delete(meeting_id)
+        log.info("ended meeting %s: no live session owns it", meeting_id)
+
     def _end(self, record: SessionRecord) -> None:
-        if record.session.meeting_id:
-            try:
-                self.meetings.delete(record.session.meeting_id)
-            except Exception:
-                log.exception("could not delete meeting %s", record.session.meeting_id)
+        self.closer.close(record.session.session_id, record.session.meeting_id)

@@ -301,6 +301,18 @@ class FakeSessionStore(_Port):
         self._enter("drop", session_id, reason)
         return self._update(session_id, lambda s, _: s.state is _S.CLAIMED, now, state=_S.DROPPED)
 
+    def mark_escalation_paged(self, session_id: str, level: int) -> None:
+        self._enter("mark_escalation_paged", session_id, level)
+        with self.lock:
+            self.records[session_id] = replace(self.records[session_id], escalation_paged=level)
+
+    def replace_poll_token(self, session_id: str, token_hash: str) -> SessionRecord:
+        self._enter("replace_poll_token", session_id)
+        with self.lock:
+            record = replace(self.records[session_id], poll_token_hash=token_hash)
+            self.records[session_id] = record
+            return record
+
     def record_presence(
         self, session_id: str, meeting_id: str, user: str, presence: str, at_ms: int
     ) -> SessionRecord | None:

@@ -16,6 +16,7 @@ from functions.domain import (
     ValidationFailed,
 )
 from functions.services.sessions import SessionService
+from functions.services.timers import TimerService, meeting_check
 from tests.unit.services.builders import (
     NOW,
     OFFICER_ID,
@@ -26,7 +27,12 @@ from tests.unit.services.builders import (
     operator_caller,
     sergeant_caller,
 )
-from tests.unit.services.fakes import FakeMeetings, FakeOfficerRegister, FakeSessionStore
+from tests.unit.services.fakes import (
+    FakeMeetings,
+    FakeOfficerRegister,
+    FakeSessionStore,
+    FakeTimers,
+)
 
 
 def _meeting_id(sessions: FakeSessionStore, session_id: str) -> str:
@@ -156,16 +162,27 @@ def test_the_meeting_is_deleted_after_the_outcome(
     assert sessions.calls[-1][0] == "decide"
 
 
-def test_a_failing_meeting_delete_does_not_undo_the_outcome(
-    service: SessionService, claimed_id: str, sessions: FakeSessionStore, meetings: FakeMeetings
+def test_a_failing_meeting_delete_does_not_undo_the_outcome_and_is_retried_by_the_queue(
+    service: SessionService,
+    timer_service: TimerService,
+    claimed_id: str,
+    sessions: FakeSessionStore,
+    meetings: FakeMeetings,
+    timers: FakeTimers,
 ) -> None:
+    meeting_id = _meeting_id(sessions, claimed_id)
+    timers.take()
     meetings.fail("delete")
 
     record = service.decide(sergeant_caller(), claimed_id, "verified", None)
 
     assert record.session.state is SessionState.VERIFIED
     assert sessions.state(claimed_id) is SessionState.VERIFIED
-    assert len(meetings.called("delete")) == 1
+    assert meeting_id in meetings.meetings
+    [(retry, delay)] = timers.scheduled
+    assert (retry, delay) == (meeting_check(claimed_id, meeting_id), 5)
+    timer_service.handle(retry)
+    assert meeting_id not in meetings.meetings
 
 
 def test_a_refused_decision_leaves_the_meeting_running(

@@ -6,9 +6,10 @@ from typing import Any
 
 from functions.domain import SessionState
 from functions.services.meeting_events import MeetingEventService
-from functions.services.timers import drop_check
-from tests.unit.services.builders import OFFICER_ID, SERGEANT_ID
-from tests.unit.services.fakes import FakeSessionStore, FakeTimers
+from functions.services.sessions import SessionService
+from functions.services.timers import drop_check, meeting_check
+from tests.unit.services.builders import OFFICER_ID, SERGEANT_ID, officer_caller
+from tests.unit.services.fakes import FakeMeetings, FakeSessionStore, FakeTimers
 
 
 def event(kind: str, session: Any, user: str | None = None, at: int = 1_000) -> dict[str, Any]:
@@ -100,3 +101,44 @@ def test_events_of_another_meeting_are_ignored(
     meeting_events.handle(event("AttendeeJoined", session, OFFICER_ID))
     assert sessions.state(claimed_id) is SessionState.CLAIMED
     assert sessions.records[claimed_id].presence == {}
+
+
+def test_every_meeting_the_app_starts_gets_its_check(
+    session_id: str,
+    meeting_events: MeetingEventService,
+    sessions: FakeSessionStore,
+    timers: FakeTimers,
+) -> None:
+    session = sessions.records[session_id].session
+    timers.take()
+
+    meeting_events.handle(event("MeetingStarted", session))
+
+    assert timers.scheduled == [(meeting_check(session_id, session.meeting_id or ""), 10)]
+
+
+def test_a_meeting_that_is_not_the_apps_gets_no_check(
+    meeting_events: MeetingEventService, timers: FakeTimers
+) -> None:
+    other = type("Other", (), {"meeting_id": "m-1", "session_id": "someone-elses-meeting"})()
+
+    meeting_events.handle(event("MeetingStarted", other))
+
+    assert timers.scheduled == []
+
+
+def test_someone_joining_the_call_of_an_ended_session_ends_the_meeting(
+    service: SessionService,
+    session_id: str,
+    meeting_events: MeetingEventService,
+    sessions: FakeSessionStore,
+    meetings: FakeMeetings,
+) -> None:
+    session = sessions.records[session_id].session
+    meetings.fail("delete")
+    service.cancel(officer_caller(), session_id)  # the meeting outlived the cancel
+    assert session.meeting_id in meetings.meetings
+
+    meeting_events.handle(event("AttendeeJoined", session, OFFICER_ID, at=5_000))
+
+    assert session.meeting_id not in meetings.meetings

@@ -292,33 +292,62 @@ def test_a_retry_after_a_failed_page_is_the_same_live_session(
     assert list(meetings.meetings) == [first.record.session.meeting_id]
 
 
-def test_no_pending_check_withdraws_the_session_and_is_unavailable(
+def test_no_first_check_means_no_session_no_meeting_and_unavailable(
     service: SessionService,
     meetings: FakeMeetings,
     sessions: FakeSessionStore,
     timers: FakeTimers,
+    alerts: FakeAlerts,
 ) -> None:
     timers.fail("schedule")
 
-    with pytest.raises(Unavailable):
+    with pytest.raises(Unavailable) as refused:
         service.start(officer_caller())
 
-    [record] = sessions.records.values()
-    assert record.session.state is SessionState.CANCELLED
+    assert "999" in refused.value.message
+    assert sessions.records == {}  # the check goes first: no session can exist without one
     assert meetings.meetings == {}
-    assert sessions.waiting("MET", None, limit=10) == []
+    assert alerts.published == []
 
 
-def test_no_check_and_no_withdrawal_is_still_unavailable_with_no_meeting_left(
-    service: SessionService,
-    meetings: FakeMeetings,
-    sessions: FakeSessionStore,
-    timers: FakeTimers,
+def test_the_first_check_is_on_the_queue_before_the_session_is_written(
+    service: SessionService, sessions: FakeSessionStore, timers: FakeTimers
 ) -> None:
-    timers.fail("schedule")
-    sessions.fail("cancel")
+    queued_at_write: list[list[dict[str, object]]] = []
+    sessions.before_create = lambda _: queued_at_write.append([m for m, _ in timers.scheduled])
 
-    with pytest.raises(Unavailable):
-        service.start(officer_caller())
+    started = service.start(officer_caller())
 
-    assert meetings.meetings == {}
+    session_id = started.record.session.session_id
+    assert queued_at_write == [[{"kind": "escalation", "session_id": session_id, "level": 0}]]
+
+
+def test_a_lost_answer_to_the_session_write_still_pages_exactly_once(
+    service: SessionService, sessions: FakeSessionStore, alerts: FakeAlerts
+) -> None:
+    # DynamoDB commits the write, its answer is lost, and botocore's retry finds the session.
+    def commit_then_lose_the_answer(record: SessionRecord) -> None:
+        sessions.records.setdefault(record.session.session_id, record)
+
+    sessions.before_create = commit_then_lose_the_answer
+
+    started = service.start(officer_caller(), idempotency_key="tap-1")
+
+    session_id = started.record.session.session_id
+    assert sessions.state(session_id) is SessionState.REQUESTED
+    assert [(a.type, a.session_id) for a in alerts.published] == [
+        ("verification.requested", session_id)
+    ]
+
+
+def test_a_retry_of_a_start_that_died_after_writing_does_not_page_again(
+    service: SessionService, sessions: FakeSessionStore, alerts: FakeAlerts, timers: FakeTimers
+) -> None:
+    first = service.start(officer_caller(), idempotency_key="tap-1")
+    # The first request paged; the client never heard and retries with its key.
+    again = service.start(officer_caller(), idempotency_key="tap-1")
+
+    assert again.record == sessions.records[first.record.session.session_id]
+    assert len(alerts.published) == 1
+    checks = [m for m, _ in timers.scheduled if m["kind"] == "escalation"]
+    assert len(checks) == 2  # each attempt sent one; the escalation ladder runs once (timers)

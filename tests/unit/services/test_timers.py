@@ -8,7 +8,7 @@ import pytest
 
 from functions.domain import SessionState
 from functions.services.sessions import SessionService
-from functions.services.timers import TimerService, drop_check, escalation_check
+from functions.services.timers import TimerService, drop_check, escalation_check, meeting_check
 from tests.unit.services.builders import OFFICER_ID, officer_caller, sergeant_caller
 from tests.unit.services.fakes import FakeAlerts, FakeMeetings, FakeSessionStore, FakeTimers
 
@@ -155,3 +155,95 @@ def test_an_unknown_timer_message_is_an_error_so_it_reaches_the_dead_letter_queu
 ) -> None:
     with pytest.raises(ValueError, match="unknown timer message"):
         timer_service.handle({"kind": "nonsense"})
+
+
+def test_two_copies_of_the_first_check_escalate_and_page_once(
+    service: SessionService,
+    timer_service: TimerService,
+    timers: FakeTimers,
+    alerts: FakeAlerts,
+    sessions: FakeSessionStore,
+) -> None:
+    # A start retried with its key sends the first check again (before it knows it is a retry).
+    first = service.start(officer_caller(), idempotency_key="tap-1")
+    service.start(officer_caller(), idempotency_key="tap-1")
+    session_id = first.record.session.session_id
+    alerts.published.clear()
+
+    copies = timers.take()
+    assert copies == [escalation_check(session_id, 0)] * 2
+    for copy in copies:
+        timer_service.handle(copy)
+
+    assert [(a.type, a.escalation_level) for a in alerts.published] == [
+        ("verification.escalated", 1)
+    ]
+    assert timers.scheduled == [(escalation_check(session_id, 1), 30)]
+
+
+def test_a_first_check_that_comes_before_its_session_looks_again_once(
+    timer_service: TimerService, timers: FakeTimers, alerts: FakeAlerts
+) -> None:
+    timer_service.handle(escalation_check("f" * 32, 0))  # the start is still writing (or failed)
+
+    assert timers.scheduled == [(escalation_check("f" * 32, 0, recheck=True), 10)]
+    [again] = timers.take()
+    timer_service.handle(again)  # still no session: the start failed, nothing to escalate
+    assert timers.scheduled == []
+    assert alerts.published == []
+
+
+def test_a_first_check_that_finds_its_session_on_the_second_look_escalates_it(
+    session_id: str, timer_service: TimerService, timers: FakeTimers, alerts: FakeAlerts
+) -> None:
+    timers.take()
+    alerts.published.clear()
+
+    timer_service.handle(escalation_check(session_id, 0, recheck=True))
+
+    assert [a.type for a in alerts.published] == ["verification.escalated"]
+
+
+def test_a_meeting_no_session_owns_is_ended_by_its_check(
+    timer_service: TimerService, meetings: FakeMeetings
+) -> None:
+    meeting, _ = meetings.create_with_attendee(
+        session_id="e" * 32, request_token="e" * 32, external_user_id="x", media_region="eu-west-2"
+    )
+
+    timer_service.handle(meeting_check("e" * 32, meeting["MeetingId"]))
+
+    assert meetings.meetings == {}
+
+
+def test_the_meeting_of_a_live_session_is_left_alone_and_a_final_ones_is_ended(
+    service: SessionService,
+    session_id: str,
+    timer_service: TimerService,
+    sessions: FakeSessionStore,
+    meetings: FakeMeetings,
+) -> None:
+    meeting_id = sessions.records[session_id].session.meeting_id or ""
+    timer_service.handle(meeting_check(session_id, meeting_id))
+    assert meeting_id in meetings.meetings
+
+    meetings.fail("delete")
+    service.cancel(officer_caller(), session_id)  # its delete fails
+    assert meeting_id in meetings.meetings
+    timer_service.handle(meeting_check(session_id, meeting_id))
+    assert meeting_id not in meetings.meetings
+
+
+def test_a_meeting_check_whose_delete_fails_raises_so_the_queue_redelivers_it(
+    timer_service: TimerService, meetings: FakeMeetings
+) -> None:
+    meeting, _ = meetings.create_with_attendee(
+        session_id="e" * 32, request_token="e" * 32, external_user_id="x", media_region="eu-west-2"
+    )
+    meetings.fail("delete")
+
+    with pytest.raises(RuntimeError):
+        timer_service.handle(meeting_check("e" * 32, meeting["MeetingId"]))
+    timer_service.handle(meeting_check("e" * 32, meeting["MeetingId"]))
+
+    assert meetings.meetings == {}
