@@ -10,159 +10,27 @@ import base64
 import json
 import secrets
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from .faults import FaultTable
+from .model import (
+    AdjustableClock,
+    Attendee,
+    Clock,
+    EventSink,
+    Meeting,
+    check_capabilities,
+    default_capabilities,
+)
 from .service_model import ChimeError, bad_request
 
 DEFAULT_ACCOUNT_ID = "123456789012"  # moto's default account, so ARNs line up with the rest
 DEFAULT_IDLE_TIMEOUT = 5 * 60.0  # a meeting nobody is in ends after five minutes
 DEFAULT_MAX_DURATION = 24 * 60 * 60.0  # and every meeting ends after 24 hours
-DEFAULT_MAX_ATTENDEES = 250  # MeetingFeatures.Attendee.MaxCount when none is given
 ATTENDEES_PER_MEETING = 250  # attendees that may exist (created, not deleted) at once
 TAGS_PER_RESOURCE = 50
-RECEIVING = ("SendReceive", "Receive")
-
-
-class Clock(Protocol):
-    """Seconds since the epoch; injectable so tests can move time without sleeping."""
-
-    def now(self) -> float: ...
-
-
-class AdjustableClock:
-    """Wall-clock time plus an offset that the control API can advance."""
-
-    def __init__(self) -> None:
-        self._offset = 0.0
-        self._lock = threading.Lock()
-
-    def now(self) -> float:
-        with self._lock:
-            return time.time() + self._offset
-
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self._offset += seconds
-
-    def reset(self) -> None:
-        with self._lock:
-            self._offset = 0.0
-
-
-class EventSink(Protocol):
-    """Where meeting lifecycle events go (EventBridge, a list in tests, nowhere)."""
-
-    def emit(self, event_type: str, detail: dict[str, Any], region: str) -> None: ...
-
-
-@dataclass
-class Attendee:
-    attendee_id: str
-    external_user_id: str
-    join_token: str
-    capabilities: dict[str, str]
-    created_at: float
-    presence: str = "created"  # created | joined | left | dropped
-
-    def to_wire(self) -> dict[str, Any]:
-        return {
-            "AttendeeId": self.attendee_id,
-            "ExternalUserId": self.external_user_id,
-            "JoinToken": self.join_token,
-            "Capabilities": dict(self.capabilities),
-        }
-
-
-@dataclass
-class Meeting:
-    meeting_id: str
-    external_meeting_id: str
-    media_region: str
-    control_region: str
-    account_id: str
-    client_request_token: str
-    created_at: float
-    features: dict[str, Any]
-    extras: dict[str, Any]
-    attendees: dict[str, Attendee] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
-    empty_since: float = 0.0
-
-    @property
-    def arn(self) -> str:
-        return f"arn:aws:chime:{self.control_region}:{self.account_id}:meeting/{self.meeting_id}"
-
-    @property
-    def max_joined(self) -> int:
-        return int(self.features.get("Attendee", {}).get("MaxCount", DEFAULT_MAX_ATTENDEES))
-
-    def joined(self) -> list[Attendee]:
-        return [a for a in self.attendees.values() if a.presence == "joined"]
-
-    def to_wire(self) -> dict[str, Any]:
-        host = f"{self.media_region}.app.chime.aws"  # shaped like the real placement hosts
-        short = self.meeting_id.replace("-", "")
-        wire: dict[str, Any] = {
-            "MeetingId": self.meeting_id,
-            "ExternalMeetingId": self.external_meeting_id,
-            "MediaRegion": self.media_region,
-            "MeetingArn": self.arn,
-            "MediaPlacement": {
-                "AudioHostUrl": f"{short}.k.m3.{host}:3478",
-                "AudioFallbackUrl": f"wss://haxrp.m3.{host}:443/calls/{self.meeting_id}",
-                "SignalingUrl": f"wss://signal.m3.{host}/control/{self.meeting_id}",
-                "TurnControlUrl": f"https://{host}/v2/turn_sessions",
-                "ScreenDataUrl": f"wss://bitpw.m3.{host}:443/v2/screen/{self.meeting_id}",
-                "ScreenViewingUrl": f"wss://bitpw.m3.{host}:443/ws/connect?passcode=null"
-                f"&viewer_uuid=null&X-BitHub-Call-Id={self.meeting_id}",
-                "ScreenSharingUrl": f"wss://bitpw.m3.{host}:443/v2/screen/{self.meeting_id}",
-                "EventIngestionUrl": f"https://data.svc.{self.media_region}.ingest.chime.aws/v1/"
-                "client-events",
-            },
-        }
-        if self.features:
-            wire["MeetingFeatures"] = self.features
-        wire.update(self.extras)
-        return wire
-
-
-@dataclass
-class Fault:
-    """A fault to inject into the next call of an operation."""
-
-    error: str | None
-    latency: float
-    remaining: int
-
-
-def _default_capabilities(features: dict[str, Any]) -> dict[str, str]:
-    # The documented defaults: everything SendReceive, unless the meeting has no video, in which
-    # case video is Receive (content SendReceive requires at least video Receive).
-    video_off = features.get("Video", {}).get("MaxResolution") == "None"
-    content_off = features.get("Content", {}).get("MaxResolution") == "None"
-    return {
-        "Audio": "SendReceive",
-        "Video": ("None" if content_off else "Receive") if video_off else "SendReceive",
-        "Content": "None" if content_off else "SendReceive",
-    }
-
-
-def _check_capabilities(caps: dict[str, str], features: dict[str, Any]) -> None:
-    if caps.get("Content") in RECEIVING and caps.get("Video") not in RECEIVING:
-        raise bad_request(
-            "Content capability SendReceive or Receive requires Video capability SendReceive or "
-            "Receive"
-        )
-    for media in ("Video", "Content"):
-        if features.get(media, {}).get("MaxResolution") == "None" and caps.get(media) != "None":
-            raise bad_request(
-                f"{media} capability must be None because the meeting's "
-                f"MeetingFeatures.{media}.MaxResolution is None"
-            )
 
 
 class ChimeBackend:
@@ -196,7 +64,7 @@ class ChimeBackend:
         self.lock = threading.RLock()
         self.meetings: dict[str, Meeting] = {}
         self.tokens: dict[str, str] = {}  # ClientRequestToken -> MeetingId, while it lives
-        self.faults: dict[str, list[Fault]] = {}
+        self.faults = FaultTable()  # read by the server around each call
 
     # ------------------------------------------------------------------ control
     def reset(self) -> None:
@@ -205,34 +73,6 @@ class ChimeBackend:
             self.meetings.clear()
             self.tokens.clear()
             self.faults.clear()
-
-    def add_fault(self, operation: str, error: str | None, latency: float, count: int) -> None:
-        with self.lock:
-            self.faults.setdefault(operation, []).append(Fault(error, latency, count))
-
-    def take_fault(self, operation: str) -> Fault | None:
-        """Consume one injected fault for this operation (or for ``*``), if any is pending."""
-        with self.lock:
-            for key in (operation, "*"):
-                pending = self.faults.get(key)
-                if pending:
-                    fault = pending[0]
-                    fault.remaining -= 1
-                    if fault.remaining <= 0:
-                        pending.pop(0)
-                    return Fault(fault.error, fault.latency, 1)
-        return None
-
-    def pending_faults(self) -> dict[str, list[dict[str, Any]]]:
-        with self.lock:
-            return {
-                op: [
-                    {"error": f.error, "latency_ms": f.latency * 1000, "count": f.remaining}
-                    for f in faults
-                ]
-                for op, faults in self.faults.items()
-                if faults
-            }
 
     def snapshot(self) -> list[dict[str, Any]]:
         """Live meetings with their attendees' presence, for the control API."""
@@ -415,7 +255,7 @@ class ChimeBackend:
             self.sweep()
             meeting = self._meeting(params["MeetingId"])
             attendee = self._attendee(meeting, params["AttendeeId"])
-            _check_capabilities(params["Capabilities"], meeting.features)
+            check_capabilities(params["Capabilities"], meeting.features)
             attendee.capabilities = dict(params["Capabilities"])
             return {"Attendee": attendee.to_wire()}
 
@@ -424,7 +264,7 @@ class ChimeBackend:
             self.sweep()
             meeting = self._meeting(params["MeetingId"])
             excluded = {e["AttendeeId"] for e in params["ExcludedAttendeeIds"]}
-            _check_capabilities(params["Capabilities"], meeting.features)
+            check_capabilities(params["Capabilities"], meeting.features)
             for attendee in meeting.attendees.values():
                 if attendee.attendee_id not in excluded:
                     attendee.capabilities = dict(params["Capabilities"])
@@ -513,9 +353,9 @@ class ChimeBackend:
             if user.lower().startswith("aws:"):
                 refuse("BadRequest", "ExternalUserId values that begin with 'aws:' are reserved")
                 continue
-            caps = item.get("Capabilities") or _default_capabilities(meeting.features)
+            caps = item.get("Capabilities") or default_capabilities(meeting.features)
             try:
-                _check_capabilities(caps, meeting.features)
+                check_capabilities(caps, meeting.features)
             except ChimeError as exc:
                 refuse("BadRequest", exc.message)
                 continue

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import socket
 import threading
 import time
 import uuid
@@ -13,14 +15,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import service_model
-from .backend import (
-    DEFAULT_IDLE_TIMEOUT,
-    DEFAULT_MAX_DURATION,
-    OPERATIONS,
-    AdjustableClock,
-    ChimeBackend,
-)
+from .backend import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_DURATION, OPERATIONS, ChimeBackend
 from .events import EventBridgePublisher, EventLog, FanOut
+from .faults import Fault
+from .model import AdjustableClock
 from .service_model import ChimeError
 
 log = logging.getLogger("chime_emulator")
@@ -80,10 +78,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         request_id = str(uuid.uuid4())
         name = "?"
+        fault: Fault | None = None
         try:
             route, path_params = service_model.match(self.command, parts.path, query)
             name = route.name
-            self._inject_fault(name)
+            fault = self.server.backend.faults.take(name)
+            self._fault_before(fault, name)
             params = service_model.parse_input(
                 route, path_params, query, dict(self.headers.items()), body
             )
@@ -93,9 +93,8 @@ class _Handler(BaseHTTPRequestHandler):
                 raise ChimeError(
                     "NotImplementedException", f"{name} is not implemented by the emulator"
                 )
-            result = handler(self.server.backend, params, self._region())
-            self._send_json(route.status, result, {"x-amzn-RequestId": request_id})
-            status = route.status
+            result: Any = handler(self.server.backend, params, self._region())
+            status, headers = route.status, {"x-amzn-RequestId": request_id}
         except ChimeError as exc:
             status = exc.status
             code = exc.error_type.removesuffix("Exception")
@@ -105,28 +104,47 @@ class _Handler(BaseHTTPRequestHandler):
                 "x-amzn-RequestId": request_id,
                 **exc.headers,
             }
-            self._send_json(
-                status,
-                {"Code": code, "Message": exc.message, "RequestId": request_id},
-                headers,
-            )
+            result = {"Code": code, "Message": exc.message, "RequestId": request_id}
+        outcome: object = status
+        if fault is not None and self._fault_after(fault):
+            outcome = "answer dropped"
+        else:
+            try:
+                self._send_json(status, result, headers)
+            except (BrokenPipeError, ConnectionResetError):
+                # The caller gave up (a read timeout past latency_after_ms): nobody to answer.
+                self.close_connection = True
+                outcome = f"{status}, caller gone"
         log.info(
             "%s %s -> %s (%.1f ms)",
             name,
             parts.path,
-            status,
+            outcome,
             (time.perf_counter() - started) * 1000,
         )
 
-    def _inject_fault(self, operation: str) -> None:
-        fault = self.server.backend.take_fault(operation)
+    def _fault_before(self, fault: Fault | None, operation: str) -> None:
         if fault is None:
             return
         if fault.latency:
-            time.sleep(fault.latency)  # the injected latency itself, not synchronisation
+            # The injected latency itself, not synchronisation; clearing the faults cuts it short.
+            self.server.backend.faults.wait(fault.latency)
         if fault.error:
             headers = {"Retry-After": "1"} if fault.error == "ServiceUnavailableException" else {}
             raise ChimeError(fault.error, f"Injected fault for {operation}", headers)
+
+    def _fault_after(self, fault: Fault) -> bool:
+        """Act out what a fault does once the operation has run; True if the answer is lost."""
+        if fault.latency_after:
+            self.server.backend.faults.wait(fault.latency_after)
+        if not fault.drop_response:
+            return False
+        # Close without a status line: the caller reads end of stream, as when a connection is
+        # lost after the service committed the call.
+        self.close_connection = True
+        with contextlib.suppress(OSError):  # already gone: the answer is lost all the same
+            self.connection.shutdown(socket.SHUT_RDWR)
+        return True
 
     def _region(self) -> str:
         found = _CREDENTIAL_REGION.search(self.headers.get("Authorization", ""))
@@ -176,7 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, {"AttendeeId": attendee.attendee_id, "Presence": attendee.presence}
         if sub == "/faults":
             if method == "GET":
-                return 200, {"Faults": backend.pending_faults()}
+                return 200, {"Faults": backend.faults.pending()}
             if method == "DELETE":
                 backend.faults.clear()
                 return 200, {"Faults": {}}
@@ -213,11 +231,25 @@ class _Handler(BaseHTTPRequestHandler):
         if error is not None and error not in INJECTABLE_ERRORS:
             raise ControlError(400, f"error must be one of {', '.join(INJECTABLE_ERRORS)}")
         latency_ms = _number(payload, "latency_ms", minimum=0, default=0)
-        if error is None and not latency_ms:
-            raise ControlError(400, "give an error, a latency_ms, or both")
+        latency_after_ms = _number(payload, "latency_after_ms", minimum=0, default=0)
+        drop_response = payload.get("drop_response", False)
+        if not isinstance(drop_response, bool):
+            raise ControlError(400, "drop_response must be true or false")
+        if error is not None and (drop_response or latency_after_ms):
+            # An injected error replaces the operation, so nothing commits before the answer.
+            raise ControlError(
+                400,
+                "error cannot be combined with drop_response or latency_after_ms: with an error "
+                "the operation does not run",
+            )
+        if error is None and not (latency_ms or latency_after_ms or drop_response):
+            raise ControlError(
+                400, "give an error, a latency_ms, a latency_after_ms or drop_response: true"
+            )
         count = int(_number(payload, "count", minimum=1, default=1))
-        self.server.backend.add_fault(str(operation), error, latency_ms / 1000, count)
-        return {"Faults": self.server.backend.pending_faults()}
+        fault = Fault(error, latency_ms / 1000, latency_after_ms / 1000, drop_response, count)
+        self.server.backend.faults.add(str(operation), fault)
+        return {"Faults": self.server.backend.faults.pending()}
 
 
 def _number(

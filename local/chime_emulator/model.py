@@ -1,0 +1,146 @@
+"""What the emulator stores: meetings, attendees and the clock they live by.
+
+Plain data with the rules that belong to it (wire shapes, default and allowed capabilities); the
+operations on it are in :mod:`.backend`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .service_model import bad_request
+
+DEFAULT_MAX_ATTENDEES = 250  # MeetingFeatures.Attendee.MaxCount when none is given
+RECEIVING = ("SendReceive", "Receive")
+
+
+class Clock(Protocol):
+    """Seconds since the epoch; injectable so tests can move time without sleeping."""
+
+    def now(self) -> float: ...
+
+
+class AdjustableClock:
+    """Wall-clock time plus an offset that the control API can advance."""
+
+    def __init__(self) -> None:
+        self._offset = 0.0
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        with self._lock:
+            return time.time() + self._offset
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._offset += seconds
+
+    def reset(self) -> None:
+        with self._lock:
+            self._offset = 0.0
+
+
+class EventSink(Protocol):
+    """Where meeting lifecycle events go (EventBridge, a list in tests, nowhere)."""
+
+    def emit(self, event_type: str, detail: dict[str, Any], region: str) -> None: ...
+
+
+@dataclass
+class Attendee:
+    attendee_id: str
+    external_user_id: str
+    join_token: str
+    capabilities: dict[str, str]
+    created_at: float
+    presence: str = "created"  # created | joined | left | dropped
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "AttendeeId": self.attendee_id,
+            "ExternalUserId": self.external_user_id,
+            "JoinToken": self.join_token,
+            "Capabilities": dict(self.capabilities),
+        }
+
+
+@dataclass
+class Meeting:
+    meeting_id: str
+    external_meeting_id: str
+    media_region: str
+    control_region: str
+    account_id: str
+    client_request_token: str
+    created_at: float
+    features: dict[str, Any]
+    extras: dict[str, Any]
+    attendees: dict[str, Attendee] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    empty_since: float = 0.0
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:chime:{self.control_region}:{self.account_id}:meeting/{self.meeting_id}"
+
+    @property
+    def max_joined(self) -> int:
+        return int(self.features.get("Attendee", {}).get("MaxCount", DEFAULT_MAX_ATTENDEES))
+
+    def joined(self) -> list[Attendee]:
+        return [a for a in self.attendees.values() if a.presence == "joined"]
+
+    def to_wire(self) -> dict[str, Any]:
+        host = f"{self.media_region}.app.chime.aws"  # shaped like the real placement hosts
+        short = self.meeting_id.replace("-", "")
+        wire: dict[str, Any] = {
+            "MeetingId": self.meeting_id,
+            "ExternalMeetingId": self.external_meeting_id,
+            "MediaRegion": self.media_region,
+            "MeetingArn": self.arn,
+            "MediaPlacement": {
+                "AudioHostUrl": f"{short}.k.m3.{host}:3478",
+                "AudioFallbackUrl": f"wss://haxrp.m3.{host}:443/calls/{self.meeting_id}",
+                "SignalingUrl": f"wss://signal.m3.{host}/control/{self.meeting_id}",
+                "TurnControlUrl": f"https://{host}/v2/turn_sessions",
+                "ScreenDataUrl": f"wss://bitpw.m3.{host}:443/v2/screen/{self.meeting_id}",
+                "ScreenViewingUrl": f"wss://bitpw.m3.{host}:443/ws/connect?passcode=null"
+                f"&viewer_uuid=null&X-BitHub-Call-Id={self.meeting_id}",
+                "ScreenSharingUrl": f"wss://bitpw.m3.{host}:443/v2/screen/{self.meeting_id}",
+                "EventIngestionUrl": f"https://data.svc.{self.media_region}.ingest.chime.aws/v1/"
+                "client-events",
+            },
+        }
+        if self.features:
+            wire["MeetingFeatures"] = self.features
+        wire.update(self.extras)
+        return wire
+
+
+def default_capabilities(features: dict[str, Any]) -> dict[str, str]:
+    # The documented defaults: everything SendReceive, unless the meeting has no video, in which
+    # case video is Receive (content SendReceive requires at least video Receive).
+    video_off = features.get("Video", {}).get("MaxResolution") == "None"
+    content_off = features.get("Content", {}).get("MaxResolution") == "None"
+    return {
+        "Audio": "SendReceive",
+        "Video": ("None" if content_off else "Receive") if video_off else "SendReceive",
+        "Content": "None" if content_off else "SendReceive",
+    }
+
+
+def check_capabilities(caps: dict[str, str], features: dict[str, Any]) -> None:
+    if caps.get("Content") in RECEIVING and caps.get("Video") not in RECEIVING:
+        raise bad_request(
+            "Content capability SendReceive or Receive requires Video capability SendReceive or "
+            "Receive"
+        )
+    for media in ("Video", "Content"):
+        if features.get(media, {}).get("MaxResolution") == "None" and caps.get(media) != "None":
+            raise bad_request(
+                f"{media} capability must be None because the meeting's "
+                f"MeetingFeatures.{media}.MaxResolution is None"
+            )
