@@ -186,16 +186,18 @@ class DynamoDBFaults:
         if environ.get("REQUEST_METHOD") != "POST" or not target.startswith(TARGET_PREFIX):
             return self.app(environ, start_response)
         body = _read_body(environ)
-        fault = self._take(
-            target.removeprefix(TARGET_PREFIX),
-            functools.cache(lambda: tables_named(body)),
-        )
+        operation = target.removeprefix(TARGET_PREFIX)
+        fault = self._take(operation, functools.cache(lambda: tables_named(body)))
         if fault is None:
             return self.app(environ, start_response)
-        return self._commit_then_fail(fault, environ, start_response)
+        return self._commit_then_fail(fault, operation, environ, start_response)
 
     def _commit_then_fail(
-        self, fault: DynamoDBFault, environ: Environ, start_response: StartResponse
+        self,
+        fault: DynamoDBFault,
+        operation: str,
+        environ: Environ,
+        start_response: StartResponse,
     ) -> Iterable[bytes]:
         # Run moto to the end first, so the call has committed before anything is lost.
         answer: list[Any] = []
@@ -212,7 +214,6 @@ class DynamoDBFaults:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
-        operation = fault.operation if fault.operation != "*" else "a DynamoDB call"
         if fault.hang_ms:
             log.warning("fault %d: holding the answer to %s", fault.id, operation)
             # The wait is the injected latency itself; clearing the faults ends it early.
