@@ -3,14 +3,15 @@
 1. moto in server mode (DynamoDB, SNS, SQS, EventBridge, S3, Cognito) and the Chime SDK Meetings
    emulator, whose meeting events go to moto's EventBridge;
 2. the application's resources and the demo force (:mod:`local.provision`);
-3. the API itself under ``chalice local``, configured only through its environment: the
-   standard ``AWS_ENDPOINT_URL*`` variables plus the caller's own settings (e.g.
+3. the API itself behind :mod:`local.gateway` (``chalice local``'s gateway, threaded, with a
+   deep listen backlog and each client's own address), configured only through its environment:
+   the standard ``AWS_ENDPOINT_URL*`` variables plus the caller's own settings (e.g.
    ``ESCALATION_DELAY_SECONDS``, ``MEDIA_REGION``);
 4. the event handlers (:mod:`local.events`): in this process, with the API's environment, the
    Timers and MeetingEvents queues and the sessions stream are delivered to the app's Lambda
-   handlers as Lambda's event-source mappings would (``chalice local`` serves only HTTP);
+   handlers as Lambda's event-source mappings would (the gateway serves only HTTP);
 5. ``stack.json`` in the state directory (``.local`` or ``$SAFE_CONNECTION_STATE_DIR``) for
-   clients, :mod:`local.login` and the tests;
+   clients, :mod:`local.login` and the tests (with ``pid``, this process, where moto runs);
 6. a banner with the URLs, the demo logins and a curl walk-through, then each sergeant's and the
    duty inspector's pager alerts, the event deliveries and the API's request log as they happen.
 
@@ -19,19 +20,15 @@ Ctrl-C or SIGTERM stops everything and exits 0; a failure to start exits non-zer
 
 from __future__ import annotations
 
-import ctypes
 import json
 import logging
 import os
 import shlex
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +37,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from .chime_emulator import ChimeEmulator
+from .gateway import API_START_SECONDS, HOST, STOP_SECONDS, ApiServer, StartupError
 from .login import ROOT, state_dir
 from .web import DEMO_FORCES, PAGES, WebServer, local_config, missing_build_message
 
@@ -61,12 +59,9 @@ __all__ = [
     "walk_through",
 ]
 
-HOST = "127.0.0.1"
 PREFIX = "safe-connection"
 READY_LINE = "Safe Connection local stack is ready."
 """Printed once everything answers; the tests wait for it."""
-API_START_SECONDS = 60.0
-STOP_SECONDS = 10.0
 SIGNAL_CHECK_SECONDS = 0.2
 PAGER_WAIT_SECONDS = 1
 """SQS long-poll wait: short, so that stopping never waits long for a pager thread."""
@@ -78,13 +73,7 @@ _UNSAFE = frozenset(
     {"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"}
 )
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-
-_PR_SET_PDEATHSIG = 1
 log = logging.getLogger("local.stack")
-
-
-class StartupError(Exception):
-    """The stack could not start; the message tells the user what to do."""
 
 
 @dataclass(frozen=True)
@@ -153,138 +142,6 @@ def app_environment(caller: Mapping[str, str], stack_env: Mapping[str, str]) -> 
     env.update(FAKE_CREDENTIALS)
     env["PYTHONUNBUFFERED"] = "1"  # request log lines as they happen
     return env
-
-
-class ApiServer:
-    """``chalice local`` in a subprocess, its output passed through with an ``api |`` prefix.
-
-    Parameters
-    ----------
-    port
-        Loopback port to serve on.
-    env
-        The application's complete environment.
-    write
-        Where output lines go (the stack's stdout).
-    """
-
-    def __init__(self, port: int, env: Mapping[str, str], write: Callable[[str], None]) -> None:
-        self.port = port
-        self.url = f"http://{HOST}:{port}"
-        self._env = dict(env)
-        self._write = write
-        self._process: subprocess.Popen[str] | None = None
-        self._reader: threading.Thread | None = None
-        self.exited = threading.Event()
-
-    @property
-    def command(self) -> list[str]:
-        """The chalice executable of this virtualenv, serving the ``local`` stage."""
-        chalice = Path(sys.executable).parent / "chalice"
-        return [
-            str(chalice), "local", "--stage", "local", "--host", HOST,
-            "--port", str(self.port), "--no-autoreload",
-        ]  # fmt: skip
-
-    def start(self) -> None:
-        """Start the subprocess (in its own session: Ctrl-C reaches only the stack, which then
-        stops it cleanly)."""
-        if not Path(self.command[0]).exists():
-            raise StartupError(f"{self.command[0]} is missing: run `make run` (it installs it).")
-        self._process = subprocess.Popen(  # noqa: S603 - fixed argv, our own venv's chalice
-            self.command,
-            cwd=ROOT,
-            env=self._env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            bufsize=1,
-            start_new_session=True,
-            preexec_fn=_die_with(os.getpid()) if sys.platform == "linux" else None,
-        )
-        self._reader = threading.Thread(target=self._pump, name="api-output", daemon=True)
-        self._reader.start()
-
-    def _pump(self) -> None:
-        assert self._process is not None
-        assert self._process.stdout is not None
-        for line in self._process.stdout:
-            self._write(f"api   | {line.rstrip()}")
-        self._process.wait()
-        self.exited.set()
-
-    @property
-    def returncode(self) -> int | None:
-        """The exit status once it has ended."""
-        return None if self._process is None else self._process.poll()
-
-    def wait_ready(self, deadline: float) -> None:
-        """Poll until the API answers HTTP (``GET /queue`` with no token is a 401).
-
-        Raises
-        ------
-        StartupError
-            If it exits first or does not answer before ``deadline`` (a ``time.monotonic()``).
-        """
-        while True:
-            if self.exited.is_set():
-                raise StartupError(
-                    f"chalice local exited with status {self.returncode} before it served "
-                    "(its output is above, prefixed `api |`)."
-                )
-            status = _http_status(f"{self.url}/queue")
-            if status is not None:
-                if status != 401:
-                    log.warning("GET /queue without a token answered %s (expected 401)", status)
-                return
-            if time.monotonic() > deadline:
-                raise StartupError(
-                    f"chalice local did not answer on {self.url} within {API_START_SECONDS:.0f}s"
-                    " (its output is above, prefixed `api |`)."
-                )
-            self.exited.wait(0.2)  # poll interval; wakes at once if it dies
-
-    def stop(self) -> None:
-        """Terminate it (SIGTERM, then SIGKILL after a grace period) and wait for it."""
-        process = self._process
-        if process is None:
-            return
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if self._reader is not None:
-            self._reader.join(timeout=STOP_SECONDS)
-
-
-def _die_with(parent: int) -> Callable[[], None]:
-    """Linux, in the forked child: have the kernel SIGTERM it when the stack dies, even by
-    ``kill -9`` (Ctrl-C and SIGTERM stop it properly; this is only for the untidy cases)."""
-
-    def arrange() -> None:
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-        except (OSError, AttributeError):
-            return
-        if os.getppid() != parent:  # the stack died before prctl took effect
-            os._exit(1)
-
-    return arrange
-
-
-def _http_status(url: str) -> int | None:
-    """The HTTP status of ``GET url``, or ``None`` if nothing answers yet."""
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our loopback URL
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
 
 
 def format_alert(username: str, envelope: Mapping[str, Any]) -> str:
@@ -457,7 +314,7 @@ def walk_through(
 def start_event_pump(stack: Stack, env: Mapping[str, str]) -> EventPump:
     """Deliver the stack's queues and stream to the app's handlers, in this process.
 
-    The handlers run here, not under ``chalice local``, so this process takes the API's
+    The handlers run here, not in the API's process, so this process takes the API's
     environment first (``env``: the stack's resources, the endpoint variables, fake
     credentials); the handlers are imported after that. A handler that does not exist yet is
     left out (its messages wait in their queue) and reported by :func:`event_lines`.
@@ -556,7 +413,7 @@ def banner(
         READY_LINE,
         "",
         *faces,
-        f"  API (chalice local)        {api_url}",
+        f"  API (local gateway)        {api_url}",
         f"  AWS services (moto)        {stack['aws_endpoint_url']}",
         f"  Chime SDK Meetings         {chime_url}",
         f"  Chime emulator control     {chime_url}/_emulator/meetings",
@@ -643,7 +500,7 @@ def run() -> int:
         ports = Ports.from_env(os.environ)
         check_free(ports.moto, "moto server", "MOTO_PORT")
         check_free(ports.chime, "Chime SDK Meetings emulator", "CHIME_PORT")
-        check_free(ports.api, "API (chalice local)", "API_PORT")
+        check_free(ports.api, "API", "API_PORT")
         check_free(ports.web, "web site", "WEB_PORT")
         unbuilt = missing_build_message()
         if unbuilt:
@@ -682,7 +539,9 @@ def run() -> int:
             port=ports.web,
         ).start()
         state.mkdir(parents=True, exist_ok=True)
-        stack_file.write_text(stack.to_json())
+        # ``pid``: this process, where moto runs (what `python -m bench.burst` measures).
+        described = {**json.loads(stack.to_json()), "pid": os.getpid()}
+        stack_file.write_text(json.dumps(described, indent=2) + "\n")
 
         import boto3
 
@@ -706,7 +565,7 @@ def run() -> int:
         # wakes up, and an untimed wait would never wake.
         while not api.exited.wait(timeout=SIGNAL_CHECK_SECONDS):
             pass
-        write(f"The API (chalice local) stopped unexpectedly with status {api.returncode}.")
+        write(f"The API (local gateway) stopped unexpectedly with status {api.returncode}.")
         return 1
     except _Stop:
         return 0

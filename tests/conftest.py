@@ -5,7 +5,6 @@ Every test talks to these exactly as deployed code talks to AWS; nothing is patc
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import socket
@@ -19,7 +18,6 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
-from chalice.local import ChaliceRequestHandler
 from moto.server import ThreadedMotoServer
 
 from local.chime_emulator import ChimeEmulator
@@ -137,44 +135,34 @@ def pump(stack: Any) -> Iterator[Any]:
         assert_nothing_lost(stack, running)
 
 
-class _PeerAddressHandler(ChaliceRequestHandler):
-    def _peer_handle(self) -> None:
-        self.local_gateway.event_converter.LOCAL_SOURCE_IP = self.client_address[0]
-        self._generic_handle()
-
-    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _peer_handle  # noqa: N815
-
-
 @dataclass(frozen=True)
 class Api:
-    """Where the API listens: the Chalice app behind chalice's own local API Gateway."""
+    """Where the API listens: the Chalice app behind `make run`'s local gateway."""
 
     url: str
 
 
 @pytest.fixture(scope="session")
 def api(stack: Any) -> Iterator[Api]:
-    """The Chalice app served over real HTTP on loopback (threaded, authorizer included).
+    """The Chalice app served over real HTTP on loopback by ``make run``'s gateway.
 
     It runs in this process so tests can count the AWS calls its clients make, but requests
-    reach it over a socket exactly as ``chalice local`` (and ``make run``) serve them.
+    reach it over a socket exactly as ``make run`` serves them (:mod:`local.gateway`: threaded,
+    authorizer included, and the socket's peer address as the source IP, as API Gateway gives
+    it, so clients on 127.0.0.2, .3 ... are different clients).
     """
     from chalice.config import Config
-    from chalice.local import create_local_server
 
     from app import app
+    from local.gateway import create_server
 
-    port = free_port()
-    server = create_local_server(app, Config(chalice_stage="local"), "127.0.0.1", port)
-    # API Gateway gives the route the client's real address; chalice local hardcodes 127.0.0.1.
-    # Pass the socket's peer through, so clients on 127.0.0.2, .3 ... are different clients.
-    server.server.RequestHandlerClass = functools.partial(
-        _PeerAddressHandler, app_object=server.app_object, config=Config(chalice_stage="local")
-    )
+    server = create_server(app, Config(chalice_stage="local"), "127.0.0.1", 0)
+    port = server.server.server_address[1]
     thread = threading.Thread(target=server.server.serve_forever, daemon=True)
     thread.start()
     yield Api(f"http://127.0.0.1:{port}")
     server.shutdown()
+    server.server.server_close()
     thread.join(timeout=5)
 
 

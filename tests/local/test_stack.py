@@ -205,7 +205,7 @@ def test_the_three_faces_are_served_and_configured_for_this_stack(running: Stack
     assert config["cognitoEndpoint"] == stack["aws_endpoint_url"]
     assert config["video"] == "emulator"  # the pages say video is unavailable, honestly
     assert config["publicUrl"] == f"{site}/"
-    # The pages call the API cross-origin: chalice local answers the browser's preflight.
+    # The pages call the API cross-origin: the gateway answers the browser's preflight.
     preflight = requests.options(
         f"{stack['api_url']}/sessions",
         headers={
@@ -504,7 +504,7 @@ def test_the_stack_exits_non_zero_if_the_api_dies(tmp_path: Path) -> None:
     try:
         stack.wait_ready()
         children = _children(stack.process.pid)
-        assert len(children) == 1, children  # chalice local
+        assert len(children) == 1, children  # the API (python -m local.gateway)
         os.kill(children[0], signal.SIGKILL)
         status = stack.process.wait(timeout=STOP_SECONDS)
     finally:
@@ -532,7 +532,7 @@ def test_the_api_does_not_outlive_a_killed_stack(tmp_path: Path) -> None:
         stack.close()
     try:
         exited, _, _ = select.select([api_exit], [], [], STOP_SECONDS)
-        assert exited, f"chalice local ({api_pid}) outlived the stack"
+        assert exited, f"the API ({api_pid}) outlived the stack"
     finally:
         if _state(api_pid) not in {"gone", "Z"}:
             os.kill(api_pid, signal.SIGKILL)  # leave no orphan behind a failed test
