@@ -25,11 +25,14 @@ DynamoDB stream (one thread per stream)
     {...}, "eventSourceARN"}]}`` and, on failure, retries the batch (from the first reported
     ``itemIdentifier`` sequence number when the handler answers ``batchItemFailures``, as with
     ``ReportBatchItemFailures``) up to ``max_attempts`` times; then it logs ``DEAD LETTER
-    <source>: ...`` for each record it gives up on, and moves on.
+    <source>: ...`` for each record it gives up on, and moves on. After each batch it tells
+    moto how far it has delivered (:class:`local.moto_streams.DeliveryReporter`), so that moto
+    can trim what every reader has delivered, as DynamoDB trims records after 24 hours; a moto
+    that cannot trim is simply not told again.
 
-Handlers are named by import path (``"functions.events.handlers:timers"``) or given as callables,
-and are imported when the pump starts (:meth:`EventPump.start`), so the pump works before the
-handlers exist and reports which one is missing.
+Handlers are named by import path (``"functions.events.handlers:timers"``) or given as callables
+(:mod:`local.invocation`), and are imported when the pump starts (:meth:`EventPump.start`), so
+the pump works before the handlers exist and reports which one is missing.
 
 Tests wait on conditions, never on fixed sleeps: :meth:`EventPump.wait_idle` returns once every
 queue is empty (nothing visible, in flight or delayed, nothing in a dead-letter queue waiting to
@@ -40,21 +43,31 @@ be reported), every stream has been read to its end and no handler is running;
 from __future__ import annotations
 
 import base64
-import importlib
 import json
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import boto3
 from botocore.config import Config
+
+from .invocation import (
+    BatchFailedError,
+    Handler,
+    HandlerMissingError,
+    HandlerRef,
+    LocalContext,
+    failed_identifiers,
+    lambda_value,
+    resolve_handler,
+)
+from .moto_streams import DeliveryReporter
 
 if TYPE_CHECKING:
     from .provision import Stack
@@ -70,12 +83,6 @@ __all__ = [
     "StreamSource",
     "resolve_handler",
 ]
-
-Handler = Callable[[dict[str, Any], Any], Any]
-"""A Lambda handler: ``handler(event, context) -> response``."""
-
-HandlerRef = str | Handler
-"""``"package.module:attribute"`` or the handler itself."""
 
 DEFAULT_HANDLERS: dict[str, str] = {
     "timers": "functions.events.handlers:timers",
@@ -94,39 +101,6 @@ ERROR_BACKOFF_SECONDS = 1.0
 
 log = logging.getLogger("local.events")
 T = TypeVar("T")
-
-
-class HandlerMissingError(Exception):
-    """A handler named by import path does not exist (yet)."""
-
-
-def resolve_handler(ref: HandlerRef) -> Handler:
-    """The handler ``ref`` names (``"package.module:attribute"``), or ``ref`` if it is one.
-
-    Raises
-    ------
-    HandlerMissingError
-        If the module or the attribute does not exist. Any other import error (a bug in an
-        existing module) propagates as it is.
-    """
-    if not isinstance(ref, str):
-        return ref
-    module_name, _, attribute = ref.partition(":")
-    if not module_name or not attribute:
-        raise ValueError(f"handler {ref!r} is not 'package.module:attribute'")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        missing = exc.name or ""
-        if missing and (module_name == missing or module_name.startswith(missing + ".")):
-            raise HandlerMissingError(f"{ref} is missing: no module named {missing!r}") from exc
-        raise
-    handler = getattr(module, attribute, None)
-    if handler is None:
-        raise HandlerMissingError(f"{ref} is missing: {module_name} has no {attribute!r}")
-    if not callable(handler):
-        raise TypeError(f"{ref} is not callable")
-    return cast(Handler, handler)
 
 
 @dataclass(frozen=True)
@@ -213,66 +187,6 @@ class DeadLetter:
     source: str
     body: str
     identifier: str
-
-
-@dataclass
-class LocalContext:
-    """The Lambda context object a handler receives (what Powertools and Chalice read)."""
-
-    function_name: str
-    timeout_seconds: float = 60.0
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    region: str = "eu-west-2"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    _started: float = field(default_factory=time.monotonic, repr=False)
-
-    @property
-    def invoked_function_arn(self) -> str:
-        """An ARN of the shape Lambda passes."""
-        return f"arn:aws:lambda:{self.region}:123456789012:function:{self.function_name}"
-
-    @property
-    def log_group_name(self) -> str:
-        """``/aws/lambda/<function>``."""
-        return f"/aws/lambda/{self.function_name}"
-
-    @property
-    def log_stream_name(self) -> str:
-        """A log stream name of Lambda's shape."""
-        return f"{time.strftime('%Y/%m/%d')}/[$LATEST]{self.aws_request_id.replace('-', '')}"
-
-    def get_remaining_time_in_millis(self) -> int:
-        """Milliseconds left before the (notional) Lambda timeout."""
-        left = self.timeout_seconds - (time.monotonic() - self._started)
-        return max(0, int(left * 1000))
-
-
-class _BatchFailedError(Exception):
-    """The handler failed the whole batch (raised, or answered nonsense)."""
-
-
-def _failed_identifiers(response: Any, identifiers: Sequence[str]) -> list[str]:
-    """The identifiers a ``batchItemFailures`` answer reports, in batch order.
-
-    Lambda's rules: no answer, no ``batchItemFailures`` or an empty list is complete success;
-    an entry without a known ``itemIdentifier`` fails the whole batch.
-    """
-    if not isinstance(response, Mapping):
-        return []
-    failures = response.get("batchItemFailures")
-    if not failures:
-        return []
-    if not isinstance(failures, list):
-        raise _BatchFailedError(f"batchItemFailures is not a list: {failures!r}")
-    known = set(identifiers)
-    reported: set[str] = set()
-    for failure in failures:
-        item = failure.get("itemIdentifier") if isinstance(failure, Mapping) else None
-        if not isinstance(item, str) or item not in known:
-            raise _BatchFailedError(f"invalid batchItemFailures entry {failure!r}")
-        reported.add(item)
-    return [identifier for identifier in identifiers if identifier in reported]
 
 
 def _receive_count(message: Mapping[str, Any]) -> str:
@@ -667,12 +581,12 @@ class EventPump:
         error = ""
         try:
             response = handler(event, LocalContext(source.name, region=self.region))
-            failed_ids = set(_failed_identifiers(response, ids))
+            failed_ids = set(failed_identifiers(response, ids))
         except Exception as exc:
             failed_ids = set(ids)
             error = f"{type(exc).__name__}: {exc}"
             first_try = any(_receive_count(m) == "1" for m in messages)
-            if first_try and not isinstance(exc, _BatchFailedError):  # a traceback, once
+            if first_try and not isinstance(exc, BatchFailedError):  # a traceback, once
                 log.warning("%s handler raised", source.name, exc_info=True)
         elapsed = (time.monotonic() - started) * 1000
         done = [m for m in messages if m["MessageId"] not in failed_ids]
@@ -785,44 +699,54 @@ class EventPump:
         handler = self._handlers[source.name]
         wake = self._wake[source.name]
         iterators: dict[str, str] | None = None
-        while not self._stop.is_set():
-            try:
-                if iterators is None:
-                    iterators = self._shard_iterators(streams, source, source.starting_position)
-                started = time.monotonic()
-                wake.clear()
-                found = False
-                for shard_id, iterator in list(iterators.items()):
-                    response = streams.get_records(ShardIterator=iterator, Limit=source.batch_size)
-                    records = response.get("Records", [])
-                    if records:
-                        found = True
-                        with self._handling():
-                            self._deliver_stream_batch(source, handler, records)
-                    following = response.get("NextShardIterator")
-                    if following:
-                        iterators[shard_id] = following
-                    else:  # the shard is closed: pick up its children from their start
-                        del iterators[shard_id]
-                        known = set(iterators)
-                        iterators.update(
-                            (shard, it)
-                            for shard, it in self._shard_iterators(
-                                streams, source, "TRIM_HORIZON", after=shard_id
-                            ).items()
-                            if shard not in known
+        # Tell moto what is delivered, so it can trim it (local/moto_streams.py); registering
+        # before the first read keeps every record this reader is about to read.
+        reporter = DeliveryReporter(self.endpoint_url, source.stream_arn)
+        reporter.register()
+        try:
+            while not self._stop.is_set():
+                try:
+                    if iterators is None:
+                        iterators = self._shard_iterators(streams, source, source.starting_position)
+                    started = time.monotonic()
+                    wake.clear()
+                    found = False
+                    for shard_id, iterator in list(iterators.items()):
+                        response = streams.get_records(
+                            ShardIterator=iterator, Limit=source.batch_size
                         )
-                if not found:
-                    with self._changed:
-                        self._caught_up_at[source.name] = started
-                        self._generation += 1
-                        self._changed.notify_all()
-                    wake.wait(self.stream_poll_seconds)
-            except Exception as exc:
-                if self._stop.is_set():
-                    return
-                log.warning("%s: could not read %s: %s", source.name, source.stream_arn, exc)
-                self._stop.wait(ERROR_BACKOFF_SECONDS)
+                        records = response.get("Records", [])
+                        if records:
+                            found = True
+                            with self._handling():
+                                if self._deliver_stream_batch(source, handler, records):
+                                    reporter.delivered(records[-1]["dynamodb"]["SequenceNumber"])
+                        following = response.get("NextShardIterator")
+                        if following:
+                            iterators[shard_id] = following
+                        else:  # the shard is closed: pick up its children from their start
+                            del iterators[shard_id]
+                            known = set(iterators)
+                            iterators.update(
+                                (shard, it)
+                                for shard, it in self._shard_iterators(
+                                    streams, source, "TRIM_HORIZON", after=shard_id
+                                ).items()
+                                if shard not in known
+                            )
+                    if not found:
+                        with self._changed:
+                            self._caught_up_at[source.name] = started
+                            self._generation += 1
+                            self._changed.notify_all()
+                        wake.wait(self.stream_poll_seconds)
+                except Exception as exc:
+                    if self._stop.is_set():
+                        return
+                    log.warning("%s: could not read %s: %s", source.name, source.stream_arn, exc)
+                    self._stop.wait(ERROR_BACKOFF_SECONDS)
+        finally:
+            reporter.close()
 
     def _shard_iterators(
         self, streams: Any, source: StreamSource, position: str, after: str | None = None
@@ -842,9 +766,10 @@ class EventPump:
 
     def _deliver_stream_batch(
         self, source: StreamSource, handler: Handler, raw: list[dict[str, Any]]
-    ) -> None:
+    ) -> bool:
         """Invoke the handler with one batch until it succeeds or ``max_attempts`` is spent;
-        with ``batchItemFailures`` the next try starts at the first reported record."""
+        with ``batchItemFailures`` the next try starts at the first reported record. False if
+        the pump stopped before the batch was done (handled, or its failures dead-lettered)."""
         pending = [self._stream_record(record, source.stream_arn) for record in raw]
         for attempt in range(1, source.max_attempts + 1):
             sequence = [r["dynamodb"]["SequenceNumber"] for r in pending]
@@ -854,18 +779,18 @@ class EventPump:
                 response = handler(
                     {"Records": pending}, LocalContext(source.name, region=self.region)
                 )
-                failed = _failed_identifiers(response, sequence)
+                failed = failed_identifiers(response, sequence)
                 first_failed = sequence.index(failed[0]) if failed else len(pending)
             except Exception as exc:
                 first_failed = 0
                 error = f"{type(exc).__name__}: {exc}"
-                if attempt == 1 and not isinstance(exc, _BatchFailedError):  # a traceback, once
+                if attempt == 1 and not isinstance(exc, BatchFailedError):  # a traceback, once
                     log.warning("%s handler raised", source.name, exc_info=True)
             elapsed = (time.monotonic() - started) * 1000
             summary = f"{source.name}  {_plural(len(pending), 'record')}"
             if first_failed == len(pending):
                 log.info("%s -> ok (%.0f ms)", summary, elapsed)
-                return
+                return True
             pending = pending[first_failed:]
             log.warning(
                 "%s -> failed from %s%s (%.0f ms), try %d of %d",
@@ -877,7 +802,7 @@ class EventPump:
                 source.max_attempts,
             )
             if attempt < source.max_attempts and self._stop.wait(self.retry_delay_seconds):
-                return  # stopping: a new pump reads the stream from its own starting position
+                return False  # stopping: a new pump reads the stream from its own start
         for record in pending:
             body = json.dumps(
                 {
@@ -893,6 +818,7 @@ class EventPump:
                 record["dynamodb"]["SequenceNumber"],
                 f"gave up after {_plural(source.max_attempts, 'try')}",
             )
+        return True
 
     def _stream_record(self, record: Mapping[str, Any], stream_arn: str) -> dict[str, Any]:
         """A record as ``GetRecords`` returned it (through boto3), as Lambda's event record."""
@@ -902,7 +828,7 @@ class EventPump:
             change["ApproximateCreationDateTime"] = int(created.timestamp())
         for image in ("Keys", "NewImage", "OldImage"):
             if image in change:
-                change[image] = {k: _lambda_value(v) for k, v in change[image].items()}
+                change[image] = {k: lambda_value(v) for k, v in change[image].items()}
         shaped = {
             "eventID": record["eventID"],
             "eventName": record["eventName"],
@@ -915,17 +841,3 @@ class EventPump:
         if "userIdentity" in record:  # TTL deletions
             shaped["userIdentity"] = record["userIdentity"]
         return shaped
-
-
-def _lambda_value(value: Mapping[str, Any]) -> dict[str, Any]:
-    """An attribute value as Lambda's JSON has it: binary as base64 text (boto3 gave bytes)."""
-    (kind, inner), *_ = value.items()
-    if kind == "B":
-        return {"B": base64.b64encode(inner).decode()}
-    if kind == "BS":
-        return {"BS": [base64.b64encode(item).decode() for item in inner]}
-    if kind == "M":
-        return {"M": {k: _lambda_value(v) for k, v in inner.items()}}
-    if kind == "L":
-        return {"L": [_lambda_value(item) for item in inner]}
-    return {kind: inner}
