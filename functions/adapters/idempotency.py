@@ -12,13 +12,17 @@ Two things Powertools alone gets wrong for us, both fixed here:
   and Powertools reports "already in progress": the request would wait for itself until the
   in-progress record expired. Every in-progress record here carries the id of the request that
   wrote it, and the condition also accepts that same id, so the retried write succeeds.
-- **A failing store is an outage, not a "retry".** If DynamoDB cannot be reached, the caller is
-  told to call 999 (503), the same as for any other dependency.
+- **A failing store is an outage, not a "retry", and it blocks nobody.** If DynamoDB cannot be
+  reached, the caller is told to call 999 (503), the same as for any other dependency, and the
+  request withdraws its own claim on the key (if it can), so the client's retry runs at once
+  instead of waiting for a claim that nobody holds. If the work itself had finished and only
+  storing its answer failed, the caller gets that answer: a retry then finds the same session.
 """
 
 from __future__ import annotations
 
 import contextvars
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -40,6 +44,8 @@ from functions.services.budget import FALL_BACK_TO_999, Deadline, Unavailable
 
 __all__ = ["PowertoolsIdempotency"]
 
+log = logging.getLogger(__name__)
+
 REQUEST_ATTRIBUTE = "request_id"
 """The attribute of an in-progress record naming the request that wrote it."""
 
@@ -52,7 +58,8 @@ class _OwnRetryClient:
     """The DynamoDB client Powertools writes through, marking each in-progress record as ours.
 
     Powertools builds its ``PutItem`` (the only call that claims a key) itself; this adds the
-    request's id to the item and ``OR request_id = :request_id`` to its condition. Every other
+    request's id to the item and ``OR request_id = :request_id`` to its condition, and makes
+    its ``DeleteItem`` (withdrawing a claim) delete only a claim of this request. Every other
     call passes through unchanged.
     """
 
@@ -75,6 +82,20 @@ class _OwnRetryClient:
                 ":request_id": {"S": request_id},
             }
         return self._client.put_item(**params)
+
+    def delete_item(self, **params: Any) -> Any:
+        request_id = _request_id.get()
+        if request_id is None:
+            return self._client.delete_item(**params)
+        try:
+            return self._client.delete_item(
+                **params,
+                ConditionExpression="#request_id = :request_id",
+                ExpressionAttributeNames={"#request_id": REQUEST_ATTRIBUTE},
+                ExpressionAttributeValues={":request_id": {"S": request_id}},
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return {}  # not our claim (any more): leave it to whoever holds it
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
@@ -146,23 +167,27 @@ class PowertoolsIdempotency:
             The idempotency table cannot be read or written.
         """
 
+        produced: list[dict[str, Any]] = []
+
         @idempotent_function(  # type: ignore[untyped-decorator]
             data_keyword_argument="request",
             persistence_store=self.persistence,
             config=self.config,
         )
         def start_session(request: dict[str, Any]) -> dict[str, Any]:
-            return produce()
+            produced.append(produce())
+            return produced[0]
 
         # Read by Powertools on this thread (config is shared, but every request sets its own
         # before it reads it, and the value only bounds how long a stale claim blocks a key).
         self.config.register_lambda_context(cast(Any, _Remaining(deadline, self.grace_seconds)))
         token = _request_id.set(uuid.uuid4().hex)
+        request = {"key": key, "payload": payload}
         pause = 0.05
         try:
             while True:
                 try:
-                    result: dict[str, Any] = start_session(request={"key": key, "payload": payload})
+                    result: dict[str, Any] = start_session(request=request)
                     return result
                 except IdempotencyValidationError:
                     raise Conflict(
@@ -170,6 +195,9 @@ class PowertoolsIdempotency:
                         code="idempotency_key_reused",
                     ) from None
                 except IdempotencyPersistenceLayerError as exc:
+                    self._withdraw_claim(request, exc)
+                    if produced:
+                        return produced[0]  # done; only remembering the answer failed
                     raise Unavailable(FALL_BACK_TO_999) from exc
                 except IdempotencyAlreadyInProgressError:
                     if deadline.remaining <= pause:
@@ -184,3 +212,10 @@ class PowertoolsIdempotency:
                     pause = min(pause * 2, 0.5)
         finally:
             _request_id.reset(token)
+
+    def _withdraw_claim(self, request: dict[str, Any], failure: Exception) -> None:
+        """Delete this request's in-progress record, if the store lets us (best effort)."""
+        try:
+            self.persistence.delete_record(data=request, exception=failure)
+        except Exception:
+            log.warning("could not withdraw the claim on an Idempotency-Key", exc_info=True)

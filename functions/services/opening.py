@@ -187,10 +187,29 @@ class SessionOpener:
             raise
         except Exception as exc:
             log.exception("could not write the session")
-            self.closer.close(session_id, meeting["MeetingId"])
-            raise Unavailable(FALL_BACK_TO_999) from exc
+            record = self._landed(session_id, attempt, meeting["MeetingId"], exc)
         self.page(record)
         return Opened(record, attendee, written_now=True)
+
+    def _landed(
+        self, session_id: str, attempt: str, meeting_id: str, failure: Exception
+    ) -> SessionRecord:
+        """After a write whose outcome is unknown (every try's answer lost): did it land?
+
+        Yes: carry on as if it had answered. No: end the meeting and fail. Unknown (the read
+        fails too): fail, but leave the meeting to its check, which ends it only if no live
+        session owns it (a session may have landed after all).
+        """
+        try:
+            found = self.sessions.get(session_id)
+        except Exception:
+            log.exception("could not read back the session either")
+            raise Unavailable(FALL_BACK_TO_999) from failure
+        if found is not None and found.started_by == attempt:
+            log.info("the session write landed although its answer was lost")
+            return found
+        self.closer.close(session_id, meeting_id)
+        raise Unavailable(FALL_BACK_TO_999) from failure
 
     def _existing(
         self,

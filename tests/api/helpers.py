@@ -13,6 +13,7 @@ import boto3
 import requests
 
 from functions.adapters.aws import client
+from local.provision import Stack
 
 JsonBody = dict[str, Any]
 
@@ -134,3 +135,21 @@ def live_sessions_by_id(stack: Any) -> dict[str, JsonBody]:
         if "LastEvaluatedKey" not in page:
             return found
         params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def state_of(api: Any, token: str, session_id: str) -> dict[str, Any]:
+    return call(api, "GET", f"/sessions/{session_id}", token)[1]  # type: ignore[no-any-return]
+
+
+def meetings_of(stack: Stack, session_id: str) -> list[dict[str, Any]]:
+    live = requests.get(f"{stack.chime_endpoint_url}/_emulator/meetings", timeout=5).json()
+    return [m for m in live["Meetings"] if m["ExternalMeetingId"] == session_id]
+
+
+def meeting_ids(stack: Stack) -> set[str]:
+    live = requests.get(f"{stack.chime_endpoint_url}/_emulator/meetings", timeout=5).json()
+    return {m["MeetingId"] for m in live["Meetings"]}
+
+
+def control(stack: Stack, path: str, **body: Any) -> requests.Response:
+    return requests.post(f"{stack.chime_endpoint_url}/_emulator{path}", json=body, timeout=5)

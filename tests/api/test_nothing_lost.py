@@ -33,31 +33,13 @@ from functions.services.sessions import SessionService, Unavailable
 from local.events import EventPump
 from local.provision import Stack
 
-from .helpers import call, pager_alerts
+from .helpers import call, control, meeting_ids, meetings_of, pager_alerts, state_of
 
 
 def start(api: Any, token: str, **headers: str) -> dict[str, Any]:
     status, body = call(api, "POST", "/sessions", token, headers=headers or None)
     assert status == 201, body
     return body  # type: ignore[no-any-return]
-
-
-def state_of(api: Any, token: str, session_id: str) -> dict[str, Any]:
-    return call(api, "GET", f"/sessions/{session_id}", token)[1]  # type: ignore[no-any-return]
-
-
-def meetings_of(stack: Stack, session_id: str) -> list[dict[str, Any]]:
-    live = requests.get(f"{stack.chime_endpoint_url}/_emulator/meetings", timeout=5).json()
-    return [m for m in live["Meetings"] if m["ExternalMeetingId"] == session_id]
-
-
-def meeting_ids(stack: Stack) -> set[str]:
-    live = requests.get(f"{stack.chime_endpoint_url}/_emulator/meetings", timeout=5).json()
-    return {m["MeetingId"] for m in live["Meetings"]}
-
-
-def control(stack: Stack, path: str, **body: Any) -> requests.Response:
-    return requests.post(f"{stack.chime_endpoint_url}/_emulator{path}", json=body, timeout=5)
 
 
 def test_the_whole_ladder_pages_each_rung_then_expires_and_says_call_999(
