@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from functions import resources
+from functions.config import Settings
 from infra.safe_connection_infra.api import ERROR_ENVELOPE_RESPONSES, PUBLIC_ROUTE_PREFIXES
 
 from .conftest import Synthesized
@@ -185,3 +186,17 @@ def test_api_gateway_logging_role_is_assumable_only_by_api_gateway_for_this_acco
     assert statement["Condition"] == {
         "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
     }
+
+
+def test_the_api_answers_inside_its_lambda_timeout_and_queues_outlast_their_handlers(
+    stage: Synthesized,
+) -> None:
+    functions = stage.resources("AWS::Serverless::Function").values()
+    timeouts = {f["Properties"]["Handler"]: f["Properties"]["Timeout"] for f in functions}
+    budget = Settings.from_env({}).request_budget_seconds
+    # The route answers within its budget; a cold start and the answer fit in what is left.
+    assert timeouts.pop("app.app") == 10 >= budget + 3
+    assert timeouts.pop("functions.http.auth.cognito") == 10  # the authorizer: one JWKS fetch at most
+    assert set(timeouts.values()) == {20}  # the event handlers work through whole batches
+    for queue in resources.QUEUES:
+        assert queue.visibility_timeout_seconds >= 6 * 20  # AWS's advice for SQS sources

@@ -1,4 +1,4 @@
-"""Her code's limits from the environment: wrong codes per window, and lookups in that window."""
+"""Settings from the environment: her code's limits, and the time budgets of a request."""
 
 from __future__ import annotations
 
@@ -47,3 +47,23 @@ def test_a_follow_limit_that_cannot_work_is_refused_at_start(
     with pytest.raises(ValueError, match="RATE_LIMIT_VERIFY_FOLLOW") as refused:
         Settings.from_env(env)
     assert message in str(refused.value)
+
+
+def test_a_request_answers_within_6_s_and_a_meeting_is_checked_after_10_s_by_default() -> None:
+    settings = Settings.from_env({})
+    assert (settings.request_budget_seconds, settings.meeting_check_seconds) == (6, 10)
+    # A longer budget moves the meeting check with it, so no start is judged while it runs.
+    assert Settings.from_env({"REQUEST_BUDGET_SECONDS": "12"}).meeting_check_seconds == 14
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"REQUEST_BUDGET_SECONDS": "1"}, "at least 2"),
+        ({"REQUEST_BUDGET_SECONDS": "soon"}, "whole number"),
+        ({"MEETING_CHECK_SECONDS": "6"}, "more than REQUEST_BUDGET_SECONDS"),
+    ],
+)
+def test_a_budget_that_cannot_work_is_refused_at_start(env: dict[str, str], says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        Settings.from_env(env)
