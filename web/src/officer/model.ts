@@ -2,28 +2,56 @@
 import { ApiError, type ApiClient } from "../shared/api";
 import type { Session } from "../shared/types";
 
+/** How long the officer waits at most, from pressing Start to the 999 advice (docs/operations.md). */
+export const START_WINDOW_MS = 8_000;
+/** A try that would get less time than this is not worth making: show the 999 advice instead. */
+const SHORTEST_TRY_MS = 1_000;
+
+export interface StartRetry {
+  /** The whole window for every try together (default 8 s; the API answers within 6 s). */
+  windowMs?: number;
+  /** The pause before the second try (doubled before the third). */
+  pauseMs?: number;
+  attempts?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /**
- * Start a session, retrying a network failure or a 5xx twice with the same Idempotency-Key, so a
- * lost answer never pages the control room twice. A 4xx is final and is thrown at once.
+ * Start a session, retrying a network failure or a 5xx with the same Idempotency-Key, so a lost
+ * answer never pages the control room twice. A 4xx is final and is thrown at once. Every try
+ * together stays inside `windowMs`: the officer hears "call 999" within 8 s whatever hangs.
  */
 export async function startWithRetry(
   api: Pick<ApiClient, "request">,
   body: Record<string, unknown>,
   idempotencyKey: string,
-  attempts = 3,
-  pauseMs = 700,
+  { windowMs = START_WINDOW_MS, pauseMs = 700, attempts = 3, now = Date.now, sleep = pause }: StartRetry = {},
 ): Promise<Session> {
-  let last: unknown;
+  const deadline = now() + windowMs;
+  let last: unknown = new ApiError(0, "network", "No answer in time. If you need to confirm an officer now, call 999.");
   for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const left = deadline - now();
+    if (left < SHORTEST_TRY_MS) break;
     try {
-      return await api.request<Session>("/sessions", { method: "POST", body, headers: { "Idempotency-Key": idempotencyKey } });
+      return await api.request<Session>("/sessions", {
+        method: "POST",
+        body,
+        headers: { "Idempotency-Key": idempotencyKey },
+        timeoutMs: left,
+      });
     } catch (error) {
       last = error;
       if (!(error instanceof ApiError) || !error.isOutage) throw error;
-      if (attempt + 1 < attempts) await new Promise((resolve) => setTimeout(resolve, pauseMs * (attempt + 1)));
+      const wait = pauseMs * 2 ** attempt;
+      if (attempt + 1 < attempts && deadline - now() - wait >= SHORTEST_TRY_MS) await sleep(wait);
     }
   }
   throw last;
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The address she types: no scheme, no trailing slash (`safe.police.uk`, `localhost:8080`). */

@@ -69,7 +69,7 @@ describe("starting a session", () => {
         return { session_id: "s1" } as never;
       },
     };
-    const session = await startWithRetry(api as never, {}, "key-1", 3, 0);
+    const session = await startWithRetry(api as never, {}, "key-1", { pauseMs: 0 });
     expect(session).toEqual({ session_id: "s1" });
     expect(keys).toEqual(["key-1", "key-1", "key-1"]);
   });
@@ -82,8 +82,29 @@ describe("starting a session", () => {
         throw new ApiError(403, "forbidden", "no");
       },
     };
-    await expect(startWithRetry(api as never, {}, "k", 3, 0)).rejects.toMatchObject({ status: 403 });
+    await expect(startWithRetry(api as never, {}, "k", { pauseMs: 0 })).rejects.toMatchObject({ status: 403 });
     expect(calls).toBe(1);
+  });
+
+  it("gives up inside 8 s when every try hangs until the API's 6 s budget", async () => {
+    let clock = 0;
+    const timeouts: number[] = [];
+    const api = {
+      request: async (_path: string, options?: { timeoutMs?: number }) => {
+        timeouts.push(options?.timeoutMs ?? Infinity);
+        clock += Math.min(6_000, options?.timeoutMs ?? Infinity); // the API's 503, or our abort
+        throw new ApiError(503, "service_unavailable", "Call 999.");
+      },
+    };
+    const sleep = async (ms: number) => {
+      clock += ms;
+    };
+
+    await expect(startWithRetry(api as never, {}, "k", { now: () => clock, sleep })).rejects.toMatchObject({ status: 503 });
+
+    expect(clock).toBeLessThanOrEqual(8_000);
+    expect(timeouts[0]).toBe(8_000); // no single try may outlast the window either
+    expect(timeouts.length).toBe(2); // a second, shorter try fitted; a third did not
   });
 
   it("shows her the address without a scheme or a trailing slash", () => {
