@@ -225,3 +225,34 @@ def test_chime_hanging_on_delete_does_not_hold_up_the_outcome(
     pump.wait_for(
         lambda: meetings_of(stack, session_id) == [], timeout=40, what="the meeting to end"
     )
+
+
+def test_an_unreachable_idempotency_table_is_a_503_that_says_999_and_blocks_no_retry(
+    api: Any, stack: Stack, tokens: dict[str, str], faults: None
+) -> None:
+    officer = tokens["officer.central"]
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    # Both tries of the claim commit and lose their answers: the request cannot know it holds it.
+    moto_faults(
+        stack, operation="PutItem", table=stack.idempotency_table, mode="drop_response", count=2
+    )
+
+    status, refused = call(api, "POST", "/sessions", officer, headers=key)
+
+    assert status == 503 and "999" in refused["error"]["message"]
+    status, started = call(api, "POST", "/sessions", officer, headers=key)  # the app's retry
+    assert status == 201, started  # at once: the failed request withdrew its claim
+    call(api, "POST", f"/sessions/{started['session_id']}/cancel", officer)
+
+
+def test_dynamodb_holding_every_call_for_a_minute_still_answers_the_officer_in_budget(
+    api: Any, stack: Stack, tokens: dict[str, str], pump: EventPump, faults: None
+) -> None:
+    moto_faults(
+        stack, operation="*", table=stack.sessions_table, mode="hang", hang_ms=60_000, count=20
+    )
+
+    # The client gives up after 30 s (helpers.call): only the request budget answers in time.
+    status, refused = call(api, "POST", "/sessions", tokens["officer.north"])
+
+    assert status == 503 and "999" in refused["error"]["message"]
