@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 from pydantic import TypeAdapter
 
 from functions.domain import Officer, Session, SessionState
 from functions.domain.sessions import WAITING_STATES
-from functions.services.ports import CodeTaken, SessionRecord, TransitionRefused
+from functions.services.ports import CodeTaken, OutcomeUnknown, SessionRecord, TransitionRefused
 
 from .dynamo import from_item, to_item, value
 
@@ -123,6 +124,9 @@ class DynamoSessionStore:
             Another session holds the public code (the caller draws another).
         TransitionRefused
             The officer's register entry changed since ``officer_revision``.
+        OutcomeUnknown
+            No try got an answer (read timeouts, lost connections, DynamoDB's 500): the
+            transaction may have been applied.
         """
         session = record.session
         actions: list[dict[str, Any]] = [
@@ -172,6 +176,12 @@ class DynamoSessionStore:
             if reasons[1:2] == ["ConditionalCheckFailed"]:
                 raise CodeTaken(session.public_code) from None
             raise TransitionRefused(None) from None
+        except (ReadTimeoutError, ConnectionClosedError) as exc:
+            raise OutcomeUnknown(session.session_id) from exc
+        except ClientError as exc:
+            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+                raise OutcomeUnknown(session.session_id) from exc
+            raise
 
     def claim(self, session_id: str, sergeant_id: str, force: str, now: datetime) -> SessionRecord:
         return self._update(

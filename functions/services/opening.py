@@ -47,6 +47,7 @@ from .ports import (
     MeetingGateway,
     OfficerEntry,
     OfficerRegister,
+    OutcomeUnknown,
     SessionRecord,
     SessionStore,
     TimerQueue,
@@ -182,19 +183,23 @@ class SessionOpener:
             record = self.create_record(record_for, current)
         except FileExistsError:
             return self._existing(session_id, meeting, attendee, attempt, same_caller)
+        except OutcomeUnknown as unknown:
+            log.warning("no answer to the session write; reading it back", exc_info=True)
+            record = self._landed(session_id, attempt, meeting["MeetingId"], unknown)
         except DomainError:
             self.closer.close(session_id, meeting["MeetingId"])
             raise
         except Exception as exc:
             log.exception("could not write the session")
-            record = self._landed(session_id, attempt, meeting["MeetingId"], exc)
+            self.closer.close(session_id, meeting["MeetingId"])
+            raise Unavailable(FALL_BACK_TO_999) from exc
         self.page(record)
         return Opened(record, attendee, written_now=True)
 
     def _landed(
         self, session_id: str, attempt: str, meeting_id: str, failure: Exception
     ) -> SessionRecord:
-        """After a write whose outcome is unknown (every try's answer lost): did it land?
+        """After a write that got no answer (every try's answer lost): did it land?
 
         Yes: carry on as if it had answered. No: end the meeting and fail. Unknown (the read
         fails too): fail, but leave the meeting to its check, which ends it only if no live

@@ -23,6 +23,7 @@ __all__ = [
     "MeetingGateway",
     "OfficerEntry",
     "OfficerRegister",
+    "OutcomeUnknown",
     "Pager",
     "PhotoStore",
     "RateLimiter",
@@ -89,14 +90,20 @@ class CodeTaken(Exception):  # noqa: N818 - a refusal, not a fault
     """Another session holds that public code; draw another."""
 
 
+class OutcomeUnknown(Exception):  # noqa: N818 - a state of knowledge, not a fault
+    """A write was sent but no answer came back (every try timed out or lost its connection):
+    it may have landed. The caller reads it back before it decides anything."""
+
+
 class SessionStore(Protocol):
     """The sessions table. Every state change is one conditional write."""
 
     def create(self, record: SessionRecord, *, officer_revision: int | None) -> None:
         """Write a new session; with ``officer_revision``, only if the register entry is unchanged.
 
-        Raises ``FileExistsError`` if the id exists and ``TransitionRefused(None)`` if the register
-        entry changed since it was read (the caller re-reads and retries).
+        Raises ``FileExistsError`` if the id exists, ``TransitionRefused(None)`` if the register
+        entry changed since it was read (the caller re-reads and retries), and
+        :class:`OutcomeUnknown` if no answer came back.
         """
         ...
 

@@ -182,7 +182,8 @@ FUNCTIONS: Mapping[str, FunctionAccess] = MappingProxyType(
             },
             # alerts.py: publish, subscribe (on duty), unsubscribe (off duty).
             topics={_ALERTS: ("sns:Publish", "sns:Subscribe", "sns:Unsubscribe")},
-            # timers.py: a start schedules the first escalation check.
+            # opening.py: a start queues its first escalation check; closing.py: a meeting check
+            # when DeleteMeeting fails after an outcome or a cancel.
             queues={_TIMERS: ("sqs:SendMessage",)},
             # chime.py: create_with_attendee, add_attendee, delete.
             chime=(
@@ -197,17 +198,18 @@ FUNCTIONS: Mapping[str, FunctionAccess] = MappingProxyType(
             purpose="verifies Cognito ID tokens (the user pool's public JWKS needs no AWS call)",
         ),
         "Timers": FunctionAccess(
-            purpose="runs the delayed checks: escalation ladder, expiry, drop grace",
+            purpose="runs the delayed checks: escalation ladder, expiry, drop grace, meetings",
             tables={_SESSIONS: _SESSION_TRANSITIONS},
             topics={_ALERTS: ("sns:Publish",)},  # verification.escalated / .expired
-            queues={_TIMERS: ("sqs:SendMessage",)},  # the next rung
-            chime=("chime:DeleteMeeting",),  # an expired session's meeting
+            queues={_TIMERS: ("sqs:SendMessage",)},  # the next rung, a recheck, a delete retry
+            chime=("chime:DeleteMeeting",),  # an ended session's meeting, an ownerless one
             source=QueueSource(_TIMERS),
         ),
         "MeetingEvents": FunctionAccess(
-            purpose="records Chime meeting events (joins, leaves, meeting ended)",
+            purpose="records Chime meeting events (joins, leaves, meeting started and ended)",
             tables={_SESSIONS: _SESSION_TRANSITIONS},
-            queues={_TIMERS: ("sqs:SendMessage",)},  # the drop-grace check
+            queues={_TIMERS: ("sqs:SendMessage",)},  # the drop-grace and meeting checks
+            chime=("chime:DeleteMeeting",),  # someone joined the call of an ended session
             source=QueueSource(_MEETING_EVENTS),
         ),
         "SessionStream": FunctionAccess(

@@ -307,3 +307,13 @@ def test_every_aws_call_in_functions_is_granted_to_some_function(prod: Synthesiz
         granted |= set().union(*grants(role_statements(prod, function)).values())
     missing = _needed_actions() - granted
     assert not missing, f"add these to infra/safe_connection_infra/access.py: {sorted(missing)}"
+
+
+def test_the_handlers_that_end_meetings_may_delete_meetings_and_nothing_else_of_chime(
+    stage: Synthesized,
+) -> None:
+    # Timers end an expired, dropped or ownerless meeting; meeting events end the call of a
+    # session someone rejoined after it ended (functions/services/closing.py).
+    for function in ("Timers", "MeetingEvents"):
+        actions = set().union(*grants(role_statements(stage, function)).values())
+        assert {a for a in actions if a.startswith("chime:")} == {"chime:DeleteMeeting"}, function

@@ -13,7 +13,7 @@ from functions.domain import (
     Principal,
     SessionState,
 )
-from functions.services.ports import SessionRecord
+from functions.services.ports import OutcomeUnknown, SessionRecord
 from functions.services.sessions import SessionService, Unavailable
 from functions.services.timers import TimerService
 from tests.unit.services.builders import (
@@ -351,3 +351,42 @@ def test_a_retry_of_a_start_that_died_after_writing_does_not_page_again(
     assert len(alerts.published) == 1
     checks = [m for m, _ in timers.scheduled if m["kind"] == "escalation"]
     assert len(checks) == 2  # each attempt sent one; the escalation ladder runs once (timers)
+
+
+def test_a_write_with_no_answer_that_landed_goes_on_and_pages(
+    service: SessionService, sessions: FakeSessionStore, alerts: FakeAlerts
+) -> None:
+    def lands_but_no_answer_comes(record: SessionRecord) -> None:
+        sessions.records[record.session.session_id] = record
+        raise OutcomeUnknown(record.session.session_id)
+
+    sessions.before_create = lands_but_no_answer_comes
+
+    started = service.start(officer_caller())
+
+    assert sessions.state(started.record.session.session_id) is SessionState.REQUESTED
+    assert len(alerts.published) == 1
+
+
+def test_a_write_with_no_answer_that_did_not_land_ends_the_meeting_and_is_unavailable(
+    service: SessionService, sessions: FakeSessionStore, meetings: FakeMeetings, alerts: FakeAlerts
+) -> None:
+    sessions.fail("create", OutcomeUnknown("lost"))
+
+    with pytest.raises(Unavailable):
+        service.start(officer_caller())
+
+    assert sessions.records == {} and meetings.meetings == {} and alerts.published == []
+
+
+def test_a_write_with_no_answer_that_cannot_be_read_back_leaves_the_meeting_to_its_check(
+    service: SessionService, sessions: FakeSessionStore, meetings: FakeMeetings
+) -> None:
+    sessions.fail("create", OutcomeUnknown("lost"))
+    sessions.fail("get")
+
+    with pytest.raises(Unavailable):
+        service.start(officer_caller())
+
+    # A session may have landed after all; the meeting's own check ends it if none owns it.
+    assert len(meetings.meetings) == 1
