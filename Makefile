@@ -22,7 +22,7 @@ WEB_DEPS := web/node_modules/.package-lock.json
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help venv run test lint format emulator clean synth bootstrap diff deploy destroy check-stage \
-	web web-test browser bench
+	web web-test browser bench burst
 
 help:
 	@echo "make run       start the local stack (moto + Chime emulator) with demo data"
@@ -31,6 +31,7 @@ help:
 	@echo "make emulator  run only the Chime SDK Meetings emulator on 127.0.0.1:4567"
 	@echo "make format    format the code with ruff"
 	@echo "make bench     speed figures against PRODUCT.md's bar (docs/performance.md; BENCH_ARGS=--json)"
+	@echo "make burst     bursts of 40 session starts against a running \`make run\` (docs/performance.md)"
 	@echo "make synth     synthesise the CDK app offline into infra/cdk.out (STAGE=dev|prod for one)"
 	@echo "make bootstrap STAGE=dev|prod   prepare an AWS account/region for CDK (once)"
 	@echo "make diff STAGE=dev|prod        what a deploy would change"
@@ -88,6 +89,12 @@ browser:
 BENCH_ARGS ?=
 bench: venv
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Needs `make run` going in another terminal; measures it (docs/performance.md, "Local stack under
+# a burst"). BURST_ARGS=--json for JSON, e.g. BURST_ARGS="--bursts 10 --concurrency 60".
+BURST_ARGS ?=
+burst: venv
+	$(BIN)/python -m bench.burst $(BURST_ARGS)
 
 emulator: venv
 	$(BIN)/python -m local.chime_emulator --host 127.0.0.1 --port 4567
