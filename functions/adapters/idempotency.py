@@ -187,8 +187,10 @@ class PowertoolsIdempotency:
         try:
             while True:
                 try:
-                    result: dict[str, Any] = start_session(request=request)
-                    return result
+                    result: dict[str, Any] | None = start_session(request=request)
+                    # Powertools replays a stored answer only if it is truthy: {} comes back
+                    # as None.
+                    return {} if result is None else result
                 except IdempotencyValidationError:
                     raise Conflict(
                         "That Idempotency-Key was already used for a different request.",

@@ -6,12 +6,13 @@ in-memory fakes. The use cases never import boto3.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from functions.domain import Officer, Session, SessionState
+from functions.services.budget import Deadline
 
 __all__ = [
     "Alert",
@@ -20,6 +21,7 @@ __all__ = [
     "AuditLog",
     "CodeLookups",
     "CodeTaken",
+    "Idempotency",
     "MeetingGateway",
     "OfficerEntry",
     "OfficerRegister",
@@ -392,3 +394,29 @@ class PhotoStore(Protocol):
     def put(self, officer_id: str, content: bytes, content_type: str) -> str: ...
 
     def url(self, key: str) -> str: ...
+
+class Idempotency(Protocol):
+    """``Idempotency-Key``: a request runs at most once per key; every retry gets its answer."""
+
+    def run(
+        self,
+        key: str,
+        payload: dict[str, Any],
+        produce: Callable[[], dict[str, Any]],
+        deadline: Deadline,
+    ) -> dict[str, Any]:
+        """``produce()``'s answer on the first call with ``key``; the stored answer after.
+
+        A retry while the first call is still running waits for its answer until ``deadline``.
+        A ``produce`` that raises leaves the key free, so the retry runs it again.
+
+        Raises
+        ------
+        Conflict
+            ``idempotency_key_reused``: the key came with another ``payload`` (compared as
+            JSON); ``idempotency_in_progress``: the first call is still running at
+            ``deadline``.
+        Unavailable
+            The store cannot be read or written.
+        """
+        ...

@@ -20,7 +20,9 @@ Every fake records its calls and can be told to fail its next calls: ``fake.fail
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -461,21 +463,44 @@ class FakeAlerts(_Port):
 
 
 class FakeTimers(_Port):
-    """The timers queue: what was scheduled, with its delay; tests deliver them by hand."""
+    """The timers queue: what was scheduled, with its delay; tests deliver them by hand.
 
-    def __init__(self) -> None:
+    As ``SqsTimers`` on SQS: a message is its JSON body (a later change to the caller's dict
+    changes nothing, and a value JSON cannot carry fails the call), and its delay is clamped to
+    SQS's 0 to 900 seconds. :meth:`visible` is what a receive would get now by ``clock``;
+    :meth:`take` delivers everything, due or not.
+    """
+
+    MAX_DELAY_SECONDS = 900  # SQS's ceiling for DelaySeconds
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
+        self.clock = clock
         self.scheduled: list[tuple[dict[str, Any], int]] = []
+        self._visible_at: list[float] = []
 
     def schedule(self, message: dict[str, Any], delay_seconds: int) -> None:
         self._enter("schedule", message, delay_seconds)
+        body = json.loads(json.dumps(message, separators=(",", ":")))
+        delay = max(0, min(self.MAX_DELAY_SECONDS, delay_seconds))
         with self.lock:
-            self.scheduled.append((message, delay_seconds))
+            self.scheduled.append((body, delay))
+            self._visible_at.append(self.clock() + delay)
+
+    def visible(self) -> list[dict[str, Any]]:
+        """The messages whose delay is over (copies: as a receive parses each body anew)."""
+        with self.lock:
+            now = self.clock()
+            return [
+                json.loads(json.dumps(message))
+                for (message, _), at in zip(self.scheduled, self._visible_at, strict=True)
+                if at <= now
+            ]
 
     def take(self) -> list[dict[str, Any]]:
         """Everything scheduled so far (as the queue would deliver it), emptying the queue."""
         with self.lock:
-            due, self.scheduled = [m for m, _ in self.scheduled], []
+            due, self.scheduled, self._visible_at = [m for m, _ in self.scheduled], [], []
             return due
 
 

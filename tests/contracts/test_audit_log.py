@@ -1,0 +1,105 @@
+"""The audit trail's contract, for ``FakeAuditLog`` and ``DynamoAuditLog`` alike.
+
+Append-only: one entry per ``(session_id, seq)``, written once (a redelivered stream record
+changes nothing), and a session's history in ``seq`` order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from functions.adapters.audit_table import DynamoAuditLog
+from functions.resources import AUDIT, Table
+from functions.services.ports import AuditEntry, AuditLog
+from tests.unit.services.fake_audit import FakeAuditLog
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def log(request: pytest.FixtureRequest) -> AuditLog:
+    if request.param == "fake":
+        return FakeAuditLog()
+    new_table: Callable[[Table], str] = request.getfixturevalue("new_table")
+    dynamodb: Any = request.getfixturevalue("dynamodb")
+    return DynamoAuditLog(dynamodb, new_table(AUDIT))
+
+
+def entry(seq: int, session_id: str = "s-1", **changes: Any) -> AuditEntry:
+    base = AuditEntry(
+        session_id=session_id,
+        seq=f"{seq:06d}",
+        at=f"2026-11-23T09:00:{seq:02d}Z",
+        force="MET",
+        from_state="requested" if seq > 1 else None,
+        to_state="claimed" if seq > 1 else "requested",
+        actor="met-2001" if seq > 1 else "met-1001",
+        reason="claimed" if seq > 1 else None,
+        event_id=f"event-{seq}",
+    )
+    return replace(base, **changes)
+
+
+def test_an_entry_reads_back_exactly_as_it_was_appended(log: AuditLog) -> None:
+    first = entry(1)  # no from_state, no reason
+    second = entry(2, reason="Zoë's call: «dropped» 📵", actor="system")
+
+    assert log.append(first) is True
+    assert log.append(second) is True
+
+    assert log.history("s-1") == [first, second]
+
+
+def test_append_is_once_per_session_and_seq_and_a_second_one_changes_nothing(
+    log: AuditLog,
+) -> None:
+    original = entry(1)
+    assert log.append(original) is True
+
+    assert log.append(original) is False  # the same stream record, redelivered
+    assert log.append(replace(original, to_state="cancelled", event_id="other")) is False
+
+    assert log.history("s-1") == [original]
+
+
+def test_the_same_seq_in_another_session_is_another_entry(log: AuditLog) -> None:
+    assert log.append(entry(1, "s-1")) is True
+    assert log.append(entry(1, "s-10")) is True
+
+    assert log.history("s-1") == [entry(1, "s-1")]
+    assert log.history("s-10") == [entry(1, "s-10")]
+
+
+def test_history_is_in_seq_order_whatever_the_order_of_appends(log: AuditLog) -> None:
+    for seq in (3, 1, 12, 2):  # a stream delivers shards' records out of order
+        log.append(entry(seq))
+
+    assert [e.seq for e in log.history("s-1")] == ["000001", "000002", "000003", "000012"]
+
+
+def test_an_unknown_session_has_no_history(log: AuditLog) -> None:
+    log.append(entry(1, "s-1"))
+
+    assert log.history("s-2") == []
+
+
+def test_concurrent_appends_of_one_entry_write_it_once(log: AuditLog) -> None:
+    results: list[bool] = []
+    lock = threading.Lock()
+
+    def append() -> None:
+        written = log.append(entry(1))
+        with lock:
+            results.append(written)
+
+    threads = [threading.Thread(target=append) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [False] * 7 + [True]
+    assert log.history("s-1") == [entry(1)]

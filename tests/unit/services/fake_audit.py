@@ -1,0 +1,40 @@
+"""In-memory fake of the audit trail (:class:`~functions.services.ports.AuditLog`).
+
+It refuses and orders exactly as ``DynamoAuditLog`` does on the audit table (PK ``session_id``,
+SK ``seq``): an entry is written once per key (``attribute_not_exists(seq)``), a second append
+with that key changes nothing whatever it carries, and a session's history comes back in the
+order DynamoDB sorts a string sort key (by its UTF-8 bytes, which is code point order).
+"""
+
+from __future__ import annotations
+
+from functions.services.ports import AuditEntry
+from tests.unit.services.fakes import _Port
+
+__all__ = ["FakeAuditLog"]
+
+
+class FakeAuditLog(_Port):
+    """The audit table: one entry per ``(session_id, seq)``, never updated."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], AuditEntry] = {}
+
+    def append(self, entry: AuditEntry) -> bool:
+        self._enter("append", entry.session_id, entry.seq)
+        with self.lock:
+            key = (entry.session_id, entry.seq)
+            if key in self.entries:
+                return False
+            self.entries[key] = entry
+            return True
+
+    def history(self, session_id: str) -> list[AuditEntry]:
+        self._enter("history", session_id)
+        with self.lock:
+            return [
+                entry
+                for (owner, _), entry in sorted(self.entries.items(), key=lambda kv: kv[0][1])
+                if owner == session_id
+            ]
