@@ -1,8 +1,9 @@
 """The sessions table: every state change is one conditional ``UpdateItem``.
 
-Each transition encodes the domain rule of :class:`~functions.domain.Session` as a
-``ConditionExpression`` so that it needs no read first: a claim is one call, not a read and a
-write. When the condition fails, DynamoDB returns the item as it was
+The domain decides each transition and hands over its :class:`~functions.domain.transitions.Guard`;
+:func:`condition_of` turns the guard into the write's ``ConditionExpression`` (the states from the
+domain's transition table, then force, owner, claimer, officer status, level, version), so a claim
+is one call, not a read and a write. When the condition fails, DynamoDB returns the item as it was
 (``ReturnValuesOnConditionCheckFailure=ALL_OLD``) and the service asks the domain why, so the
 caller still gets the precise 403/404/409 without another call.
 """
@@ -15,13 +16,21 @@ from typing import Any
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 from pydantic import TypeAdapter
 
-from functions.domain import Officer, Session, SessionState
-from functions.domain.sessions import WAITING_STATES
+from functions.domain import Officer, OfficerStatus, Session, SessionState
+from functions.domain.states import LIVE_STATES, WAITING_STATES
+from functions.domain.transitions import Decision, Guard
 from functions.services.ports import CodeTaken, OutcomeUnknown, SessionRecord, TransitionRefused
 
 from .dynamo import from_item, to_item, value
 
-__all__ = ["DynamoSessionStore", "iso", "record_from_item", "record_to_item"]
+__all__ = [
+    "LIVE_STATES",
+    "DynamoSessionStore",
+    "condition_of",
+    "iso",
+    "record_from_item",
+    "record_to_item",
+]
 
 _S = SessionState
 _SESSION_FIELDS = frozenset(Session.model_fields)
@@ -36,7 +45,6 @@ _EXTRAS = (
 CODE_PREFIX = "code#"
 """Items ``code#<CODE>`` claim a public code, so no two live sessions share one."""
 _datetime = TypeAdapter(datetime)
-LIVE_STATES = (_S.REQUESTED, _S.ESCALATED, _S.CLAIMED)
 
 
 def iso(moment: datetime) -> str:
@@ -85,6 +93,49 @@ def record_from_item(item: dict[str, Any]) -> SessionRecord:
         presence=data.get("presence") or {},
         **{extra: data.get(extra) for extra in _EXTRAS},
     )
+
+
+def condition_of(guard: Guard) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The ``ConditionExpression`` (with its names and values) that enforces ``guard``.
+
+    The states come from the domain's transition table (``guard.sources``), in the enum's order
+    so the expression is the same every time; each other field of the guard adds one clause.
+    """
+    states = [s for s in SessionState if s in guard.sources]
+    values: dict[str, Any] = {f":from{i}": s.value for i, s in enumerate(states)}
+    clauses = [
+        "attribute_exists(session_id)",
+        f"#state IN ({', '.join(values)})",
+    ]
+    names: dict[str, str] = {}
+    if guard.force is not None:
+        clauses.append("#force = :force")
+        names["#force"] = "force"
+        values[":force"] = guard.force
+    if guard.not_about is not None:
+        clauses.append("(attribute_not_exists(officer_id) OR officer_id <> :not_about)")
+        values[":not_about"] = guard.not_about
+    if guard.owner is not None:
+        clauses.append("officer_id = :owner")
+        values[":owner"] = guard.owner
+    if guard.claimed_by is not None:
+        clauses.append("claimed_by = :claimed_by")
+        values[":claimed_by"] = guard.claimed_by
+    if guard.serving:
+        # The snapshot is kept equal to the register in the same transactions that change the
+        # register, so this refuses "verified" on a suspended officer atomically.
+        clauses.append("officer.#status = :serving")
+        names["#status"] = "status"
+        values[":serving"] = OfficerStatus.SERVING.value
+    if guard.unnamed:
+        clauses.append("attribute_not_exists(officer)")
+    if guard.escalation_level is not None:
+        clauses.append("escalation_level = :level")
+        values[":level"] = guard.escalation_level
+    if guard.version is not None:
+        clauses.append("version = :version")
+        values[":version"] = guard.version
+    return " AND ".join(clauses), names, values
 
 
 class DynamoSessionStore:
@@ -183,147 +234,105 @@ class DynamoSessionStore:
                 raise OutcomeUnknown(session.session_id) from exc
             raise
 
-    def claim(self, session_id: str, sergeant_id: str, force: str, now: datetime) -> SessionRecord:
+    # Every transition: the domain's guard is the condition, the domain's target the new state.
+    def claim(
+        self, session_id: str, guard: Guard, sergeant_id: str, now: datetime
+    ) -> SessionRecord:
         return self._update(
             session_id,
+            guard,
             now,
-            set_={
-                "#state": _S.CLAIMED.value,
-                "claimed_by": sergeant_id,
-                "claimed_at": iso(now),
-            },
+            set_={"#state": _S.CLAIMED.value, "claimed_by": sergeant_id, "claimed_at": iso(now)},
             remove=("queue_force", "queue_since"),
-            condition="#state IN (:w1, :w2) AND #force = :force AND "
-            "(attribute_not_exists(officer_id) OR officer_id <> :sergeant)",
-            values={
-                ":w1": _S.REQUESTED.value,
-                ":w2": _S.ESCALATED.value,
-                ":force": force,
-                ":sergeant": sergeant_id,
-            },
-            names={"#force": "force"},
             actor=sergeant_id,
             reason="claimed",
         )
 
-    def release(self, session_id: str, sergeant_id: str, version: int, now: datetime) -> None:
-        current = self.get(session_id)
-        if current is None:
-            return
-        back = _S.ESCALATED if current.session.escalation_level > 0 else _S.REQUESTED
+    def release(self, claimed: SessionRecord, guard: Guard, now: datetime) -> None:
+        session = claimed.session
+        back = _S.ESCALATED if session.escalation_level > 0 else _S.REQUESTED
         self._update(
-            session_id,
+            session.session_id,
+            guard,
             now,
             set_={
                 "#state": back.value,
-                "queue_force": current.session.force,
-                "queue_since": f"{iso(current.session.created_at)}#{session_id}",
+                "queue_force": session.force,
+                "queue_since": f"{iso(session.created_at)}#{session.session_id}",
             },
             remove=("claimed_by", "claimed_at"),
-            condition="#state = :claimed AND claimed_by = :sergeant AND version = :version",
-            values={
-                ":claimed": _S.CLAIMED.value,
-                ":sergeant": sergeant_id,
-                ":version": version,
-            },
             actor="system",
             reason="the sergeant could not be joined to the call; back in the queue",
         )
 
     def decide(
-        self,
-        session_id: str,
-        sergeant_id: str,
-        outcome: SessionState,
-        reason: str | None,
-        now: datetime,
-        identified: Officer | None = None,
+        self, session_id: str, decision: Decision, sergeant_id: str, now: datetime
     ) -> SessionRecord:
-        condition = "#state = :claimed AND claimed_by = :sergeant"
-        values: dict[str, Any] = {":claimed": _S.CLAIMED.value, ":sergeant": sergeant_id}
-        names: dict[str, str] = {}
         set_: dict[str, Any] = {
-            "#state": outcome.value,
+            "#state": decision.outcome.value,
             "decided_by": sergeant_id,
             "decided_at": iso(now),
         }
-        if identified is not None:
+        if decision.identified is not None:
             # Her call named nobody (or nobody who serves); the sergeant identified the officer.
-            condition += " AND attribute_not_exists(officer)"
-            set_["officer"] = identified.model_dump(mode="json")
-            set_["officer_id"] = identified.officer_id
-        elif outcome is _S.VERIFIED:
-            # The snapshot is kept equal to the register in the same transactions that change
-            # the register, so this refuses "verified" on a suspended officer atomically.
-            condition += " AND officer.#status = :serving"
-            values[":serving"] = "serving"
-            names["#status"] = "status"
-        if reason:
-            set_["outcome_reason"] = reason
+            set_["officer"] = decision.identified.model_dump(mode="json")
+            set_["officer_id"] = decision.identified.officer_id
+        if decision.reason:
+            set_["outcome_reason"] = decision.reason
         return self._update(
             session_id,
+            decision.guard,
             now,
             set_=set_,
             remove=(),
-            condition=condition,
-            values=values,
-            names=names or None,
             actor=sergeant_id,
-            reason=reason or outcome.value,
+            reason=decision.reason or decision.outcome.value,
         )
 
-    def cancel(self, session_id: str, officer_id: str, now: datetime) -> SessionRecord:
+    def cancel(self, session_id: str, guard: Guard, now: datetime) -> SessionRecord:
         return self._update(
             session_id,
+            guard,
             now,
             set_={"#state": _S.CANCELLED.value},
             remove=("queue_force", "queue_since"),
-            condition="#state IN (:l1, :l2, :l3) AND officer_id = :officer",
-            values={
-                ":l1": _S.REQUESTED.value,
-                ":l2": _S.ESCALATED.value,
-                ":l3": _S.CLAIMED.value,
-                ":officer": officer_id,
-            },
-            actor=officer_id,
+            actor=guard.owner or "system",
             reason="cancelled by the officer",
         )
 
-    def escalate(self, session_id: str, level: int, now: datetime) -> SessionRecord:
-        """Waiting at ``level`` -> ``escalated`` at ``level + 1`` (a timer's re-alert)."""
+    def escalate(self, session_id: str, guard: Guard, now: datetime) -> SessionRecord:
+        """Waiting at ``guard.escalation_level`` -> ``escalated`` one level up (a re-alert)."""
+        level = guard.escalation_level or 0
         return self._update(
             session_id,
+            guard,
             now,
             set_={"#state": _S.ESCALATED.value, "escalation_level": level + 1},
             remove=(),
-            condition="#state IN (:w1, :w2) AND escalation_level = :level",
-            values={":w1": _S.REQUESTED.value, ":w2": _S.ESCALATED.value, ":level": level},
             actor="system",
             reason=f"nobody answered: escalation {level + 1}",
         )
 
-    def expire(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
+    def expire(self, session_id: str, guard: Guard, reason: str, now: datetime) -> SessionRecord:
         """Waiting -> ``expired``: nobody answered, or the call ended before anyone claimed."""
         return self._update(
             session_id,
+            guard,
             now,
             set_={"#state": _S.EXPIRED.value},
             remove=("queue_force", "queue_since"),
-            condition="#state IN (:w1, :w2)",
-            values={":w1": _S.REQUESTED.value, ":w2": _S.ESCALATED.value},
             actor="system",
             reason=reason,
         )
 
-    def drop(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
+    def drop(self, session_id: str, guard: Guard, reason: str, now: datetime) -> SessionRecord:
         """``claimed`` -> ``dropped``: the call ended before an outcome."""
         return self._update(
             session_id,
+            guard,
             now,
             set_={"#state": _S.DROPPED.value},
             remove=(),
-            condition="#state = :claimed",
-            values={":claimed": _S.CLAIMED.value},
             actor="system",
             reason=reason,
         )
@@ -358,13 +367,11 @@ class DynamoSessionStore:
     def _update(
         self,
         session_id: str,
+        guard: Guard,
         now: datetime,
         *,
         set_: dict[str, Any],
         remove: tuple[str, ...],
-        condition: str,
-        values: dict[str, Any],
-        names: dict[str, str] | None = None,
         actor: str,
         reason: str,
     ) -> SessionRecord:
@@ -380,13 +387,14 @@ class DynamoSessionStore:
         expression = f"SET {assignments} ADD version :one"
         if remove:
             expression += " REMOVE " + ", ".join(remove)
+        condition, names, values = condition_of(guard)
         try:
             response = self.client.update_item(
                 TableName=self.table,
                 Key={"session_id": value(session_id)},
                 UpdateExpression=expression,
-                ConditionExpression=f"attribute_exists(session_id) AND ({condition})",
-                ExpressionAttributeNames={"#state": "state", **(names or {})},
+                ConditionExpression=condition,
+                ExpressionAttributeNames={"#state": "state", **names},
                 ExpressionAttributeValues={
                     k: value(v) for k, v in {**placeholders, **values, ":one": 1}.items()
                 },

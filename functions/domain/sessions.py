@@ -1,22 +1,11 @@
-"""The verification session and its state machine.
+"""The verification session: its fields, and the transitions it makes on itself.
 
-::
-
-                ┌──────────── cancelled (officer)
-    requested ──┼─ claimed ──┬─ verified
-       │        │            ├─ not_verified (with reason)
-       │        │            ├─ dropped (call ended before an outcome)
-       │        │            └─ cancelled (officer, before an outcome)
-       │        └──────────── expired (nobody answered in time)
-       └─ escalated (same transitions as requested, including escalating again)
-
-:data:`ALLOWED_TRANSITIONS` is the single source of truth: every transition method checks it, and
-:func:`expected_states_for` derives from it the states a conditional write must find.
+The states and which transitions connect them are in :mod:`functions.domain.states`; what must
+hold before a transition is written (who may make it, about whom) is in
+:mod:`functions.domain.transitions`.
 
 Every transition returns a *new* :class:`Session` with ``version`` incremented by one and
-``updated_at = now``; ``self`` is never changed. The adapter persists it with a conditional write
-on the old version (see :func:`expected_states_for`), so of two racing claims exactly one wins and
-the other gets :class:`~functions.domain.errors.Conflict`.
+``updated_at = now``; ``self`` is never changed.
 """
 
 from collections.abc import Mapping
@@ -38,7 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from functions.domain.codes import PublicCode, Reference
-from functions.domain.errors import Conflict, Forbidden, OfficerNotEligible, ValidationFailed
+from functions.domain.errors import Conflict, Forbidden, ValidationFailed
 from functions.domain.fields import (
     AreaCode,
     ForceCode,
@@ -49,6 +38,19 @@ from functions.domain.fields import (
 )
 from functions.domain.officers import Officer, OfficerStatus
 from functions.domain.roles import Principal, Role
+from functions.domain.states import (
+    ALLOWED_TRANSITIONS,
+    OUTCOME_STATES,
+    TERMINAL_STATES,
+    WAITING_STATES,
+    SessionState,
+    expected_states_for,
+)
+from functions.domain.transitions import (
+    parse_outcome,
+    parse_reason,
+    refuse_verified,
+)
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -67,19 +69,6 @@ __all__ = [
 ]
 
 
-class SessionState(StrEnum):
-    """States of a verification session (the lower-case words of the product diagram)."""
-
-    REQUESTED = "requested"
-    ESCALATED = "escalated"
-    CLAIMED = "claimed"
-    VERIFIED = "verified"
-    NOT_VERIFIED = "not_verified"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-    DROPPED = "dropped"
-
-
 class Channel(StrEnum):
     """Who started the call: the officer from their app, or the member of the public herself."""
 
@@ -88,62 +77,6 @@ class Channel(StrEnum):
 
 
 _S = SessionState
-_WAITING_NEXT = frozenset({_S.ESCALATED, _S.CLAIMED, _S.CANCELLED, _S.EXPIRED})
-
-ALLOWED_TRANSITIONS: Mapping[SessionState, frozenset[SessionState]] = MappingProxyType(
-    {
-        _S.REQUESTED: _WAITING_NEXT,
-        # "Same transitions as requested": includes escalating again, one level wider each time.
-        _S.ESCALATED: _WAITING_NEXT,
-        _S.CLAIMED: frozenset({_S.VERIFIED, _S.NOT_VERIFIED, _S.DROPPED, _S.CANCELLED}),
-        _S.VERIFIED: frozenset(),
-        _S.NOT_VERIFIED: frozenset(),
-        _S.CANCELLED: frozenset(),
-        _S.EXPIRED: frozenset(),
-        _S.DROPPED: frozenset(),
-    }
-)
-"""For each state, the states a session may move to next."""
-
-TERMINAL_STATES: frozenset[SessionState] = frozenset(
-    state for state, nexts in ALLOWED_TRANSITIONS.items() if not nexts
-)
-"""States with no way out: verified, not_verified, cancelled, expired, dropped."""
-
-WAITING_STATES: frozenset[SessionState] = frozenset({_S.REQUESTED, _S.ESCALATED})
-"""States in which the session is in the sergeants' queue."""
-
-OUTCOME_STATES: frozenset[SessionState] = frozenset({_S.VERIFIED, _S.NOT_VERIFIED})
-"""The outcomes a sergeant may record."""
-
-_EXPECTED: Mapping[SessionState, frozenset[SessionState]] = MappingProxyType(
-    {
-        target: frozenset(src for src, nexts in ALLOWED_TRANSITIONS.items() if target in nexts)
-        for target in SessionState
-    }
-)
-
-
-def expected_states_for(target: SessionState) -> frozenset[SessionState]:
-    """Return the states from which ``target`` may be reached.
-
-    The DynamoDB adapter uses it to build the write's ``ConditionExpression``
-    (``#state IN (:s1, :s2, ...) AND version = :old_version``). The version check is what makes a
-    duplicate ``escalated -> escalated`` or a racing second claim fail; the state check guards
-    against writers that skipped the domain.
-
-    Parameters
-    ----------
-    target
-        The state being written.
-
-    Returns
-    -------
-    frozenset of SessionState
-        Empty for ``requested``, which is only ever created, never reached.
-    """
-    return _EXPECTED[target]
-
 
 _DESCRIBE: Mapping[SessionState, str] = MappingProxyType(
     {
@@ -159,7 +92,6 @@ _DESCRIBE: Mapping[SessionState, str] = MappingProxyType(
 )
 
 NOTE_MAX_LENGTH = 500
-REASON_MAX_LENGTH = 500
 
 
 def _number_input(value: object) -> object:
@@ -372,8 +304,8 @@ class Session(BaseModel):
             ``officer`` is not the session's officer (a programming error in the caller).
         """
         sergeant_id = self._require_sergeant(principal, "record an outcome for")
-        target = _parse_outcome(outcome)
-        clean_reason = _parse_reason(reason, required=target is _S.NOT_VERIFIED)
+        target = parse_outcome(outcome)
+        clean_reason = parse_reason(reason, required=target is _S.NOT_VERIFIED)
         if target not in ALLOWED_TRANSITIONS[self.state]:
             raise self._conflict("record an outcome")
         if self.claimed_by != sergeant_id:
@@ -394,7 +326,7 @@ class Session(BaseModel):
                     "officer_id", "Say which officer you are confirming."
                 )
             if officer.status is not OfficerStatus.SERVING:
-                raise _refuse_verified(officer)
+                raise refuse_verified(officer)
             changes["officer_id"] = officer.officer_id
         return self._move(target, now, "record an outcome", **changes)
 
@@ -470,37 +402,6 @@ class Session(BaseModel):
         data.update(state=target, updated_at=now, version=self.version + 1)
         # Re-validate rather than model_copy so the invariants above hold for every new value.
         return Session.model_validate(data)
-
-
-def _parse_outcome(outcome: SessionState | str) -> SessionState:
-    value = outcome.strip().lower() if isinstance(outcome, str) else outcome
-    if value not in {s.value for s in OUTCOME_STATES}:
-        raise ValidationFailed.for_field("outcome", "The outcome must be verified or not_verified.")
-    return SessionState(value)
-
-
-def _parse_reason(reason: str | None, *, required: bool) -> str | None:
-    text = reason.strip() if reason is not None else ""
-    if required and not text:
-        raise ValidationFailed.for_field(
-            "reason", "Give a reason when the officer is not verified."
-        )
-    if len(text) > REASON_MAX_LENGTH:
-        raise ValidationFailed.for_field("reason", "The reason must be at most 500 characters.")
-    return text or None
-
-
-def _refuse_verified(officer: Officer) -> OfficerNotEligible:
-    if officer.status is OfficerStatus.SUSPENDED:
-        return OfficerNotEligible(
-            "This officer is suspended and cannot be verified. Record not_verified instead.",
-            code="officer_suspended",
-        )
-    return OfficerNotEligible(
-        "This person is no longer a serving officer and cannot be verified. "
-        "Record not_verified instead.",
-        code="officer_not_serving",
-    )
 
 
 def can_view(principal: Principal, session: Session) -> bool:

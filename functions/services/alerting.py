@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from functions.domain import Session
+
 from .ports import Alert, SessionRecord
 
-__all__ = ["FORCE_WIDE", "INSPECTOR", "alert_for"]
+__all__ = ["FORCE_WIDE", "INSPECTOR", "alert_for", "pages_area"]
 
 FORCE_WIDE = "all"
 """The ``area`` of an alert for every sergeant of the force (every sergeant's filter has it)."""
@@ -44,3 +48,16 @@ def alert_for(record: SessionRecord, alert_type: str, rung: str | None = None) -
         created_at=session.created_at.isoformat(),
         escalation_level=session.escalation_level,
     )
+
+
+def pages_area(session: Session, area: str, ladder: Sequence[str]) -> bool:
+    """Whether the sergeants of ``area`` have been paged for ``session`` so far.
+
+    The same rule as :func:`alert_for`, read the other way: its first page goes to its area (or
+    force-wide when it has none), and each escalation to the next rung of ``ladder``; once a
+    ``force`` rung is reached, every sergeant of the force has been paged. The queue shows a
+    sergeant exactly the requests they were paged for, whatever the ladder.
+    """
+    if session.area is None or session.area == area:
+        return True
+    return "force" in ladder[: session.escalation_level]

@@ -21,6 +21,8 @@ from typing import Any
 
 from functions.config import Settings
 from functions.domain import SessionState
+from functions.domain.states import Transition
+from functions.domain.transitions import Guard
 
 from .checks import drop_check, meeting_check
 from .closing import MeetingCloser
@@ -116,9 +118,9 @@ class MeetingEventService:
             return  # our own DeleteMeeting after an outcome, or another meeting
         try:
             if record.session.state is SessionState.CLAIMED:
-                self.sessions.drop(session_id, CALL_ENDED, self.clock())
+                self.sessions.drop(session_id, Guard(Transition.DROP), CALL_ENDED, self.clock())
             else:
-                self.sessions.expire(session_id, CALL_ENDED, self.clock())
+                self.sessions.expire(session_id, Guard(Transition.EXPIRE), CALL_ENDED, self.clock())
         except TransitionRefused:
             return
         log.warning("session %s: %s", session_id, CALL_ENDED)

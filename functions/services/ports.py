@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from functions.domain import Officer, Session, SessionState
+from functions.domain import Officer, Session
+from functions.domain.transitions import Decision, Guard
 from functions.services.budget import Deadline
 
 __all__ = [
@@ -111,46 +112,39 @@ class SessionStore(Protocol):
 
     def get(self, session_id: str) -> SessionRecord | None: ...
 
-    def claim(self, session_id: str, sergeant_id: str, force: str, now: datetime) -> SessionRecord:
-        """``requested``/``escalated`` -> ``claimed`` by a sergeant of ``force`` who is not the
-        officer being verified. Raises :class:`TransitionRefused`."""
+    # Each transition is written only if the stored session passes the domain's guard
+    # (functions.domain.transitions); otherwise TransitionRefused carries the session as it was.
+    def claim(
+        self, session_id: str, guard: Guard, sergeant_id: str, now: datetime
+    ) -> SessionRecord:
+        """-> ``claimed`` by ``sergeant_id``."""
         ...
 
-    def release(self, session_id: str, sergeant_id: str, version: int, now: datetime) -> None:
-        """Undo a claim whose attendee could not be made (back to ``requested``)."""
+    def release(self, claimed: SessionRecord, guard: Guard, now: datetime) -> None:
+        """Undo ``claimed``'s claim (its attendee could not be made): back in the queue."""
         ...
 
     def decide(
-        self,
-        session_id: str,
-        sergeant_id: str,
-        outcome: SessionState,
-        reason: str | None,
-        now: datetime,
-        identified: Officer | None = None,
+        self, session_id: str, decision: Decision, sergeant_id: str, now: datetime
     ) -> SessionRecord:
-        """``claimed`` -> outcome by the claiming sergeant; ``verified`` only while the officer
-        snapshot says serving. ``identified`` is the officer a sergeant named on her call that
-        had none (its snapshot is written with the outcome). Raises
-        :class:`TransitionRefused`."""
+        """-> the decision's outcome; an officer the sergeant identified on her call that named
+        none is written with it (their snapshot and ``officer_id``)."""
         ...
 
-    def cancel(self, session_id: str, officer_id: str, now: datetime) -> SessionRecord:
-        """Any state before an outcome -> ``cancelled`` by its officer. Raises
-        :class:`TransitionRefused`."""
+    def cancel(self, session_id: str, guard: Guard, now: datetime) -> SessionRecord:
+        """-> ``cancelled`` by its officer (``guard.owner``)."""
         ...
 
-    def escalate(self, session_id: str, level: int, now: datetime) -> SessionRecord:
-        """Waiting at ``level`` -> ``escalated`` at ``level + 1``. Raises
-        :class:`TransitionRefused`."""
+    def escalate(self, session_id: str, guard: Guard, now: datetime) -> SessionRecord:
+        """-> ``escalated`` one level above ``guard.escalation_level``."""
         ...
 
-    def expire(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
-        """Waiting -> ``expired``. Raises :class:`TransitionRefused`."""
+    def expire(self, session_id: str, guard: Guard, reason: str, now: datetime) -> SessionRecord:
+        """-> ``expired``."""
         ...
 
-    def drop(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
-        """``claimed`` -> ``dropped``. Raises :class:`TransitionRefused`."""
+    def drop(self, session_id: str, guard: Guard, reason: str, now: datetime) -> SessionRecord:
+        """-> ``dropped``."""
         ...
 
     def by_code(self, public_code: str) -> SessionRecord | None:
@@ -394,6 +388,7 @@ class PhotoStore(Protocol):
     def put(self, officer_id: str, content: bytes, content_type: str) -> str: ...
 
     def url(self, key: str) -> str: ...
+
 
 class Idempotency(Protocol):
     """``Idempotency-Key``: a request runs at most once per key; every retry gets its answer."""

@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from functions.config import Settings
 from functions.domain import (
@@ -36,7 +36,6 @@ from functions.domain import (
     Location,
     NotFound,
     Officer,
-    OfficerNotEligible,
     Principal,
     Role,
     SessionState,
@@ -46,8 +45,17 @@ from functions.domain import (
     new_reference,
     open_officer_session,
 )
+from functions.domain.states import Transition
+from functions.domain.transitions import (
+    Decision,
+    Guard,
+    authorise_cancel,
+    authorise_claim,
+    authorise_decision,
+)
 from functions.logging import logger
 
+from .alerting import pages_area
 from .budget import FALL_BACK_TO_999, Unavailable
 from .closing import MeetingCloser
 from .opening import SessionOpener
@@ -68,6 +76,7 @@ __all__ = ["FALL_BACK_TO_999", "Claimed", "SessionService", "Started", "Unavaila
 log = logging.getLogger(__name__)
 
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c7f6e-3b5a-4d2e-9a8f-5c1d2e3f4a5b")
+_QUEUE_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -205,10 +214,20 @@ class SessionService:
         return record
 
     def queue(self, principal: Principal, area: str | None = None) -> list[SessionRecord]:
-        """Waiting sessions of the sergeant's force, oldest first."""
+        """Waiting sessions of the caller's force, oldest first.
+
+        A sergeant sees the requests they were paged for (their area's, force-wide ones, and
+        those the escalation ladder has widened to the whole force); ``area`` shows what the
+        sergeants of that area were paged for; an operator without it sees the whole force.
+        """
         if not principal.roles & {Role.SERGEANT, Role.OPERATOR}:
             raise Forbidden("Only sergeants and operators can see the queue.")
-        return self.sessions.waiting(principal.force, area.upper() if area else None, limit=100)
+        waiting = self.sessions.waiting(principal.force, None, limit=_QUEUE_LIMIT)
+        seen_from = area.upper() if area else principal.area if principal.is_sergeant else None
+        if seen_from is None:
+            return waiting
+        ladder = self.settings.escalation_ladder
+        return [r for r in waiting if pages_area(r.session, seen_from, ladder)]
 
     # ------------------------------------------------------------------ transitions
     def claim(self, principal: Principal, session_id: str) -> Claimed:
@@ -222,10 +241,11 @@ class SessionService:
         Unavailable
             Chime failed; the claim is undone so another sergeant can take it.
         """
-        sergeant_id = self._sergeant_id(principal, "claim a session")
+        guard = authorise_claim(principal)
+        sergeant_id = principal.officer_id or ""
         now = self.clock()
         try:
-            record = self.sessions.claim(session_id, sergeant_id, principal.force, now)
+            record = self.sessions.claim(session_id, guard, sergeant_id, now)
         except TransitionRefused as refused:
             current = refused.current
             if current is None:
@@ -244,8 +264,11 @@ class SessionService:
         except Exception as exc:
             log.exception("could not add the sergeant to the meeting; releasing the claim")
             if record.session.claimed_at == now:
+                undo = Guard(
+                    Transition.RELEASE, claimed_by=sergeant_id, version=record.session.version
+                )
                 try:
-                    self.sessions.release(session_id, sergeant_id, record.session.version, now)
+                    self.sessions.release(record, undo, now)
                 except Exception:
                     # Still claimed by this sergeant, who can claim again to get a seat.
                     log.exception("could not release the claim")
@@ -276,70 +299,59 @@ class SessionService:
         Forbidden, NotFound, Conflict, OfficerNotEligible
             As the domain decides.
         """
-        sergeant_id = self._sergeant_id(principal, "record an outcome")
-        target = _parse_outcome(outcome)
-        reason = (reason or "").strip() or None
-        if target is SessionState.NOT_VERIFIED and reason is None:
-            raise ValidationFailed.for_field("reason", "Say why the officer was not verified.")
-        identified = self._identify(principal, shoulder_number, target)
+        identified = self._identified(principal, shoulder_number)
+        decision = authorise_decision(principal, outcome, reason, identified)
+        sergeant_id = principal.officer_id or ""
         now = self.clock()
         try:
-            record = self.sessions.decide(
-                session_id, sergeant_id, target, reason, now, identified=identified
-            )
+            record = self.sessions.decide(session_id, decision, sergeant_id, now)
         except TransitionRefused as refused:
-            current = refused.current
-            if current is None:
+            if refused.current is None:
                 raise NotFound("No such session.") from None
-            if (
-                current.officer is None
-                and identified is None
-                and target is SessionState.VERIFIED
-                and current.session.claimed_by == sergeant_id
-            ):
-                raise ValidationFailed.for_field(
-                    "shoulder_number", "Give the shoulder number of the officer you verified."
-                ) from None
-            current.session.decide(principal, target, reason, now, officer=current.officer)
-            if identified is not None and current.officer is not None:
-                raise ValidationFailed.for_field(
-                    "shoulder_number", "This call already names its officer; leave it out."
-                ) from None
-            if current.officer is None and target is SessionState.VERIFIED:
-                raise ValidationFailed.for_field(
-                    "shoulder_number", "Give the shoulder number of the officer you verified."
-                ) from None
-            raise Conflict("The session changed while you decided; try again.") from None
+            self._explain_refused(refused.current, decision, principal, now)
         self.closer.close(session_id, record.session.meeting_id)
         return record
 
-    def _identify(
-        self, principal: Principal, shoulder_number: str | None, target: SessionState
-    ) -> Officer | None:
-        if not shoulder_number:
+    @staticmethod
+    def _explain_refused(
+        current: SessionRecord, decision: Decision, principal: Principal, now: datetime
+    ) -> NoReturn:
+        """Why the stored session did not pass the decision's guard, in the caller's words."""
+        verified = decision.outcome is SessionState.VERIFIED
+        unnamed = current.officer is None
+        mine = current.session.claimed_by == principal.officer_id
+        if unnamed and decision.identified is None and verified and mine:
+            raise ValidationFailed.for_field(
+                "shoulder_number", "Give the shoulder number of the officer you verified."
+            )
+        # Not claimed (by them), another force, about themselves, not serving, ended: the
+        # session says which.
+        current.session.decide(
+            principal, decision.outcome, decision.reason, now, officer=current.officer
+        )
+        if decision.identified is not None and not unnamed:
+            raise ValidationFailed.for_field(
+                "shoulder_number", "This call already names its officer; leave it out."
+            )
+        raise Conflict("The session changed while you decided; try again.")
+
+    def _identified(self, principal: Principal, shoulder_number: str | None) -> Officer | None:
+        """The officer a sergeant names on her call (from their force's register), if any."""
+        if not shoulder_number or not principal.is_sergeant:
             return None
         entry = self.register.by_shoulder(principal.force, shoulder_number.strip().upper())
         if entry is None:
             raise ValidationFailed.for_field(
                 "shoulder_number", f"No officer {shoulder_number} serves in {principal.force}."
             )
-        if target is SessionState.VERIFIED and not entry.officer.is_serving:
-            raise OfficerNotEligible(
-                f"Officer {entry.officer.shoulder_number} is {entry.officer.status.value} and "
-                "cannot be verified.",
-                code=f"officer_{entry.officer.status.value}"
-                if entry.officer.status.value == "suspended"
-                else "officer_not_serving",
-            )
         return entry.officer
 
     def cancel(self, principal: Principal, session_id: str) -> SessionRecord:
         """Cancel the caller's own session before an outcome and end its meeting."""
-        if not principal.has_role(Role.OFFICER) or principal.officer_id is None:
-            raise Forbidden("Only the officer who started a verification can cancel it.")
+        guard = authorise_cancel(principal)
         now = self.clock()
         try:
-            record = self.sessions.cancel(session_id, principal.officer_id, now)
+            record = self.sessions.cancel(session_id, guard, now)
         except TransitionRefused as refused:
             current = refused.current
             if current is None or not can_view(principal, current.session):
@@ -357,16 +369,3 @@ class SessionService:
             return None
         photo_url = self.photos.url(officer.photo_key) if officer.photo_key else None
         return identity_card(officer, viewer_force=viewer_force, photo_url=photo_url)
-
-    @staticmethod
-    def _sergeant_id(principal: Principal, action: str) -> str:
-        if not principal.has_role(Role.SERGEANT) or principal.officer_id is None:
-            raise Forbidden(f"Only a sergeant can {action}.")
-        return principal.officer_id
-
-
-def _parse_outcome(outcome: str) -> SessionState:
-    allowed = {SessionState.VERIFIED.value, SessionState.NOT_VERIFIED.value}
-    if outcome not in allowed:
-        raise ValidationFailed.for_field("outcome", "Must be 'verified' or 'not_verified'.")
-    return SessionState(outcome)

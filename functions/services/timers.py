@@ -17,6 +17,8 @@ from typing import Any
 
 from functions.config import Settings
 from functions.domain import SessionState
+from functions.domain.states import WAITING_STATES, Transition
+from functions.domain.transitions import Guard
 
 from .alerting import alert_for
 from .checks import alert_check, drop_check, escalation_check, meeting_check
@@ -33,7 +35,9 @@ from .ports import (
 __all__ = ["TimerService", "alert_check", "drop_check", "escalation_check", "meeting_check"]
 
 log = logging.getLogger(__name__)
-_WAITING = (SessionState.REQUESTED, SessionState.ESCALATED)
+_WAITING = WAITING_STATES
+_EXPIRE = Guard(Transition.EXPIRE)
+_DROP = Guard(Transition.DROP)
 NOBODY_ANSWERED = "nobody answered"
 
 
@@ -105,7 +109,9 @@ class TimerService:
             return
         if current == level:
             try:
-                record = self.sessions.escalate(session_id, level, self.clock())
+                record = self.sessions.escalate(
+                    session_id, Guard(Transition.ESCALATE, escalation_level=level), self.clock()
+                )
             except TransitionRefused as refused:
                 if refused.current is None or refused.current.session.state not in _WAITING:
                     return
@@ -127,7 +133,7 @@ class TimerService:
 
     def _expire(self, session_id: str) -> None:
         try:
-            record = self.sessions.expire(session_id, NOBODY_ANSWERED, self.clock())
+            record = self.sessions.expire(session_id, _EXPIRE, NOBODY_ANSWERED, self.clock())
         except TransitionRefused:
             return  # claimed or cancelled at the last moment
         self._end(record)
@@ -152,9 +158,9 @@ class TimerService:
         reason = "the officer left the call and did not come back"
         try:
             if record.session.state is SessionState.CLAIMED:
-                record = self.sessions.drop(session_id, reason, self.clock())
+                record = self.sessions.drop(session_id, _DROP, reason, self.clock())
             else:
-                record = self.sessions.expire(session_id, reason, self.clock())
+                record = self.sessions.expire(session_id, _EXPIRE, reason, self.clock())
         except TransitionRefused:
             return
         self._end(record)

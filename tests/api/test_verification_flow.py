@@ -284,7 +284,10 @@ def test_the_queue_filters_by_area_and_is_oldest_first(api: Any, tokens: dict[st
     assert status == 200
     ids = [s["session_id"] for s in queue["sessions"]]
     assert north in ids and central not in ids
-    _, queue = call(api, "GET", "/queue", tokens["sergeant.north"])
+    _, queue = call(api, "GET", "/queue", tokens["sergeant.north"])  # paged for NORTH's only
+    assert north in [s["session_id"] for s in queue["sessions"]]
+    assert central not in [s["session_id"] for s in queue["sessions"]]
+    _, queue = call(api, "GET", "/queue", tokens["operator"])  # the whole force
     ids = [s["session_id"] for s in queue["sessions"]]
     assert ids.index(central) < ids.index(north)
     created = [s["created_at"] for s in queue["sessions"]]

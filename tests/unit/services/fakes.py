@@ -29,7 +29,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from functions.domain import Conflict, OfficerStatus, Session, SessionState
+from functions.domain import Conflict, Session, SessionState
+from functions.domain.states import LIVE_STATES, WAITING_STATES
+from functions.domain.transitions import Decision, Guard
 from functions.services.ports import (
     Alert,
     CodeLookups,
@@ -50,8 +52,8 @@ __all__ = [
 ]
 
 _S = SessionState
-WAITING = frozenset({_S.REQUESTED, _S.ESCALATED})
-LIVE = frozenset({_S.REQUESTED, _S.ESCALATED, _S.CLAIMED})
+WAITING = WAITING_STATES
+LIVE = LIVE_STATES
 
 
 class _Port:
@@ -119,6 +121,11 @@ class FakeOfficerRegister(_Port):
         officer = entry.officer
         with self.lock:
             previous = self.entries.get(officer.officer_id)
+            # The real one reads the revision first: a stale write is refused as stale.
+            if expected_revision is not None and (
+                previous is None or previous.revision != expected_revision
+            ):
+                raise Conflict("The officer's record changed while it was being saved.")
             if any(
                 other.officer.officer_id != officer.officer_id
                 and (other.officer.force, other.officer.shoulder_number)
@@ -132,10 +139,6 @@ class FakeOfficerRegister(_Port):
                 )
             if expected_revision is None and previous is not None:
                 raise Conflict(f"Officer {officer.officer_id} already exists.")
-            if expected_revision is not None and (
-                previous is None or previous.revision != expected_revision
-            ):
-                raise Conflict("The officer's record changed while it was being saved.")
             # The live sessions come from the stored entry, never from the caller's value.
             known = previous.live_sessions if previous is not None else frozenset()
             live = frozenset(s for s in known if self.sessions and self.sessions.is_live(s))
@@ -201,60 +204,39 @@ class FakeSessionStore(_Port):
         with self.lock:
             return self.records.get(session_id)
 
-    def claim(self, session_id: str, sergeant_id: str, force: str, now: datetime) -> SessionRecord:
-        self._enter("claim", session_id, sergeant_id, force)
-
-        def allowed(s: Session, _: SessionRecord) -> bool:
-            return s.state in WAITING and s.force == force and s.officer_id != sergeant_id
-
+    # Each transition passes exactly when the domain's guard admits the stored session, the
+    # same guard the DynamoDB adapter turns into its condition (tests/contracts checks both).
+    def claim(
+        self, session_id: str, guard: Guard, sergeant_id: str, now: datetime
+    ) -> SessionRecord:
+        self._enter("claim", session_id, sergeant_id, guard.force)
         return self._update(
-            session_id, allowed, now, state=_S.CLAIMED, claimed_by=sergeant_id, claimed_at=now
+            session_id, guard, now, state=_S.CLAIMED, claimed_by=sergeant_id, claimed_at=now
         )
 
-    def release(self, session_id: str, sergeant_id: str, version: int, now: datetime) -> None:
-        self._enter("release", session_id, sergeant_id, version)
-        with self.lock:
-            current = self.records.get(session_id)
-            if current is None:
-                return
-            back = _S.ESCALATED if current.session.escalation_level > 0 else _S.REQUESTED
-
-            def allowed(s: Session, _: SessionRecord) -> bool:
-                return (
-                    s.state is _S.CLAIMED and s.claimed_by == sergeant_id and s.version == version
-                )
-
-            self._update(session_id, allowed, now, state=back, claimed_by=None, claimed_at=None)
+    def release(self, claimed: SessionRecord, guard: Guard, now: datetime) -> None:
+        session_id = claimed.session.session_id
+        self._enter("release", session_id, guard.claimed_by, guard.version)
+        back = _S.ESCALATED if claimed.session.escalation_level > 0 else _S.REQUESTED
+        self._update(session_id, guard, now, state=back, claimed_by=None, claimed_at=None)
 
     def decide(
-        self,
-        session_id: str,
-        sergeant_id: str,
-        outcome: SessionState,
-        reason: str | None,
-        now: datetime,
-        identified: Any = None,
+        self, session_id: str, decision: Decision, sergeant_id: str, now: datetime
     ) -> SessionRecord:
-        self._enter("decide", session_id, sergeant_id, outcome, reason)
-
-        def allowed(s: Session, record: SessionRecord) -> bool:
-            if s.state is not _S.CLAIMED or s.claimed_by != sergeant_id:
-                return False
-            if identified is not None:
-                return record.officer is None  # only a call that names nobody yet
-            # "verified" only while the officer snapshot says serving.
-            return outcome is not _S.VERIFIED or (
-                record.officer is not None and record.officer.status is OfficerStatus.SERVING
-            )
-
-        changes: dict[str, Any] = {"state": outcome, "decided_by": sergeant_id, "decided_at": now}
-        if reason:
-            changes["outcome_reason"] = reason
+        self._enter("decide", session_id, sergeant_id, decision.outcome, decision.reason)
+        identified = decision.identified
+        changes: dict[str, Any] = {
+            "state": decision.outcome,
+            "decided_by": sergeant_id,
+            "decided_at": now,
+        }
+        if decision.reason:
+            changes["outcome_reason"] = decision.reason
         if identified is not None:
             changes["officer_id"] = identified.officer_id
-        record = self._update(session_id, allowed, now, **changes)
-        if identified is not None:
-            with self.lock:
+        with self.lock:
+            record = self._update(session_id, decision.guard, now, **changes)
+            if identified is not None:
                 record = replace(record, officer=identified)
                 self.records[session_id] = record
         return record
@@ -277,31 +259,22 @@ class FakeSessionStore(_Port):
             self.records[session_id] = record
             return record, True
 
-    def cancel(self, session_id: str, officer_id: str, now: datetime) -> SessionRecord:
-        self._enter("cancel", session_id, officer_id)
+    def cancel(self, session_id: str, guard: Guard, now: datetime) -> SessionRecord:
+        self._enter("cancel", session_id, guard.owner)
+        return self._update(session_id, guard, now, state=_S.CANCELLED)
 
-        def allowed(s: Session, _: SessionRecord) -> bool:
-            return s.state in LIVE and s.officer_id == officer_id
-
-        return self._update(session_id, allowed, now, state=_S.CANCELLED)
-
-    def escalate(self, session_id: str, level: int, now: datetime) -> SessionRecord:
+    def escalate(self, session_id: str, guard: Guard, now: datetime) -> SessionRecord:
+        level = guard.escalation_level or 0
         self._enter("escalate", session_id, level)
+        return self._update(session_id, guard, now, state=_S.ESCALATED, escalation_level=level + 1)
 
-        def allowed(s: Session, _: SessionRecord) -> bool:
-            return s.state in WAITING and s.escalation_level == level
-
-        return self._update(
-            session_id, allowed, now, state=_S.ESCALATED, escalation_level=level + 1
-        )
-
-    def expire(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
+    def expire(self, session_id: str, guard: Guard, reason: str, now: datetime) -> SessionRecord:
         self._enter("expire", session_id, reason)
-        return self._update(session_id, lambda s, _: s.state in WAITING, now, state=_S.EXPIRED)
+        return self._update(session_id, guard, now, state=_S.EXPIRED)
 
-    def drop(self, session_id: str, reason: str, now: datetime) -> SessionRecord:
+    def drop(self, session_id: str, guard: Guard, reason: str, now: datetime) -> SessionRecord:
         self._enter("drop", session_id, reason)
-        return self._update(session_id, lambda s, _: s.state is _S.CLAIMED, now, state=_S.DROPPED)
+        return self._update(session_id, guard, now, state=_S.DROPPED)
 
     def mark_escalation_paged(self, session_id: str, level: int) -> None:
         self._enter("mark_escalation_paged", session_id, level)
@@ -352,21 +325,30 @@ class FakeSessionStore(_Port):
         return max(mine, key=lambda r: r.session.created_at, default=None)
 
     def _update(
-        self,
-        session_id: str,
-        allowed: Callable[[Session, SessionRecord], bool],
-        now: datetime,
-        **changes: Any,
+        self, session_id: str, guard: Guard, now: datetime, **changes: Any
     ) -> SessionRecord:
         with self.lock:
             current = self.records.get(session_id)
-            if current is None or not allowed(current.session, current):
+            if current is None or not _admits(guard, current):
                 raise TransitionRefused(current)
             data = current.session.model_dump()
             data.update(changes, updated_at=now, version=current.session.version + 1)
             record = replace(current, session=Session.model_validate(data))
             self.records[session_id] = record
             return record
+
+
+def _admits(guard: Guard, record: SessionRecord) -> bool:
+    session = record.session
+    return guard.admits(
+        state=session.state,
+        force=session.force,
+        officer_id=session.officer_id,
+        claimed_by=session.claimed_by,
+        officer=record.officer,
+        escalation_level=session.escalation_level,
+        version=session.version,
+    )
 
 
 # ---------------------------------------------------------------------------- Chime

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from functions.domain import (
@@ -14,6 +16,7 @@ from functions.domain import (
 )
 from functions.services.ports import OfficerEntry, SessionRecord
 from functions.services.sessions import SessionService
+from functions.services.timers import TimerService
 from tests.unit.services.builders import (
     GMP_SERGEANT_ID,
     NOW,
@@ -26,7 +29,12 @@ from tests.unit.services.builders import (
     principal,
     sergeant_caller,
 )
-from tests.unit.services.fakes import FakeMeetings, FakeOfficerRegister, FakeSessionStore
+from tests.unit.services.fakes import (
+    FakeMeetings,
+    FakeOfficerRegister,
+    FakeSessionStore,
+    FakeTimers,
+)
 
 COLLEAGUE_ID = "met-1002"
 
@@ -172,12 +180,41 @@ def queue_of_three(
     return [central, "public-1", north]
 
 
-def test_the_queue_lists_the_forces_waiting_sessions_oldest_first(
+def test_a_sergeant_sees_what_they_were_paged_for_oldest_first(
     service: SessionService, queue_of_three: list[str]
 ) -> None:
-    queue = service.queue(sergeant_caller())
+    central, force_wide, _ = queue_of_three
 
-    assert [r.session.session_id for r in queue] == queue_of_three
+    queue = service.queue(sergeant_caller())  # a CENTRAL sergeant: not NORTH's request
+
+    assert [r.session.session_id for r in queue] == [central, force_wide]
+
+
+@pytest.mark.parametrize(
+    ("ladder", "seen_at_level"),
+    [
+        (("area", "force", "inspector"), [False, False, True]),
+        (("force", "inspector"), [False, True]),
+    ],
+    ids=["area,force,inspector", "force,inspector"],
+)
+def test_another_areas_request_shows_once_the_ladder_has_paged_the_whole_force(
+    service: SessionService,
+    timer_service: TimerService,
+    timers: FakeTimers,
+    colleague: Principal,
+    ladder: tuple[str, ...],
+    seen_at_level: list[bool],
+) -> None:
+    service.settings = timer_service.settings = replace(service.settings, escalation_ladder=ladder)
+    north = service.start(colleague).record.session.session_id
+    seen = []
+    for _ in seen_at_level:
+        seen.append(north in {r.session.session_id for r in service.queue(sergeant_caller())})
+        for message in timers.take():
+            timer_service.handle(message)  # one rung up
+
+    assert seen == seen_at_level
 
 
 def test_the_area_filter_keeps_force_wide_sessions(
@@ -190,7 +227,9 @@ def test_the_area_filter_keeps_force_wide_sessions(
     assert [r.session.session_id for r in queue] == [force_wide, north]
 
 
-def test_operators_see_the_queue_too(service: SessionService, queue_of_three: list[str]) -> None:
+def test_operators_see_the_whole_forces_queue(
+    service: SessionService, queue_of_three: list[str]
+) -> None:
     assert [r.session.session_id for r in service.queue(operator_caller())] == queue_of_three
 
 

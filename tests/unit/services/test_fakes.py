@@ -7,6 +7,8 @@ from dataclasses import replace
 import pytest
 
 from functions.domain import Conflict, SessionState, open_officer_session
+from functions.domain.states import Transition
+from functions.domain.transitions import Decision, Guard
 from functions.services.ports import OfficerEntry, SessionRecord, TransitionRefused
 from tests.unit.services.builders import (
     NOW,
@@ -24,6 +26,22 @@ from tests.unit.services.fakes import (
 )
 
 _S = SessionState
+
+
+def _claim(sessions: FakeSessionStore, session_id: str, sergeant: str, force: str) -> SessionRecord:
+    return sessions.claim(
+        session_id, Guard(Transition.CLAIM, force=force, not_about=sergeant), sergeant, NOW
+    )
+
+
+def _release(version: int) -> Guard:
+    return Guard(Transition.RELEASE, claimed_by=SERGEANT_ID, version=version)
+
+
+def _decision(sergeant: str, outcome: SessionState, reason: str | None) -> Decision:
+    verified = outcome is SessionState.VERIFIED
+    checks = Guard(Transition.DECIDE, claimed_by=sergeant, not_about=sergeant, serving=verified)
+    return Decision(outcome=outcome, reason=reason, identified=None, guard=checks)
 
 
 def _create(sessions: FakeSessionStore, session_id: str = "s-1") -> SessionRecord:
@@ -69,7 +87,7 @@ def test_claim_refuses_self_and_other_force(
     _create(sessions)
 
     with pytest.raises(TransitionRefused) as refused:
-        sessions.claim("s-1", sergeant_id, force, NOW)
+        _claim(sessions, "s-1", sergeant_id, force)
 
     assert refused.value.current is not None
     assert sessions.state("s-1") is _S.REQUESTED
@@ -79,24 +97,24 @@ def test_claim_is_once_only_and_absent_sessions_refuse_with_none(
     sessions: FakeSessionStore,
 ) -> None:
     _create(sessions)
-    claimed = sessions.claim("s-1", SERGEANT_ID, "MET", NOW)
+    claimed = _claim(sessions, "s-1", SERGEANT_ID, "MET")
     assert (claimed.session.state, claimed.session.version) == (_S.CLAIMED, 2)
 
     with pytest.raises(TransitionRefused) as refused:
-        sessions.claim("s-1", OTHER_SERGEANT_ID, "MET", NOW)
+        _claim(sessions, "s-1", OTHER_SERGEANT_ID, "MET")
     assert refused.value.current == claimed
     with pytest.raises(TransitionRefused) as absent:
-        sessions.claim("nope", SERGEANT_ID, "MET", NOW)
+        _claim(sessions, "nope", SERGEANT_ID, "MET")
     assert absent.value.current is None
 
 
 def test_release_needs_the_same_sergeant_and_version(sessions: FakeSessionStore) -> None:
     _create(sessions)
-    claimed = sessions.claim("s-1", SERGEANT_ID, "MET", NOW)
+    claimed = _claim(sessions, "s-1", SERGEANT_ID, "MET")
 
     with pytest.raises(TransitionRefused):
-        sessions.release("s-1", SERGEANT_ID, claimed.session.version - 1, NOW)
-    sessions.release("s-1", SERGEANT_ID, claimed.session.version, NOW)
+        sessions.release(claimed, _release(claimed.session.version - 1), NOW)
+    sessions.release(claimed, _release(claimed.session.version), NOW)
 
     assert sessions.state("s-1") is _S.REQUESTED
 
@@ -105,17 +123,21 @@ def test_decide_needs_the_claiming_sergeant_and_a_serving_snapshot_for_verified(
     sessions: FakeSessionStore, register: FakeOfficerRegister
 ) -> None:
     _create(sessions)
-    sessions.claim("s-1", SERGEANT_ID, "MET", NOW)
+    _claim(sessions, "s-1", SERGEANT_ID, "MET")
     with pytest.raises(TransitionRefused):
-        sessions.decide("s-1", OTHER_SERGEANT_ID, _S.VERIFIED, None, NOW)
+        sessions.decide(
+            "s-1", _decision(OTHER_SERGEANT_ID, _S.VERIFIED, None), OTHER_SERGEANT_ID, NOW
+        )
     entry = register.entries[OFFICER_ID]
     register.save(
         replace(entry, officer=officer(status="suspended")), expected_revision=entry.revision
     )
 
     with pytest.raises(TransitionRefused):
-        sessions.decide("s-1", SERGEANT_ID, _S.VERIFIED, None, NOW)
-    decided = sessions.decide("s-1", SERGEANT_ID, _S.NOT_VERIFIED, "suspended", NOW)
+        sessions.decide("s-1", _decision(SERGEANT_ID, _S.VERIFIED, None), SERGEANT_ID, NOW)
+    decided = sessions.decide(
+        "s-1", _decision(SERGEANT_ID, _S.NOT_VERIFIED, "suspended"), SERGEANT_ID, NOW
+    )
 
     assert decided.session.state is _S.NOT_VERIFIED
 
@@ -123,12 +145,12 @@ def test_decide_needs_the_claiming_sergeant_and_a_serving_snapshot_for_verified(
 def test_cancel_needs_the_owner_and_no_outcome(sessions: FakeSessionStore) -> None:
     _create(sessions)
     with pytest.raises(TransitionRefused):
-        sessions.cancel("s-1", SERGEANT_ID, NOW)
-    sessions.claim("s-1", SERGEANT_ID, "MET", NOW)
-    sessions.decide("s-1", SERGEANT_ID, _S.VERIFIED, None, NOW)
+        sessions.cancel("s-1", Guard(Transition.CANCEL, owner=SERGEANT_ID), NOW)
+    _claim(sessions, "s-1", SERGEANT_ID, "MET")
+    sessions.decide("s-1", _decision(SERGEANT_ID, _S.VERIFIED, None), SERGEANT_ID, NOW)
 
     with pytest.raises(TransitionRefused):
-        sessions.cancel("s-1", OFFICER_ID, NOW)
+        sessions.cancel("s-1", Guard(Transition.CANCEL, owner=OFFICER_ID), NOW)
 
 
 def test_register_save_bumps_the_revision_and_refuses_stale_or_duplicate_writes(
@@ -153,7 +175,7 @@ def test_register_save_updates_live_snapshots_only(
 ) -> None:
     _create(sessions, "s-1")
     _create(sessions, "s-2")
-    sessions.cancel("s-2", OFFICER_ID, NOW)
+    sessions.cancel("s-2", Guard(Transition.CANCEL, owner=OFFICER_ID), NOW)
     entry = register.entries[OFFICER_ID]
 
     saved = register.save(
