@@ -10,11 +10,12 @@ from typing import Any
 
 import requests
 
+from functions.domain.states import LIVE_STATES, WAITING_STATES, SessionState
 from local.events import EventPump
 from local.provision import Stack
 from tests.api.helpers import live_sessions_by_id
 
-LIVE = {"requested", "escalated", "claimed"}
+LIVE = {state.value for state in LIVE_STATES}
 
 
 def meetings(stack: Stack) -> list[dict[str, Any]]:
@@ -46,11 +47,15 @@ def assert_no_orphan_meetings(stack: Stack, pump: EventPump, deadline: float = 1
 
 def assert_nothing_lost(stack: Stack, pump: EventPump) -> None:
     sessions = live_sessions_by_id(stack)
-    waiting = [sid for sid, s in sessions.items() if s["state"] in ("requested", "escalated")]
+    waiting = [
+        sid for sid, s in sessions.items() if s["state"] in {w.value for w in WAITING_STATES}
+    ]
     assert waiting == [], f"requests that never ended: {waiting}"
     live_meetings = {m["ExternalMeetingId"] for m in meetings(stack)}
     unheard = [
-        sid for sid, s in sessions.items() if s["state"] == "claimed" and sid not in live_meetings
+        sid
+        for sid, s in sessions.items()
+        if s["state"] == SessionState.CLAIMED and sid not in live_meetings
     ]
     assert unheard == [], f"claimed sessions whose call is gone: {unheard}"
     assert_no_orphan_meetings(stack, pump)

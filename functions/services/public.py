@@ -76,21 +76,24 @@ NOT_FOUND = (
 )
 _CALL_ID = re.compile(r"[0-9a-f]{32}")
 
-MESSAGES: dict[str, str] = {
-    "requested": "The control room has been asked to confirm this officer. Please wait; stay "
+_S = SessionState
+MESSAGES: dict[SessionState, str] = {
+    _S.REQUESTED: "The control room has been asked to confirm this officer. Please wait; stay "
     "where other people can see you.",
-    "escalated": "The control room has been asked again and more widely. If nobody answers "
+    _S.ESCALATED: "The control room has been asked again and more widely. If nobody answers "
     "soon, call 999.",
-    "claimed": "A sergeant in the control room is on the video call now.",
-    "verified": "The control room has confirmed this is a police officer on duty.",
-    "not_verified": "The control room could NOT confirm this person is a police officer. "
+    _S.CLAIMED: "A sergeant in the control room is on the video call now.",
+    _S.VERIFIED: "The control room has confirmed this is a police officer on duty.",
+    _S.NOT_VERIFIED: "The control room could NOT confirm this person is a police officer. "
     "Call 999 now.",
-    "cancelled": "This check was cancelled before the control room decided. If you are "
+    _S.CANCELLED: "This check was cancelled before the control room decided. If you are "
     "worried, call 999.",
-    "expired": "Nobody in the control room answered. Call 999 and ask them to confirm the officer.",
-    "dropped": "The call ended before the control room decided. Call 999 and ask them to "
+    _S.EXPIRED: "Nobody in the control room answered. Call 999 and ask them to confirm the "
+    "officer.",
+    _S.DROPPED: "The call ended before the control room decided. Call 999 and ask them to "
     "confirm the officer.",
 }
+"""What her page says in each state (a test checks every state has its words)."""
 
 
 class RateLimited(DomainError):  # noqa: N818 - named for what the caller sees
@@ -368,7 +371,7 @@ class PublicService:
         view = {
             "state": session.state.value,
             "reference": session.reference,
-            "message": MESSAGES[session.state.value],
+            "message": MESSAGES[session.state],
             "officer": shown_officer,
             "decision": decision,
             "attendance_requested_at": record.attendance_requested_at,

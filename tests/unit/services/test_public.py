@@ -170,3 +170,10 @@ def test_asking_for_attendance_keeps_its_own_limit_and_counts_a_lookup(
     assert len(limiter.called("hit")) == 11
     assert len(limiter.called("count_lookup")) == 10  # the refused ask looked nothing up
     assert limiter.called("count_miss") == []
+
+
+def test_her_page_has_words_for_every_state_and_no_other() -> None:
+    from functions.domain import SessionState
+    from functions.services.public import MESSAGES
+
+    assert set(MESSAGES) == set(SessionState)
