@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
 
-from functions.resources import TIMERS_QUEUE, Table
+from functions.adapters.register_table import DynamoOfficerRegister
+from functions.adapters.sessions_table import CODE_PREFIX, DynamoSessionStore
+from functions.resources import OFFICERS, SESSIONS, TIMERS_QUEUE, Table
+from functions.services.ports import OfficerRegister, SessionStore
 from local.provision import QueuePair, create_queue
+from tests.unit.services.fakes import FakeOfficerRegister, FakeSessionStore
 
 REGION = "eu-west-2"
 
@@ -65,3 +71,38 @@ def timers_queue(sqs: Any) -> Iterator[QueuePair]:
     yield pair
     for url in (pair.url, pair.dlq_url):
         sqs.delete_queue(QueueUrl=url)
+
+
+@dataclass
+class Backend:
+    """The sessions table and the officer register of one implementation, linked as deployed
+    (a start adds to the officer's live sessions, a register write refreshes their snapshots)."""
+
+    name: str
+    sessions: SessionStore
+    register: OfficerRegister
+    lapse_code: Callable[[str], None]
+    """Let a public code's claim lapse, as TTL removes it when the retention period is over."""
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """The session store and officer register, fake or on fresh tables on moto."""
+    if request.param == "fake":
+        register = FakeOfficerRegister()
+        return Backend("fake", FakeSessionStore(register), register, lambda _: None)
+    new_table: Callable[[Table], str] = request.getfixturevalue("new_table")
+    dynamodb: Any = request.getfixturevalue("dynamodb")
+    sessions_table, officers_table = new_table(SESSIONS), new_table(OFFICERS)
+
+    def lapse_code(code: str) -> None:
+        dynamodb.delete_item(
+            TableName=sessions_table, Key={"session_id": {"S": f"{CODE_PREFIX}{code}"}}
+        )
+
+    return Backend(
+        "dynamodb",
+        DynamoSessionStore(dynamodb, sessions_table, officers_table, timedelta(days=30)),
+        DynamoOfficerRegister(dynamodb, officers_table, sessions_table),
+        lapse_code,
+    )
