@@ -9,8 +9,8 @@ import type { Claims } from "../shared/claims";
 import { loadConfig, type AppConfig } from "../shared/config";
 import { clockTime, formatWaiting, spokenWaiting } from "../shared/format";
 import { poll } from "../shared/poll";
-import { arrivals, isFinal, visibleToArea, queueTitle, reasonProblem, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "../shared/states";
-import type { AuditTrail, Claim, Lookup, QueueItem, Session } from "../shared/types";
+import { arrivals, isFinal, queueTitle, reasonProblem, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "../shared/states";
+import type { AuditTrail, Claim, Duty as DutyAnswer, Lookup, OutcomeRequest, Queue as QueueAnswer, QueueItem, Session } from "../shared/types";
 import { SignIn, SignOutButton, useSignedIn } from "../shared/signin";
 import { CannotStart, ErrorMessage, IdentityCardView, Shell, useFocusOnMount, useNow, VideoPanel } from "../shared/ui";
 
@@ -71,7 +71,7 @@ function Console(props: { config: AppConfig; claims: Claims }) {
         </nav>
       </div>
       {tab === "queue" ? (
-        <Queue api={api} canClaim={sergeant} area={props.claims.area} onClaimed={(c, item) => setClaim({ claim: c, item })} />
+        <Queue api={api} canClaim={sergeant} onClaimed={(c, item) => setClaim({ claim: c, item })} />
       ) : (
         <OfficerLookup api={api} config={props.config} onAudit={setAudit} />
       )}
@@ -86,7 +86,7 @@ function Duty(props: { api: ApiClient }) {
   const set = async (value: boolean) => {
     setError(null);
     try {
-      const answer = await props.api.request<{ on_duty: boolean; alerts_subscribed: boolean }>("/me/duty", {
+      const answer = await props.api.request<DutyAnswer>("/me/duty", {
         method: "PUT",
         body: { on_duty: value },
       });
@@ -119,7 +119,7 @@ function Duty(props: { api: ApiClient }) {
   );
 }
 
-function Queue(props: { api: ApiClient; canClaim: boolean; area: string | null; onClaimed: (claim: Claim, item: QueueItem) => void }) {
+function Queue(props: { api: ApiClient; canClaim: boolean; onClaimed: (claim: Claim, item: QueueItem) => void }) {
   const [items, setItems] = useState<QueueItem[] | null>(null);
   const [fetchedAt, setFetchedAt] = useState(Date.now());
   const [announce, setAnnounce] = useState("");
@@ -130,12 +130,11 @@ function Queue(props: { api: ApiClient; canClaim: boolean; area: string | null; 
   const now = useNow();
 
   useEffect(() => {
-    // The whole force's queue, shown as the pager ladder pages: this area's requests, force-wide
-    // ones, and any escalated to the whole force (an area filter on the API would hide those).
-    return poll(() => props.api.request<{ sessions: QueueItem[] }>("/queue"), {
+    // The server decides who sees a row, from the configured ladder and the caller's token: a
+    // sergeant gets what they were paged for, an operator the whole force. Shown as it comes.
+    return poll(() => props.api.request<QueueAnswer>("/queue"), {
       intervalMs: 2000,
-      onValue: ({ sessions: all }) => {
-        const sessions = all.filter((item) => visibleToArea(item, props.area));
+      onValue: ({ sessions }) => {
         const arrived = arrivals(previous.current, sessions);
         if (arrived.length > 0) setAnnounce(`New request: ${arrived.map(queueTitle).join("; ")}`);
         previous.current = sessions;
@@ -145,7 +144,7 @@ function Queue(props: { api: ApiClient; canClaim: boolean; area: string | null; 
       },
       onError: setError,
     });
-  }, [props.area]);
+  }, []);
 
   const claim = async (item: QueueItem) => {
     setClaiming(item.session_id);
@@ -221,7 +220,7 @@ function Queue(props: { api: ApiClient; canClaim: boolean; area: string | null; 
 function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; item: QueueItem | null; onDone: () => void }) {
   const { claim } = props;
   const [session, setSession] = useState<Session | null>(null);
-  const [choosing, setChoosing] = useState<"not_verified" | null>(null);
+  const [choosing, setChoosing] = useState<OutcomeRequest["outcome"] | null>(null);
   const [reason, setReason] = useState("");
   const [shoulder, setShoulder] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
@@ -251,7 +250,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
     return () => stopPolling.current();
   }, [claim.session_id]);
 
-  const decide = async (outcome: "verified" | "not_verified") => {
+  const decide = async (outcome: OutcomeRequest["outcome"]) => {
     setError(null);
     if (outcome === "not_verified") {
       const wrong = reasonProblem(reason);
@@ -265,7 +264,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
     setProblem(null);
     setBusy(true);
     try {
-      const body: Record<string, unknown> = { outcome };
+      const body: OutcomeRequest = { outcome };
       if (outcome === "not_verified") body.reason = reason.trim();
       if (outcome === "verified" && needsShoulder) body.shoulder_number = shoulder.trim();
       const decidedSession = await props.api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}/outcome`, { method: "POST", body });
@@ -388,9 +387,10 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
           {showAudit ? <AuditTrailPanel api={props.api} sessionId={claim.session_id} level={2} /> : null}
         </div>
         <div>
-          {!decided ? (
+          {!decided && claim.meeting ? (
             <VideoPanel mode={props.config.video} meeting={claim.meeting} attendee={claim.attendee} remoteLabel={card ? "Officer" : "Member of the public"} />
           ) : null}
+          {!decided && !claim.meeting ? <p class="warning">Video is not available for this check.</p> : null}
         </div>
       </div>
     </section>

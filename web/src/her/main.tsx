@@ -341,7 +341,7 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
           <Decision view={confirmed} />
         </>
       ) : null}
-      {status.live ? (
+      {status.live && call.meeting ? (
         <VideoPanel mode={props.config.video} meeting={call.meeting} attendee={call.attendee} remoteLabel="Control room" />
       ) : null}
       <p>

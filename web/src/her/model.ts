@@ -1,6 +1,7 @@
 /** Her page's decisions that are worth testing on their own. */
 import type { ApiError } from "../shared/api";
-import type { PublicView, SessionState } from "../shared/types";
+import { isFinal } from "../shared/states";
+import type { DecidedBy, SessionState } from "../shared/types";
 
 /** How often her page asks again while the check is live: inside the API's follow limit (720 an hour). */
 export const FOLLOW_MS = 5000;
@@ -27,20 +28,12 @@ export function problemText(error: ApiError): string {
  * about a check that failed.
  */
 export function officerCardHeading(state: SessionState): string | null {
-  switch (state) {
-    case "verified":
-      return "Confirmed: the officer you should see";
-    case "requested":
-    case "escalated":
-    case "claimed":
-      return "Whose code this is (not confirmed yet)";
-    default:
-      return null;
-  }
+  if (state === "verified") return "Confirmed: the officer you should see";
+  return isFinal(state) ? null : "Whose code this is (not confirmed yet)";
 }
 
 /** "PS 118", or "the control room" when the deciding sergeant is not on the register. */
-export function decidedBy(who: NonNullable<PublicView["decision"]>["decided_by"]): string {
+export function decidedBy(who: DecidedBy | null): string {
   const words = [who?.rank, who?.shoulder_number].filter((part): part is string => Boolean(part));
   return words.length > 0 ? words.join(" ") : "the control room";
 }

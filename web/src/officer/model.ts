@@ -1,6 +1,6 @@
 /** The officer app's decisions: starting with retries, the address to show, the location. */
 import { ApiError, type ApiClient } from "../shared/api";
-import type { Session } from "../shared/types";
+import type { StartedSession, StartRequest } from "../shared/types";
 
 /** How long the officer waits at most, from pressing Start to the 999 advice (docs/operations.md). */
 export const START_WINDOW_MS = 8_000;
@@ -24,17 +24,17 @@ export interface StartRetry {
  */
 export async function startWithRetry(
   api: Pick<ApiClient, "request">,
-  body: Record<string, unknown>,
+  body: StartRequest,
   idempotencyKey: string,
   { windowMs = START_WINDOW_MS, pauseMs = 700, attempts = 3, now = Date.now, sleep = pause }: StartRetry = {},
-): Promise<Session> {
+): Promise<StartedSession> {
   const deadline = now() + windowMs;
   let last: unknown = new ApiError(0, "network", "No answer in time. If you need to confirm an officer now, call 999.");
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const left = deadline - now();
     if (left < SHORTEST_TRY_MS) break;
     try {
-      return await api.request<Session>("/sessions", {
+      return await api.request<StartedSession>("/sessions", {
         method: "POST",
         body,
         headers: { "Idempotency-Key": idempotencyKey },

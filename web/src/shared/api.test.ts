@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { ApiClient, ApiError, errorFrom } from "./api";
+import { FINAL_STATES, SESSION_STATES } from "./api.generated";
 import { decodeClaims } from "./claims";
 import { ConfigError, parseConfig } from "./config";
 import { decidedBy, officerCardHeading, problemText } from "../her/model";
 import { explainRefusal, publicAddress, startWithRetry } from "../officer/model";
+import { isFinal } from "./states";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -147,17 +149,17 @@ describe("configuration and claims", () => {
 describe("her page's officer card", () => {
   it("says confirmed only when verified, and hides the photo after any other ending", () => {
     expect(officerCardHeading("verified")).toMatch(/^Confirmed/);
-    for (const state of ["requested", "escalated", "claimed"] as const) {
+    for (const state of SESSION_STATES.filter((state) => !isFinal(state))) {
       expect(officerCardHeading(state)).toMatch(/not confirmed yet/);
     }
-    for (const state of ["not_verified", "cancelled", "expired", "dropped"] as const) {
+    for (const state of FINAL_STATES.filter((state) => state !== "verified")) {
       expect(officerCardHeading(state)).toBeNull();
     }
   });
 
   it("names who decided, or the control room when the register has no rank and number", () => {
     expect(decidedBy({ rank: "PS", shoulder_number: "118" })).toBe("PS 118");
-    expect(decidedBy({ rank: null as unknown as string, shoulder_number: null as unknown as string })).toBe("the control room");
+    expect(decidedBy({ rank: null, shoulder_number: null })).toBe("the control room");
     expect(decidedBy(null)).toBe("the control room");
   });
 });

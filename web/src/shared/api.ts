@@ -1,10 +1,7 @@
 /** A small client for the Safe Connection API: JSON in and out, errors in the API's envelope. */
+import type { ErrorDetail, ErrorResponse } from "./types";
 
-export interface ErrorDetail {
-  field?: string;
-  message: string;
-  row?: number;
-}
+export type { ErrorDetail };
 
 /** Anything that went wrong with a request, in words a person can act on. */
 export class ApiError extends Error {
@@ -45,7 +42,8 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   let message = defaultMessage(response.status);
   let details: ErrorDetail[] = [];
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: ErrorDetail[] }; message?: string };
+    // The API's envelope, or a gateway's or proxy's own answer, which may be anything.
+    const body = (await response.json()) as { error?: Partial<ErrorResponse["error"]>; message?: string };
     if (body.error) {
       code = body.error.code ?? code;
       message = body.error.message ?? message;

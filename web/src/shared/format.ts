@@ -1,8 +1,7 @@
 /** Words and numbers as people read them: codes, waiting times, clock times. */
 
-/** The public code alphabet, without look-alikes (0/O, 1/I/L): functions/domain/codes.py (a test keeps them equal). */
-export const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-export const CODE_LENGTH = 8;
+// The public code's alphabet (no look-alikes: 0/O, 1/I/L) and length, from functions/domain/codes.py.
+import { CODE_ALPHABET, CODE_LENGTH } from "./api.generated";
 
 /** What she typed, made canonical: upper case, spaces and dashes removed. */
 export function normaliseCode(typed: string): string {

@@ -12,16 +12,16 @@ afterEach(() => {
 
 describe("following a live state", () => {
   it("asks at once, then again after each answer, and stops at a final answer", async () => {
-    const answers = ["requested", "claimed", "verified", "never asked"];
+    const answers = ["first", "second", "final", "never asked"];
     const fetchOnce = vi.fn(async () => answers.shift() as string);
     const seen: string[] = [];
-    poll(fetchOnce, { intervalMs: 1000, onValue: (v) => seen.push(v), done: (v) => v === "verified" });
+    poll(fetchOnce, { intervalMs: 1000, onValue: (v) => seen.push(v), done: (v) => v === "final" });
     await vi.advanceTimersByTimeAsync(0);
-    expect(seen).toEqual(["requested"]);
+    expect(seen).toEqual(["first"]);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(seen).toEqual(["requested", "claimed"]);
+    expect(seen).toEqual(["first", "second"]);
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(seen).toEqual(["requested", "claimed", "verified"]);
+    expect(seen).toEqual(["first", "second", "final"]);
     expect(fetchOnce).toHaveBeenCalledTimes(3);
   });
 

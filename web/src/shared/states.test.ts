@@ -10,12 +10,10 @@ import {
   reasonProblem,
   urgency,
   verifyBlocked,
-  visibleToArea,
   waitedNow,
 } from "./states";
-import type { QueueItem, SessionState } from "./types";
-
-const ALL: SessionState[] = ["requested", "escalated", "claimed", "verified", "not_verified", "cancelled", "expired", "dropped"];
+import { FINAL_STATES, REASON_MAX_LENGTH, SESSION_STATES } from "./api.generated";
+import type { IdentityCard, QueueItem } from "./types";
 
 const item = (id: string, extra: Partial<QueueItem> = {}): QueueItem => ({
   session_id: id,
@@ -34,9 +32,13 @@ const item = (id: string, extra: Partial<QueueItem> = {}): QueueItem => ({
 
 describe("the officer app's status", () => {
   it("keeps following every live state and stops at every final one", () => {
-    for (const state of ALL) {
+    for (const state of SESSION_STATES) {
       expect(officerStatus(state).live).toBe(!isFinal(state));
     }
+  });
+
+  it("calls final exactly the server's terminal states", () => {
+    expect(SESSION_STATES.filter(isFinal)).toEqual([...FINAL_STATES]);
   });
 
   it("tells the officer to call 999 when nobody answered or the call dropped", () => {
@@ -61,7 +63,7 @@ describe("the officer app's status", () => {
 
 describe("her page's status", () => {
   it("says verified only for verified, in words and not only colour", () => {
-    for (const state of ALL) {
+    for (const state of SESSION_STATES) {
       const status = herStatus({ state, message: "" });
       expect(status.headline.length).toBeGreaterThan(0);
       expect(status.headline.startsWith("Verified")).toBe(state === "verified");
@@ -70,7 +72,7 @@ describe("her page's status", () => {
   });
 
   it("urges 999 whenever the check did not end in verified", () => {
-    for (const state of ["not_verified", "cancelled", "expired", "dropped"] as const) {
+    for (const state of FINAL_STATES.filter((final) => final !== "verified")) {
       expect(herStatus({ state, message: "" }).urge999).toBe(true);
     }
     expect(herStatus({ state: "verified", message: "" }).urge999).toBe(false);
@@ -113,15 +115,6 @@ describe("the console queue", () => {
     expect(arrivals([item("a"), item("b")], [item("b")])).toEqual([]);
   });
 
-  it("shows a sergeant their area, force-wide requests and any escalated to the whole force", () => {
-    expect(visibleToArea(item("a", { area: "CENTRAL" }), "CENTRAL")).toBe(true);
-    expect(visibleToArea(item("b", { area: "NORTH" }), "CENTRAL")).toBe(false);
-    expect(visibleToArea(item("c", { area: "NORTH", escalation_level: 1 }), "CENTRAL")).toBe(false); // re-paged in NORTH only
-    expect(visibleToArea(item("d", { area: "NORTH", escalation_level: 2 }), "CENTRAL")).toBe(true); // paged force-wide
-    expect(visibleToArea(item("e", { area: null }), "CENTRAL")).toBe(true);
-    expect(visibleToArea(item("f", { area: "NORTH" }), null)).toBe(true); // an operator sees all
-  });
-
   it("names an officer's request and her own call", () => {
     expect(queueTitle(item("a"))).toBe("PC 4521 Sam Ahmed");
     expect(queueTitle(item("b", { channel: "public", rank: null, display_name: null, shoulder_number: "77" }))).toBe(
@@ -133,15 +126,21 @@ describe("the console queue", () => {
 
 describe("the sergeant's decision", () => {
   it("blocks verified for a suspended or former officer, naming why", () => {
-    const suspended = { warnings: [{ code: "not_on_duty", message: "Not on duty" }, { code: "officer_suspended", message: "Officer is suspended" }] };
+    const suspended: Pick<IdentityCard, "warnings"> = {
+      warnings: [
+        { code: "not_on_duty", message: "Not on duty" },
+        { code: "officer_suspended", message: "Officer is suspended" },
+      ],
+    };
     expect(verifyBlocked(suspended)).toBe("Verified is not possible: Officer is suspended");
     expect(verifyBlocked({ warnings: [{ code: "no_photo", message: "No photo" }] })).toBeNull();
     expect(verifyBlocked(null)).toBeNull();
   });
 
-  it("requires a reason for not verified, at most 500 characters", () => {
+  it("requires a reason for not verified, within the API's limit", () => {
     expect(reasonProblem("   ")).toMatch(/Give a reason/);
-    expect(reasonProblem("x".repeat(501))).toMatch(/at most 500/);
+    expect(reasonProblem("x".repeat(REASON_MAX_LENGTH + 1))).toMatch(new RegExp(`at most ${REASON_MAX_LENGTH}`));
+    expect(reasonProblem("x".repeat(REASON_MAX_LENGTH))).toBeNull();
     expect(reasonProblem("Face does not match the register photo")).toBeNull();
   });
 });

@@ -2,6 +2,7 @@
  * What each face says in each session state. Pure functions, so the wording and the decisions
  * (when to show 999, when to stop polling, what the sergeant may press) are unit-tested.
  */
+import { type CardWarningCode, FINAL_STATES, REASON_MAX_LENGTH } from "./api.generated";
 import type { IdentityCard, PublicView, QueueItem, SessionState } from "./types";
 
 /** The visual tone of a status panel; every tone also has words and an icon, never colour alone. */
@@ -17,8 +18,9 @@ export interface Status {
   live: boolean;
 }
 
-const FINAL: ReadonlySet<SessionState> = new Set(["verified", "not_verified", "cancelled", "expired", "dropped"]);
+const FINAL: ReadonlySet<SessionState> = new Set(FINAL_STATES);
 
+/** True for a state with no way out (the server's terminal states): stop following it. */
 export function isFinal(state: SessionState): boolean {
   return FINAL.has(state);
 }
@@ -234,17 +236,6 @@ export function arrivals(previous: readonly QueueItem[] | null, next: readonly Q
   return next.filter((item) => !known.has(item.session_id));
 }
 
-/** Escalation level at which the ladder pages the whole force (rungs: area, force, inspector). */
-export const FORCE_WIDE_LEVEL = 2;
-
-/**
- * Whether a sergeant of `area` should see a queued request: their area's, force-wide ones (no
- * area), and any the ladder has widened to the whole force. Without an area (an operator), all.
- */
-export function visibleToArea(item: Pick<QueueItem, "area" | "escalation_level">, area: string | null): boolean {
-  return area === null || item.area === null || item.area === area || item.escalation_level >= FORCE_WIDE_LEVEL;
-}
-
 /** How a queued request is named: `PC 4521 Sam Ahmed`, or who called for a public call. */
 export function queueTitle(item: QueueItem): string {
   if (item.channel === "public") {
@@ -253,7 +244,7 @@ export function queueTitle(item: QueueItem): string {
   return [item.rank, item.shoulder_number, item.display_name].filter(Boolean).join(" ");
 }
 
-const BLOCKING_WARNINGS = new Set(["officer_suspended", "officer_not_serving"]);
+const BLOCKING_WARNINGS: ReadonlySet<CardWarningCode> = new Set(["officer_suspended", "officer_not_serving"]);
 
 /** Why "verified" may not be pressed for this card, or null. The API refuses it too. */
 export function verifyBlocked(card: Pick<IdentityCard, "warnings"> | null | undefined): string | null {
@@ -261,13 +252,11 @@ export function verifyBlocked(card: Pick<IdentityCard, "warnings"> | null | unde
   return blocking ? `Verified is not possible: ${blocking.message}` : null;
 }
 
-export const REASON_LIMIT = 500;
-
-/** The problem with a "not verified" reason, or null. */
+/** The problem with a "not verified" reason, or null; the API's own limit (REASON_MAX_LENGTH). */
 export function reasonProblem(reason: string): string | null {
   const trimmed = reason.trim();
   if (trimmed.length === 0) return "Give a reason: the officer and the audit trail will see it.";
-  if (trimmed.length > REASON_LIMIT) return `The reason is ${trimmed.length} characters; at most ${REASON_LIMIT}.`;
+  if (trimmed.length > REASON_MAX_LENGTH) return `The reason is ${trimmed.length} characters; at most ${REASON_MAX_LENGTH}.`;
   return null;
 }
 

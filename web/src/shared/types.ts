@@ -1,130 +1,59 @@
-/** The API's shapes that the pages use (docs/api.md). Chime objects are passed through untouched. */
+/**
+ * The API's shapes, under the names the pages use. Each is the server's pydantic model,
+ * generated into `api.generated.ts` (`make types`, docs/web.md); nothing here restates a field.
+ *
+ * Where a model declares a plain `str` for a session state or a channel, `Narrow` gives the page
+ * the generated union for it (a no-op once the model itself says `SessionState`); the compiler
+ * checks that every narrowed field exists on the model with a wider type. Chime's meeting and
+ * attendee are Chime's own objects, which the API passes through untouched.
+ */
+import type * as Api from "./api.generated";
+import type { Channel, SessionState } from "./api.generated";
 
-export type SessionState =
-  | "requested"
-  | "escalated"
-  | "claimed"
-  | "verified"
-  | "not_verified"
-  | "cancelled"
-  | "expired"
-  | "dropped";
+export type {
+  CardWarning as Warning,
+  Channel,
+  DutyView as Duty,
+  ErrorDetail,
+  ErrorResponse,
+  IdentityCard,
+  NamedOfficer,
+  OutcomeRequest,
+  SessionState,
+  StartRequest,
+} from "./api.generated";
 
 export type ChimeMeeting = Record<string, unknown> & { MeetingId: string };
 export type ChimeAttendee = Record<string, unknown> & { AttendeeId: string; JoinToken: string };
 
-export interface Session {
-  session_id: string;
-  state: SessionState;
-  channel: "officer" | "public";
-  force: string;
-  area: string | null;
-  officer_id?: string | null;
-  public_code?: string | null;
-  reference: string;
-  created_at: string;
-  updated_at: string;
-  escalation_level: number;
-  meeting?: ChimeMeeting | null;
-  attendee?: ChimeAttendee | null;
-  claimed_by?: string | null;
-  decided_by?: string | null;
-  decided_at?: string | null;
-  outcome_reason?: string | null;
-  /** Plain words for the officer when the system could not finish the job (expired, dropped). */
-  advice?: string | null;
-}
+/** `T` with the fields of `F` given narrower types; a field `T` lacks, or a wider type, is an error. */
+type Narrow<T, F extends { [K in keyof F]: K extends keyof T ? T[K] : never }> = Omit<T, keyof F> & F;
 
-export interface Warning {
-  code: string;
-  message: string;
-}
+type SessionFields = { state: SessionState; channel: Channel; meeting: ChimeMeeting | null };
 
-export interface IdentityCard {
-  display_name: string;
-  rank: string;
-  shoulder_number: string;
-  force: string;
-  area: string;
-  status: string;
-  on_duty: boolean;
-  photo_url: string | null;
-  warnings: Warning[];
-}
+/** `POST /sessions`: the new session and the officer's own attendee. */
+export type StartedSession = Narrow<Api.StartedSession, SessionFields & { attendee: ChimeAttendee }>;
 
-export interface QueueItem {
-  session_id: string;
-  state: SessionState;
-  channel: "officer" | "public";
-  force: string;
-  area: string | null;
-  rank: string | null;
-  shoulder_number: string | null;
-  display_name: string | null;
-  created_at: string;
-  waiting_seconds: number;
-  escalation_level: number;
-}
+/** `GET /sessions/{id}` (and cancel, outcome); the officer app keeps the attendee it started with. */
+export type Session = Narrow<Api.SessionView, SessionFields> & Partial<Pick<StartedSession, "attendee">>;
 
-export interface NamedOfficer {
-  shoulder_number: string;
-  found: boolean;
-  message: string;
-}
+export type QueueItem = Narrow<Api.QueueItem, { state: SessionState; channel: Channel }>;
 
-export interface Claim {
-  session_id: string;
-  state: SessionState;
-  meeting: ChimeMeeting;
-  attendee: ChimeAttendee;
-  officer?: IdentityCard | null;
-  named_officer?: NamedOfficer | null;
-}
+/** `GET /queue`: what the server decided this caller sees. */
+export type Queue = Narrow<Api.QueueView, { sessions: QueueItem[] }>;
 
-export interface PublicView {
-  state: SessionState;
-  reference: string;
-  message: string;
-  officer: {
-    display_name: string;
-    rank: string;
-    shoulder_number: string;
-    force: string;
-    photo_url: string | null;
-  } | null;
-  decision: {
-    outcome: "verified" | "not_verified";
-    decided_at: string;
-    decided_by: { rank: string; shoulder_number: string } | null;
-  } | null;
-  attendance_requested_at: string | null;
-  updated_at: string;
-}
+/** `POST /sessions/{id}/claim`. */
+export type Claim = Narrow<Api.ClaimResponse, SessionFields & { attendee: ChimeAttendee }>;
 
-export interface PublicCall {
-  call_id: string;
-  reference: string;
-  poll_token: string;
-  state: SessionState;
-  meeting: ChimeMeeting;
-  attendee: ChimeAttendee;
-}
+export type AuditEntry = Narrow<Api.AuditView, { from_state: SessionState | null; to_state: SessionState }>;
+export type AuditTrail = Narrow<Api.AuditTrail, { entries: AuditEntry[] }>;
 
-export interface Lookup {
-  officer: IdentityCard;
-  live_session: { session_id: string; state: SessionState; created_at: string; claimed_by: unknown } | null;
-}
+/** `GET /officers/lookup`. */
+export type Lookup = Narrow<Api.LookupView, { live_session: Narrow<Api.LiveSession, { state: SessionState }> | null }>;
 
-export interface AuditEntry {
-  seq: string;
-  at: string;
-  from_state: SessionState | null;
-  to_state: SessionState;
-  actor: string;
-  reason: string | null;
-}
+/** Her view of a check: `GET /verify/{code}`, her own call's status, asking for attendance. */
+export type PublicView = Narrow<Api.PublicView, { state: SessionState }>;
+export type DecidedBy = Api.DecidedBy;
 
-export interface AuditTrail {
-  session_id: string;
-  entries: AuditEntry[];
-}
+/** `POST /public/calls`. */
+export type PublicCall = Narrow<Api.CallStarted, { state: SessionState; meeting: ChimeMeeting | null; attendee: ChimeAttendee }>;
