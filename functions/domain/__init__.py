@@ -48,10 +48,8 @@ from functions.domain.sessions import (
     SessionState,
     can_view,
     expected_states_for,
-    open_officer_session,
-    open_public_session,
-    open_session,
 )
+from functions.domain.starts import open_officer_session, open_public_session, open_session
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
