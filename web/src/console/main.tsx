@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import "../styles.css";
 import { ApiClient, ApiError } from "../shared/api";
+import { REASON_MAX_LENGTH } from "../shared/api.generated";
 import { configureAuth, idToken } from "../shared/auth";
 import type { Claims } from "../shared/claims";
 import { loadConfig, type AppConfig } from "../shared/config";
@@ -338,7 +339,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
                   <textarea
                     id="reason"
                     value={reason}
-                    maxLength={600}
+                    maxLength={REASON_MAX_LENGTH + 100}
                     aria-invalid={problem ? "true" : "false"}
                     aria-describedby={problem ? "reason-error" : undefined}
                     onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
