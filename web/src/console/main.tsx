@@ -8,12 +8,14 @@ import { REASON_MAX_LENGTH } from "../shared/api.generated";
 import { configureAuth, idToken } from "../shared/auth";
 import type { Claims } from "../shared/claims";
 import { loadConfig, type AppConfig } from "../shared/config";
-import { clockTime, formatWaiting, spokenWaiting } from "../shared/format";
+import { formatWaiting, spokenWaiting } from "../shared/format";
 import { poll } from "../shared/poll";
 import { arrivals, isFinal, queueTitle, reasonProblem, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "../shared/states";
-import type { AuditTrail, Claim, Duty as DutyAnswer, Lookup, OutcomeRequest, Queue as QueueAnswer, QueueItem, Session } from "../shared/types";
+import type { Claim, Duty as DutyAnswer, OutcomeRequest, Queue as QueueAnswer, QueueItem, Session } from "../shared/types";
 import { SignIn, SignOutButton, useSignedIn } from "../shared/signin";
 import { CannotStart, ErrorMessage, IdentityCardView, Shell, useFocusOnMount, useNow, VideoPanel } from "../shared/ui";
+import { AuditTrailPanel } from "./audit";
+import { OfficerLookup } from "./lookup";
 
 type Tab = "queue" | "lookup";
 
@@ -394,138 +396,6 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
           {!decided && !claim.meeting ? <p class="warning">Video is not available for this check.</p> : null}
         </div>
       </div>
-    </section>
-  );
-}
-
-function OfficerLookup(props: { api: ApiClient; config: AppConfig; onAudit: (sessionId: string) => void }) {
-  const [result, setResult] = useState<Lookup | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const force = String(form.get("force") ?? "");
-    const shoulder = String(form.get("shoulder") ?? "").trim();
-    setError(null);
-    setResult(null);
-    if (!shoulder) {
-      setError(new Error("Type the shoulder number the caller gave."));
-      return;
-    }
-    setBusy(true);
-    try {
-      setResult(await props.api.request<Lookup>(`/officers/lookup?force=${encodeURIComponent(force)}&shoulder=${encodeURIComponent(shoulder)}`));
-    } catch (err) {
-      setError(err instanceof ApiError && err.status === 404 ? new Error(`No officer ${shoulder} in ${force}. Treat the person as unconfirmed.`) : err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <section aria-labelledby="lookup-heading">
-      <h1 id="lookup-heading">999 lookup</h1>
-      <p class="lede">A caller asks whether an officer is real: look them up by force and shoulder number.</p>
-      <form class="panel" onSubmit={(e) => void submit(e)}>
-        <label for="force">Force</label>
-        <select id="force" name="force">
-          {props.config.forces.map((f) => (
-            <option key={f.code} value={f.code}>
-              {f.name} ({f.code})
-            </option>
-          ))}
-        </select>
-        <label for="shoulder">Shoulder number</label>
-        <input id="shoulder" name="shoulder" inputMode="numeric" autoComplete="off" />
-        <p>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Looking up…" : "Look up"}
-          </button>
-        </p>
-      </form>
-      <ErrorMessage error={error} />
-      {result ? (
-        <>
-          <IdentityCardView card={result.officer} heading="Officer on the register" />
-          <section class="panel" aria-labelledby="live">
-            <h2 id="live">Live verification</h2>
-            {result.live_session ? (
-              <>
-                <p>
-                  {STATE_LABEL[result.live_session.state]} since {clockTime(result.live_session.created_at)}
-                  {result.live_session.claimed_by ? ", claimed by a sergeant" : ""}.
-                </p>
-                <button type="button" onClick={() => result.live_session && props.onAudit(result.live_session.session_id)}>
-                  Audit trail of this verification
-                </button>
-              </>
-            ) : (
-              <p>None right now.</p>
-            )}
-          </section>
-        </>
-      ) : null}
-    </section>
-  );
-}
-
-/** The append-only audit trail of one session: a screen of its own (level 1) or a panel (2). */
-function AuditTrailPanel(props: { api: ApiClient; sessionId: string; level: 1 | 2; onClose?: () => void }) {
-  const [trail, setTrail] = useState<AuditTrail | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const heading = useFocusOnMount<HTMLHeadingElement>();
-  useEffect(() => {
-    // The trail is written from the table's stream a moment after each change: follow it.
-    return poll(() => props.api.request<AuditTrail>(`/sessions/${encodeURIComponent(props.sessionId)}/audit`), {
-      intervalMs: 2000,
-      onValue: (next) => {
-        setTrail(next);
-        setError(null);
-      },
-      onError: setError,
-    });
-  }, [props.sessionId]);
-  const Heading = props.level === 1 ? "h1" : "h2";
-  return (
-    <section class={props.level === 2 ? "panel" : ""} aria-labelledby="audit-heading">
-      <Heading id="audit-heading" ref={heading} tabIndex={-1}>
-        Audit trail
-      </Heading>
-      <ErrorMessage error={error} />
-      {trail ? (
-        <table class="audit">
-          <caption class="sr-only">Every change of this verification, oldest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-              <th scope="col">By</th>
-              <th scope="col">Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {trail.entries.map((entry) => (
-              <tr key={entry.seq}>
-                <td>{new Date(entry.at).toLocaleTimeString("en-GB")}</td>
-                <td>{entry.from_state ? STATE_LABEL[entry.from_state] : "—"}</td>
-                <td>{STATE_LABEL[entry.to_state]}</td>
-                <td>{entry.actor}</td>
-                <td>{entry.reason ?? ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <p>Loading…</p>
-      )}
-      {props.onClose ? (
-        <p>
-          <button type="button" class="primary" onClick={props.onClose}>
-            Back
-          </button>
-        </p>
-      ) : null}
     </section>
   );
 }

@@ -1,0 +1,69 @@
+/** The append-only audit trail of one session, followed while it is written. */
+import { useEffect, useState } from "preact/hooks";
+
+import type { ApiClient } from "../shared/api";
+import { poll } from "../shared/poll";
+import { STATE_LABEL } from "../shared/states";
+import type { AuditTrail } from "../shared/types";
+import { ErrorMessage, useFocusOnMount } from "../shared/ui";
+
+/** The append-only audit trail of one session: a screen of its own (level 1) or a panel (2). */
+export function AuditTrailPanel(props: { api: ApiClient; sessionId: string; level: 1 | 2; onClose?: () => void }) {
+  const [trail, setTrail] = useState<AuditTrail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  useEffect(() => {
+    // The trail is written from the table's stream a moment after each change: follow it.
+    return poll(() => props.api.request<AuditTrail>(`/sessions/${encodeURIComponent(props.sessionId)}/audit`), {
+      intervalMs: 2000,
+      onValue: (next) => {
+        setTrail(next);
+        setError(null);
+      },
+      onError: setError,
+    });
+  }, [props.sessionId]);
+  const Heading = props.level === 1 ? "h1" : "h2";
+  return (
+    <section class={props.level === 2 ? "panel" : ""} aria-labelledby="audit-heading">
+      <Heading id="audit-heading" ref={heading} tabIndex={-1}>
+        Audit trail
+      </Heading>
+      <ErrorMessage error={error} />
+      {trail ? (
+        <table class="audit">
+          <caption class="sr-only">Every change of this verification, oldest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">By</th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {trail.entries.map((entry) => (
+              <tr key={entry.seq}>
+                <td>{new Date(entry.at).toLocaleTimeString("en-GB")}</td>
+                <td>{entry.from_state ? STATE_LABEL[entry.from_state] : "—"}</td>
+                <td>{STATE_LABEL[entry.to_state]}</td>
+                <td>{entry.actor}</td>
+                <td>{entry.reason ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>Loading…</p>
+      )}
+      {props.onClose ? (
+        <p>
+          <button type="button" class="primary" onClick={props.onClose}>
+            Back
+          </button>
+        </p>
+      ) : null}
+    </section>
+  );
+}
