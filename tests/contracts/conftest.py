@@ -106,3 +106,10 @@ def backend(request: pytest.FixtureRequest) -> Backend:
         DynamoOfficerRegister(dynamodb, officers_table, sessions_table),
         lapse_code,
     )
+
+
+def known_drift(request: pytest.FixtureRequest, implementation: str, reason: str) -> None:
+    """Mark this test as failing on ``implementation`` for ``reason`` (strict: once the drift is
+    fixed the test passes, the mark fails the run, and whoever fixed it removes the mark)."""
+    if request.node.callspec.params.get("backend") == implementation:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))

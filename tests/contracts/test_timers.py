@@ -91,7 +91,10 @@ def test_a_body_round_trips_as_json_with_its_types(queue: Queue) -> None:
 
 
 def test_a_body_is_what_json_makes_of_it(queue: Queue) -> None:
-    queue.timers.schedule({"pair": ("a", 1), 7: "seven"}, 0)
+    # Not JSON's own types: a tuple, and an int key.
+    message: dict[Any, Any] = {"pair": ("a", 1), 7: "seven"}
+
+    queue.timers.schedule(message, 0)
 
     assert queue.visible() == [{"pair": ["a", 1], "7": "seven"}]
 
