@@ -196,7 +196,7 @@ def test_the_api_answers_inside_its_lambda_timeout_and_queues_outlast_their_hand
     budget = Settings.from_env({}).request_budget_seconds
     # The route answers within its budget; a cold start and the answer fit in what is left.
     assert timeouts.pop("app.app") == 10 >= budget + 3
-    assert timeouts.pop("functions.http.auth.cognito") == 10  # the authorizer: one JWKS fetch at most
+    assert timeouts.pop("functions.http.auth.cognito") == 10  # the authorizer: one JWKS fetch
     assert set(timeouts.values()) == {20}  # the event handlers work through whole batches
     for queue in resources.QUEUES:
         assert queue.visibility_timeout_seconds >= 6 * 20  # AWS's advice for SQS sources
