@@ -48,6 +48,13 @@ export type SessionState =
   "requested" | "escalated" | "claimed" | "verified" | "not_verified" | "cancelled" | "expired" | "dropped";
 
 /**
+ * ``GET /sessions/{id}/audit``: every transition, oldest first.
+ */
+export interface AuditTrail {
+  session_id: string;
+  entries: AuditView[];
+}
+/**
  * One entry of ``GET /sessions/{id}/audit``.
  */
 export interface AuditView {
@@ -57,6 +64,21 @@ export interface AuditView {
   to_state: string;
   actor: string;
   reason: string | null;
+}
+/**
+ * ``POST /public/calls``: her Chime meeting and attendee, and the token to follow it.
+ */
+export interface CallStarted {
+  call_id: string;
+  reference: string;
+  poll_token: string;
+  state: string;
+  meeting: {
+    [k: string]: unknown | undefined;
+  } | null;
+  attendee: {
+    [k: string]: unknown | undefined;
+  };
 }
 /**
  * One warning on the identity card: a code and a sentence a sergeant reads under stress.
@@ -81,7 +103,7 @@ export interface ClaimResponse {
     [k: string]: unknown | undefined;
   };
   officer: IdentityCard | null;
-  named_officer?: NamedOfficer | null;
+  named_officer: NamedOfficer | null;
 }
 /**
  * What the sergeant (and the 999 operator) sees about the officer.
@@ -109,10 +131,72 @@ export interface NamedOfficer {
   message: string;
 }
 /**
+ * The sergeant who decided, by rank and shoulder number only.
+ */
+export interface DecidedBy {
+  rank: string | null;
+  shoulder_number: string | null;
+}
+/**
+ * The control room's decision, once there is one.
+ */
+export interface Decision {
+  outcome: "verified" | "not_verified";
+  decided_at: string | null;
+  decided_by: DecidedBy;
+}
+/**
  * ``PUT /me/duty``.
  */
 export interface DutyRequest {
   on_duty: boolean;
+}
+/**
+ * ``PUT /me/duty``.
+ */
+export interface DutyView {
+  on_duty: boolean;
+  alerts_subscribed: boolean;
+}
+/**
+ * One problem: the field (dotted, ``None`` for the whole body) and, for CSV, the row.
+ *
+ * Not a ``_Response``: ``row`` is only there on CSV imports, so it is not required.
+ */
+export interface ErrorDetail {
+  field: string | null;
+  message: string;
+  row?: number | null;
+}
+/**
+ * What went wrong: a stable ``code``, a sentence for a person, and the details.
+ */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  details: ErrorDetail[];
+}
+/**
+ * The error envelope every 4xx and 5xx answer has.
+ */
+export interface ErrorResponse {
+  error: ErrorInfo;
+}
+/**
+ * ``POST /officers/import``.
+ */
+export interface ImportCounts {
+  created: number;
+  updated: number;
+}
+/**
+ * The looked-up officer's live session (shown to the caller's own force only).
+ */
+export interface LiveSession {
+  session_id: string;
+  state: string;
+  created_at: string;
+  claimed_by: string | null;
 }
 /**
  * Where the stop happened, as reported by the device.
@@ -130,6 +214,73 @@ export interface Location {
   accuracy_m?: number | null;
 }
 /**
+ * ``GET /officers/lookup``'s query: the force and the shoulder number of the officer.
+ */
+export interface LookupQuery {
+  force: string;
+  shoulder: string;
+}
+/**
+ * ``GET /officers/lookup``: the identity card and any live session.
+ */
+export interface LookupView {
+  officer: IdentityCard;
+  live_session: LiveSession | null;
+}
+/**
+ * ``PUT /officers/{id}``: the register entry (duty and photo are kept, not sent).
+ *
+ * The use case validates the body (after checking the caller is an admin) with the domain's
+ * own field types, which these are; ``rank`` may be written as people write it (``"pc"``,
+ * ``"Detective Sergeant"``) and ``status`` in any case. ``officer_id``, if sent, must be the
+ * one in the path.
+ */
+export interface OfficerRequest {
+  officer_id?: string | null;
+  force: string;
+  shoulder_number: string;
+  given_name: string;
+  family_name: string;
+  rank: Rank;
+  area: string;
+  status: OfficerStatus;
+  is_sergeant: boolean;
+  pager?: PagerRequest | null;
+}
+/**
+ * Where a sergeant's alerts go: an SNS protocol and endpoint.
+ */
+export interface PagerRequest {
+  protocol: string;
+  endpoint: string;
+}
+/**
+ * An officer's register entry as admins see it (``PUT /officers/{id}``, its photo).
+ */
+export interface OfficerView {
+  officer_id: string;
+  force: string;
+  shoulder_number: string;
+  given_name: string;
+  family_name: string;
+  rank: Rank;
+  area: string;
+  status: OfficerStatus;
+  is_sergeant: boolean;
+  on_duty: boolean;
+  display_name: string;
+  has_photo: boolean;
+  pager: PagerView | null;
+  alerts_subscribed: boolean;
+}
+/**
+ * Where a sergeant's alerts go.
+ */
+export interface PagerView {
+  protocol: string;
+  endpoint: string;
+}
+/**
  * ``POST /sessions/{id}/outcome``.
  *
  * ``shoulder_number`` only on her own call that names no serving officer: the officer the
@@ -139,6 +290,28 @@ export interface OutcomeRequest {
   outcome: "verified" | "not_verified";
   reason?: string | null;
   shoulder_number?: string | null;
+}
+/**
+ * The officer on her view: what she can check against the person in front of her.
+ */
+export interface PublicOfficer {
+  display_name: string;
+  rank: string;
+  shoulder_number: string;
+  force: string;
+  photo_url: string | null;
+}
+/**
+ * Her view (``GET /verify/{code}``, her call, attendance): exactly these keys, always.
+ */
+export interface PublicView {
+  state: string;
+  reference: string;
+  message: string;
+  officer: PublicOfficer | null;
+  decision: Decision | null;
+  attendance_requested_at: string | null;
+  updated_at: string;
 }
 /**
  * One waiting session in ``GET /queue``.
@@ -157,6 +330,18 @@ export interface QueueItem {
   escalation_level: number;
 }
 /**
+ * ``GET /queue``'s query: with ``area``, that area's sessions plus force-wide ones.
+ */
+export interface QueueQuery {
+  area?: string | null;
+}
+/**
+ * ``GET /queue``: the waiting sessions, oldest first.
+ */
+export interface QueueView {
+  sessions: QueueItem[];
+}
+/**
  * A session as police users see it (never shown to the public).
  */
 export interface SessionView {
@@ -171,17 +356,17 @@ export interface SessionView {
   created_at: string;
   updated_at: string;
   escalation_level: number;
-  claimed_by?: string | null;
-  claimed_at?: string | null;
-  decided_by?: string | null;
-  decided_at?: string | null;
-  outcome_reason?: string | null;
-  location?: Location | null;
-  note?: string | null;
-  meeting?: {
+  claimed_by: string | null;
+  claimed_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  outcome_reason: string | null;
+  location: Location | null;
+  note: string | null;
+  meeting: {
     [k: string]: unknown | undefined;
   } | null;
-  advice?: string | null;
+  advice: string | null;
 }
 /**
  * ``POST /sessions``.
@@ -189,6 +374,36 @@ export interface SessionView {
 export interface StartRequest {
   location?: Location | null;
   note?: string | null;
+}
+/**
+ * ``POST /sessions``: the new session with the officer's own Chime attendee.
+ */
+export interface StartedSession {
+  session_id: string;
+  state: string;
+  channel: string;
+  force: string;
+  area: string | null;
+  officer_id: string | null;
+  public_code: string;
+  reference: string;
+  created_at: string;
+  updated_at: string;
+  escalation_level: number;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  outcome_reason: string | null;
+  location: Location | null;
+  note: string | null;
+  meeting: {
+    [k: string]: unknown | undefined;
+  } | null;
+  advice: string | null;
+  attendee: {
+    [k: string]: unknown | undefined;
+  };
 }
 
 // The server's constants (functions.domain).
