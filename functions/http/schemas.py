@@ -6,24 +6,63 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from functions.domain import IdentityCard, Location, format_public_code
-from functions.services.ports import SessionRecord
+from functions.domain import (
+    AreaCode,
+    ForceCode,
+    IdentityCard,
+    Location,
+    OfficerId,
+    OfficerStatus,
+    Rank,
+    ShoulderNumber,
+    format_public_code,
+)
+from functions.domain.fields import PersonName
+from functions.services.officers import PAGER_PROTOCOLS
+from functions.services.ports import OfficerEntry, SessionRecord
 
 __all__ = [
     "ADVICE",
+    "AuditTrail",
     "AuditView",
+    "CallStarted",
     "ClaimResponse",
+    "Decision",
     "DutyRequest",
+    "DutyView",
+    "ErrorDetail",
+    "ErrorInfo",
+    "ErrorResponse",
+    "ImportCounts",
+    "LiveSession",
+    "LookupQuery",
+    "LookupView",
+    "OfficerRequest",
+    "OfficerView",
     "OutcomeRequest",
+    "PagerRequest",
+    "PagerView",
+    "PublicOfficer",
+    "PublicView",
     "QueueItem",
+    "QueueQuery",
+    "QueueView",
     "SessionView",
     "StartRequest",
+    "StartedSession",
+    "officer_view",
     "session_view",
 ]
 
 
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Response(BaseModel):
+    # Every field is always in the JSON (``model_dump`` writes defaults too), so the schema
+    # says so: docs/openapi.json marks them required and Schemathesis checks that they are.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
 class StartRequest(_Request):
@@ -51,7 +90,48 @@ class DutyRequest(_Request):
     on_duty: StrictBool
 
 
-class SessionView(BaseModel):
+class PagerRequest(_Request):
+    """Where a sergeant's alerts go: an SNS protocol and endpoint."""
+
+    protocol: str = Field(pattern=f"^({'|'.join(sorted(PAGER_PROTOCOLS))})$")
+    endpoint: str = Field(min_length=1, max_length=2048)
+
+
+class OfficerRequest(_Request):
+    """``PUT /officers/{id}``: the register entry (duty and photo are kept, not sent).
+
+    The use case validates the body (after checking the caller is an admin) with the domain's
+    own field types, which these are; ``rank`` may be written as people write it (``"pc"``,
+    ``"Detective Sergeant"``) and ``status`` in any case. ``officer_id``, if sent, must be the
+    one in the path.
+    """
+
+    officer_id: OfficerId | None = None
+    force: ForceCode
+    shoulder_number: ShoulderNumber
+    given_name: PersonName
+    family_name: PersonName
+    rank: Rank
+    area: AreaCode
+    status: OfficerStatus
+    is_sergeant: bool
+    pager: PagerRequest | None = None
+
+
+class QueueQuery(_Request):
+    """``GET /queue``'s query: with ``area``, that area's sessions plus force-wide ones."""
+
+    area: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class LookupQuery(_Request):
+    """``GET /officers/lookup``'s query: the force and the shoulder number of the officer."""
+
+    force: str = Field(min_length=1, max_length=16)
+    shoulder: str = Field(min_length=1, max_length=16)
+
+
+class SessionView(_Response):
     """A session as police users see it (never shown to the public)."""
 
     session_id: str
@@ -85,7 +165,7 @@ ADVICE = {
 """What the officer's app says, in plain words, when the system could not finish the job."""
 
 
-class AuditView(BaseModel):
+class AuditView(_Response):
     """One entry of ``GET /sessions/{id}/audit``."""
 
     seq: str
@@ -123,7 +203,7 @@ def session_view(record: SessionRecord) -> dict[str, Any]:
     ).model_dump(mode="json")
 
 
-class QueueItem(BaseModel):
+class QueueItem(_Response):
     """One waiting session in ``GET /queue``."""
 
     session_id: str
@@ -139,7 +219,7 @@ class QueueItem(BaseModel):
     escalation_level: int
 
 
-class NamedOfficer(BaseModel):
+class NamedOfficer(_Response):
     """On her own call: the shoulder number she gave and whether such an officer serves."""
 
     shoulder_number: str | None
@@ -147,7 +227,7 @@ class NamedOfficer(BaseModel):
     message: str
 
 
-class ClaimResponse(BaseModel):
+class ClaimResponse(_Response):
     """``POST /sessions/{id}/claim``.
 
     ``named_officer`` is set on her own calls (``channel: public``) only.
@@ -160,3 +240,165 @@ class ClaimResponse(BaseModel):
     attendee: dict[str, Any]
     officer: IdentityCard | None
     named_officer: NamedOfficer | None = None
+
+
+class StartedSession(SessionView):
+    """``POST /sessions``: the new session with the officer's own Chime attendee."""
+
+    attendee: dict[str, Any]
+
+
+class AuditTrail(_Response):
+    """``GET /sessions/{id}/audit``: every transition, oldest first."""
+
+    session_id: str
+    entries: list[AuditView]
+
+
+class QueueView(_Response):
+    """``GET /queue``: the waiting sessions, oldest first."""
+
+    sessions: list[QueueItem]
+
+
+class DutyView(_Response):
+    """``PUT /me/duty``."""
+
+    on_duty: bool
+    alerts_subscribed: bool
+
+
+class LiveSession(_Response):
+    """The looked-up officer's live session (shown to the caller's own force only)."""
+
+    session_id: str
+    state: str
+    created_at: str
+    claimed_by: str | None
+
+
+class LookupView(_Response):
+    """``GET /officers/lookup``: the identity card and any live session."""
+
+    officer: IdentityCard
+    live_session: LiveSession | None
+
+
+class PagerView(_Response):
+    """Where a sergeant's alerts go."""
+
+    protocol: str
+    endpoint: str
+
+
+class OfficerView(_Response):
+    """An officer's register entry as admins see it (``PUT /officers/{id}``, its photo)."""
+
+    officer_id: str
+    force: str
+    shoulder_number: str
+    given_name: str
+    family_name: str
+    rank: Rank
+    area: str
+    status: OfficerStatus
+    is_sergeant: bool
+    on_duty: bool
+    display_name: str
+    has_photo: bool
+    pager: PagerView | None
+    alerts_subscribed: bool
+
+
+def officer_view(entry: OfficerEntry) -> dict[str, Any]:
+    """The JSON body for one register entry (the photo key stays inside)."""
+    officer = entry.officer
+    return OfficerView(
+        **officer.model_dump(exclude={"photo_key"}),
+        display_name=officer.display_name,
+        has_photo=officer.photo_key is not None,
+        pager=PagerView(protocol=entry.pager.protocol, endpoint=entry.pager.endpoint)
+        if entry.pager
+        else None,
+        alerts_subscribed=entry.subscription_arn is not None,
+    ).model_dump(mode="json")
+
+
+class ImportCounts(_Response):
+    """``POST /officers/import``."""
+
+    created: int
+    updated: int
+
+
+class PublicOfficer(_Response):
+    """The officer on her view: what she can check against the person in front of her."""
+
+    display_name: str
+    rank: str
+    shoulder_number: str
+    force: str
+    photo_url: str | None
+
+
+class DecidedBy(_Response):
+    """The sergeant who decided, by rank and shoulder number only."""
+
+    rank: str | None
+    shoulder_number: str | None
+
+
+class Decision(_Response):
+    """The control room's decision, once there is one."""
+
+    outcome: Literal["verified", "not_verified"]
+    decided_at: str | None
+    decided_by: DecidedBy
+
+
+class PublicView(_Response):
+    """Her view (``GET /verify/{code}``, her call, attendance): exactly these keys, always."""
+
+    state: str
+    reference: str
+    message: str
+    officer: PublicOfficer | None
+    decision: Decision | None
+    attendance_requested_at: str | None
+    updated_at: str
+
+
+class CallStarted(_Response):
+    """``POST /public/calls``: her Chime meeting and attendee, and the token to follow it."""
+
+    call_id: str
+    reference: str
+    poll_token: str
+    state: str
+    meeting: dict[str, Any] | None
+    attendee: dict[str, Any]
+
+
+class ErrorDetail(BaseModel):
+    """One problem: the field (dotted, ``None`` for the whole body) and, for CSV, the row.
+
+    Not a ``_Response``: ``row`` is only there on CSV imports, so it is not required.
+    """
+
+    field: str | None
+    message: str
+    row: int | None = None
+
+
+class ErrorInfo(_Response):
+    """What went wrong: a stable ``code``, a sentence for a person, and the details."""
+
+    code: str
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorResponse(_Response):
+    """The error envelope every 4xx and 5xx answer has."""
+
+    error: ErrorInfo
