@@ -36,7 +36,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from chalice.local import ChaliceRequestHandler, LocalDevServer, ThreadedHTTPServer
+from chalice.local import (
+    ChaliceRequestHandler,
+    ForbiddenError,
+    LocalDevServer,
+    LocalGatewayException,
+    NotAuthorizedError,
+    ThreadedHTTPServer,
+)
 
 __all__ = [
     "HOST",
@@ -79,6 +86,32 @@ class PeerAddressHandler(ChaliceRequestHandler):
         self._generic_handle()
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _peer_handle  # noqa: N815
+
+    def _send_error_response(self, error: LocalGatewayException) -> None:
+        """What chalice local's gateway answers by itself, as the deployed gateway answers it:
+        in the API's error envelope (:data:`functions.http.envelope.GATEWAY_RESPONSES`)."""
+        # Imported here: ``make run``'s parent process imports this module but never the app.
+        from functions.http.envelope import gateway_answer
+
+        status, headers, body = gateway_answer(_gateway_response_type(error), error.CODE)
+        self._send_http_response(status, headers, body)
+
+
+def _gateway_response_type(error: LocalGatewayException) -> str:
+    """The API Gateway response type chalice local's exception stands for.
+
+    chalice local raises a 403 ``UnauthorizedException`` for a path no route has (API Gateway's
+    ``MISSING_AUTHENTICATION_TOKEN``), a 403 ``AccessDeniedException`` when the authorizer
+    refuses, a 401 when the token is missing and a 500 when the authorizer answers nothing.
+    """
+    kind = error.headers.get("x-amzn-ErrorType")
+    if isinstance(error, NotAuthorizedError):
+        return "UNAUTHORIZED"
+    if isinstance(error, ForbiddenError):
+        return (
+            "ACCESS_DENIED" if kind == "AccessDeniedException" else "MISSING_AUTHENTICATION_TOKEN"
+        )
+    return "AUTHORIZER_CONFIGURATION_ERROR" if error.CODE == 500 else "DEFAULT_4XX"
 
 
 class GatewayServer(ThreadedHTTPServer):

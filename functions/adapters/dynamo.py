@@ -14,9 +14,10 @@ _deserializer = TypeDeserializer()
 
 
 def _prepare(data: Any) -> Any:
-    # DynamoDB numbers must be Decimals; empty strings and None are left out of maps.
+    # DynamoDB numbers must be Decimals; empty strings and None are left out of maps. Its
+    # smallest magnitude is 1E-130: a smaller float (a valid, subnormal coordinate) is 0.
     if isinstance(data, float):
-        return Decimal(str(data))
+        return Decimal(str(data)) if abs(data) >= 1e-130 else Decimal(0)
     if isinstance(data, dict):
         return {k: _prepare(v) for k, v in data.items() if v is not None}
     if isinstance(data, list | tuple):

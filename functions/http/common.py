@@ -23,8 +23,10 @@ __all__ = [
     "caller",
     "error",
     "header",
+    "json_object",
     "json_response",
     "parse",
+    "parse_query",
     "query",
     "request_deadline",
     "within_budget",
@@ -92,21 +94,68 @@ def body_bytes(request: Request) -> bytes:
     return raw.encode() if isinstance(raw, str) else bytes(raw)
 
 
-def parse(request: Request, model: type[M], *, allow_empty: bool = False) -> M:
-    """Parse the JSON body into ``model``; a bad body is a 400 naming the field."""
+MAX_JSON_DEPTH = 16
+"""Deepest nesting a JSON body may have: every request model is at most 3 levels deep, and a
+deeper body (``[[[[...]]]]``) would only make ``json.loads`` and pydantic recurse."""
+
+
+def json_object(request: Request, *, allow_empty: bool = False) -> dict[str, Any]:
+    """The JSON object in the body; a malformed, too deeply nested or non-object body is a 400.
+
+    With ``allow_empty``, an empty body is ``{}``.
+    """
     raw = body_bytes(request)
     if not raw.strip():
         if allow_empty:
-            return model()
+            return {}
         raise ValidationFailed.for_field("body", "Send a JSON object.")
+    too_deep = f"The body is nested too deeply (at most {MAX_JSON_DEPTH} levels)."
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ValidationFailed.for_field("body", "The body is not valid JSON.") from None
+    except RecursionError:  # json.loads recurses once per level: thousands of levels end here
+        raise ValidationFailed.for_field("body", too_deep) from None
+    if not _within_depth(data, MAX_JSON_DEPTH):
+        raise ValidationFailed.for_field("body", too_deep)
     if not isinstance(data, dict):
         raise ValidationFailed.for_field("body", "Send a JSON object.")
+    return data
+
+
+def _within_depth(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests at most ``limit`` arrays and objects deep.
+
+    A loop, not recursion: the depth is what is being checked.
+    """
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return False
+        pending.extend((child, depth + 1) for child in children)
+    return True
+
+
+def parse(request: Request, model: type[M], *, allow_empty: bool = False) -> M:
+    """Parse the JSON body into ``model``; a bad body is a 400 naming the field."""
+    data = json_object(request, allow_empty=allow_empty)
     try:
         return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed.from_pydantic(exc) from exc
+
+
+def parse_query(request: Request, model: type[M]) -> M:
+    """Parse the query string into ``model``; an unknown or bad parameter is a 400 naming it."""
+    try:
+        return model.model_validate(query(request))
     except ValidationError as exc:
         raise ValidationFailed.from_pydantic(exc) from exc
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from chalice.app import Blueprint, Response
 
-from functions.domain import ValidationFailed
+from functions.domain import Role, ValidationFailed
 from functions.http.auth import cognito
 from functions.http.common import (
     API_CORS,
@@ -15,12 +12,23 @@ from functions.http.common import (
     body_bytes,
     caller,
     header,
+    json_object,
     json_response,
     parse,
-    query,
+    parse_query,
 )
-from functions.http.schemas import DutyRequest
-from functions.services.ports import OfficerEntry
+from functions.http.contract import documented
+from functions.http.schemas import (
+    DutyRequest,
+    DutyView,
+    ImportCounts,
+    LiveSession,
+    LookupQuery,
+    LookupView,
+    OfficerRequest,
+    OfficerView,
+    officer_view,
+)
 from functions.wiring import officer_service
 
 __all__ = ["officers_blueprint"]
@@ -28,45 +36,39 @@ __all__ = ["officers_blueprint"]
 officers_blueprint = Blueprint(__name__)
 
 
-def _officer_view(entry: OfficerEntry) -> dict[str, Any]:
-    officer = entry.officer
-    view: dict[str, Any] = officer.model_dump(mode="json")
-    view["display_name"] = officer.display_name
-    view["has_photo"] = officer.photo_key is not None
-    view.pop("photo_key", None)
-    view["pager"] = (
-        {"protocol": entry.pager.protocol, "endpoint": entry.pager.endpoint}
-        if entry.pager
-        else None
-    )
-    view["alerts_subscribed"] = entry.subscription_arn is not None
-    return view
-
-
 @officers_blueprint.route("/me/duty", methods=["PUT"], authorizer=cognito, cors=API_CORS)
+@documented(
+    {200: DutyView}, roles=(Role.OFFICER, Role.SERGEANT), errors=(404, 409), body=DutyRequest
+)
 @api_route
 def set_duty() -> Response:
+    """Go on or off duty; an on-duty sergeant with a pager is subscribed to their alerts."""
     request = officers_blueprint.current_request
     body = parse(request, DutyRequest)
     entry, subscribed = officer_service().set_duty(caller(request), body.on_duty)
-    return json_response(200, {"on_duty": entry.officer.on_duty, "alerts_subscribed": subscribed})
+    view = DutyView(on_duty=entry.officer.on_duty, alerts_subscribed=subscribed)
+    return json_response(200, view.model_dump(mode="json"))
 
 
 @officers_blueprint.route("/officers/lookup", methods=["GET"], authorizer=cognito, cors=API_CORS)
+@documented(
+    {200: LookupView}, roles=(Role.OPERATOR, Role.SERGEANT), errors=(404,), query=LookupQuery
+)
 @api_route
 def lookup() -> Response:
+    """The 999 route: an officer's identity card by force and shoulder number.
+
+    Any force can be looked up (the card warns `other_force`); the live session is shown only
+    for the caller's own force.
+    """
     request = officers_blueprint.current_request
-    params = query(request)
-    unknown = set(params) - {"force", "shoulder"}
-    if unknown:
-        raise ValidationFailed.for_field(sorted(unknown)[0], "Unknown query parameter.")
-    found = officer_service().lookup(
-        caller(request), params.get("force", ""), params.get("shoulder", "")
+    params = parse_query(request, LookupQuery)
+    found = officer_service().lookup(caller(request), params.force, params.shoulder)
+    live = found.live_session
+    view = LookupView(
+        officer=found.card, live_session=LiveSession.model_validate(live) if live else None
     )
-    return json_response(
-        200,
-        {"officer": found.card.model_dump(mode="json"), "live_session": found.live_session},
-    )
+    return json_response(200, view.model_dump(mode="json"))
 
 
 @officers_blueprint.route(
@@ -76,20 +78,20 @@ def lookup() -> Response:
     cors=API_CORS,
     content_types=["application/json"],
 )
+@documented({200: OfficerView}, roles=(Role.ADMIN,), errors=(400, 409), body=OfficerRequest)
 @api_route
 def put_officer(officer_id: str) -> Response:
+    """Create or replace an officer of the admin's force (duty and photo are kept).
+
+    A change reaches the identity card of the officer's live sessions at once.
+    """
     request = officers_blueprint.current_request
-    try:
-        fields = json.loads(body_bytes(request))
-    except ValueError:
-        raise ValidationFailed.for_field("body", "The body is not valid JSON.") from None
-    if not isinstance(fields, dict):
-        raise ValidationFailed.for_field("body", "Send a JSON object.")
+    fields = json_object(request)
     if "officer_id" in fields and fields["officer_id"] != officer_id:
         raise ValidationFailed.for_field("officer_id", "Must match the id in the path.")
     fields.pop("officer_id", None)
     entry = officer_service().put(caller(request), officer_id, fields)
-    return json_response(200, _officer_view(entry))
+    return json_response(200, officer_view(entry))
 
 
 @officers_blueprint.route(
@@ -99,15 +101,21 @@ def put_officer(officer_id: str) -> Response:
     cors=API_CORS,
     content_types=["text/csv"],
 )
+@documented({200: ImportCounts}, roles=(Role.ADMIN,), errors=(400, 409))
 @api_route
 def import_officers() -> Response:
+    """Import an HR export (CSV, at most 1,000 rows): every row valid, or nothing written.
+
+    Header `officer_id,force,shoulder_number,given_name,family_name,rank,area,status,sergeant`;
+    any bad row gives `400` with one `details` item per problem (`row` 1 is the first data row).
+    """
     request = officers_blueprint.current_request
     try:
         text = body_bytes(request).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationFailed.for_field("body", "The file must be UTF-8 text.") from None
     counts = officer_service().import_csv(caller(request), text)
-    return json_response(200, counts)
+    return json_response(200, ImportCounts.model_validate(counts).model_dump(mode="json"))
 
 
 @officers_blueprint.route(
@@ -117,11 +125,13 @@ def import_officers() -> Response:
     cors=API_CORS,
     content_types=["image/jpeg", "image/png"],
 )
+@documented({200: OfficerView}, roles=(Role.ADMIN,), errors=(400, 404, 409))
 @api_route
 def put_photo(officer_id: str) -> Response:
+    """The officer's photo for the identity card (JPEG or PNG, at most 2 MiB)."""
     request = officers_blueprint.current_request
     content_type = header(request, "Content-Type") or ""
     entry = officer_service().put_photo(
         caller(request), officer_id, body_bytes(request), content_type
     )
-    return json_response(200, _officer_view(entry))
+    return json_response(200, officer_view(entry))

@@ -5,7 +5,6 @@ CORS is open on these routes because her page lives on the force's own website.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import unquote
 
@@ -15,18 +14,20 @@ from functions.domain import ValidationFailed
 from functions.http.common import (
     API_CORS,
     api_route,
-    body_bytes,
     header,
+    json_object,
     json_response,
     request_deadline,
     within_budget,
 )
+from functions.http.contract import CALL_TOKEN, IDEMPOTENCY_KEY, documented
+from functions.http.schemas import CallStarted, PublicView
+from functions.services.public import CallRequest
 from functions.wiring import idempotency, public_service
 
 __all__ = ["public_blueprint"]
 
 public_blueprint = Blueprint(__name__)
-_MAX_BODY = 4096
 
 
 def _client(request: Request) -> str:
@@ -35,39 +36,40 @@ def _client(request: Request) -> str:
     return str((context.get("identity") or {}).get("sourceIp") or "unknown")
 
 
-def _json_object(request: Request) -> dict[str, Any]:
-    raw = body_bytes(request)
-    if len(raw) > _MAX_BODY:
-        raise ValidationFailed.for_field("body", "The request is too large.")
-    try:
-        data = json.loads(raw) if raw.strip() else None
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed.for_field("body", "The body is not valid JSON.") from None
-    if not isinstance(data, dict):
-        raise ValidationFailed.for_field("body", "Send a JSON object.")
-    return data
+def _her_view(view: dict[str, Any]) -> Response:
+    return json_response(200, PublicView.model_validate(view).model_dump(mode="json"))
 
 
 @public_blueprint.route("/verify/{code}", methods=["GET"], cors=API_CORS)
+@documented({200: PublicView}, errors=(404,))
 @api_route
 def verify(code: str) -> Response:
+    """Her live view of the check behind the code the officer shows her.
+
+    Case, spaces and dashes do not matter. Unknown, malformed and expired codes all get the same
+    `404`, and only those count against the guess limit.
+    """
     request = public_blueprint.current_request
-    return json_response(200, public_service().verify(unquote(code), _client(request)))
+    return _her_view(public_service().verify(unquote(code), _client(request)))
 
 
 @public_blueprint.route("/verify/{code}/attendance", methods=["POST"], cors=API_CORS)
+@documented({200: PublicView}, errors=(404,))
 @api_route
 def verify_attendance(code: str) -> Response:
+    """Ask for a uniformed officer to come; asking again pages nobody twice."""
     request = public_blueprint.current_request
-    return json_response(200, public_service().attendance_by_code(unquote(code), _client(request)))
+    return _her_view(public_service().attendance_by_code(unquote(code), _client(request)))
 
 
 @public_blueprint.route("/public/calls", methods=["POST"], cors=API_CORS)
+@documented({201: CallStarted}, errors=(409,), body=CallRequest, headers=(IDEMPOTENCY_KEY,))
 @api_route
 def start_call() -> Response:
+    """Her own video call to the ops room: the force's sergeants are paged."""
     request = public_blueprint.current_request
     client = _client(request)
-    body = _json_object(request)
+    body = json_object(request)
     key = header(request, "Idempotency-Key")
     if key is not None and not 1 <= len(key) <= 128:
         raise ValidationFailed.for_field("Idempotency-Key", "Use 1 to 128 characters.")
@@ -75,14 +77,14 @@ def start_call() -> Response:
     def start() -> dict[str, Any]:
         started = public_service().start_call(body, client, key)
         record = started.record
-        return {
-            "call_id": record.session.session_id,
-            "reference": record.session.reference,
-            "poll_token": started.poll_token,
-            "state": record.session.state.value,
-            "meeting": record.meeting,
-            "attendee": started.attendee,
-        }
+        return CallStarted(
+            call_id=record.session.session_id,
+            reference=record.session.reference,
+            poll_token=started.poll_token,
+            state=record.session.state.value,
+            meeting=record.meeting,
+            attendee=started.attendee,
+        ).model_dump(mode="json")
 
     if key is None:
         return json_response(201, within_budget(start))
@@ -94,16 +96,20 @@ def start_call() -> Response:
 
 
 @public_blueprint.route("/public/calls/{call_id}", methods=["GET"], cors=API_CORS)
+@documented({200: PublicView}, errors=(404,), headers=(CALL_TOKEN,))
 @api_route
 def call_status(call_id: str) -> Response:
+    """Her view of her own call, for the holder of its token."""
     request = public_blueprint.current_request
     token = header(request, "X-Call-Token") or ""
-    return json_response(200, public_service().call_status(call_id, token, _client(request)))
+    return _her_view(public_service().call_status(call_id, token, _client(request)))
 
 
 @public_blueprint.route("/public/calls/{call_id}/attendance", methods=["POST"], cors=API_CORS)
+@documented({200: PublicView}, errors=(404,), headers=(CALL_TOKEN,))
 @api_route
 def call_attendance(call_id: str) -> Response:
+    """Ask for a uniformed officer from her own call."""
     request = public_blueprint.current_request
     token = header(request, "X-Call-Token") or ""
-    return json_response(200, public_service().call_attendance(call_id, token, _client(request)))
+    return _her_view(public_service().call_attendance(call_id, token, _client(request)))

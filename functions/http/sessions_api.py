@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from functions.domain import ValidationFailed
+from functions.domain import Role, ValidationFailed
 from functions.http.auth import cognito
 from functions.http.common import (
     API_CORS,
@@ -15,16 +15,22 @@ from functions.http.common import (
     header,
     json_response,
     parse,
-    query,
+    parse_query,
     request_deadline,
     within_budget,
 )
+from functions.http.contract import IDEMPOTENCY_KEY, documented
 from functions.http.schemas import (
+    AuditTrail,
     AuditView,
     ClaimResponse,
     NamedOfficer,
     OutcomeRequest,
     QueueItem,
+    QueueQuery,
+    QueueView,
+    SessionView,
+    StartedSession,
     StartRequest,
     session_view,
 )
@@ -34,11 +40,24 @@ __all__ = ["sessions_blueprint"]
 
 sessions_blueprint = Blueprint(__name__)
 _MAX_IDEMPOTENCY_KEY = 128
+_POLICE = (Role.SERGEANT, Role.OPERATOR, Role.ADMIN)
 
 
 @sessions_blueprint.route("/sessions", methods=["POST"], authorizer=cognito, cors=API_CORS)
+@documented(
+    {201: StartedSession},
+    roles=(Role.OFFICER,),
+    errors=(409,),
+    body=StartRequest,
+    body_required=False,
+    headers=(IDEMPOTENCY_KEY,),
+)
 @api_route
 def start_session() -> Response:
+    """Start a verification: the control room is paged and the officer joins the meeting.
+
+    Retries with the same `Idempotency-Key` return the same session, meeting and attendee.
+    """
     request = sessions_blueprint.current_request
     body = parse(request, StartRequest, allow_empty=True)
     key = header(request, "Idempotency-Key")
@@ -50,7 +69,9 @@ def start_session() -> Response:
         started = session_service().start(
             principal, location=body.location, note=body.note, idempotency_key=key
         )
-        return {**session_view(started.record), "attendee": started.attendee}
+        return StartedSession.model_validate(
+            {**session_view(started.record), "attendee": started.attendee}
+        ).model_dump(mode="json")
 
     if key is None:
         return json_response(201, within_budget(start))
@@ -65,34 +86,36 @@ def start_session() -> Response:
 @sessions_blueprint.route(
     "/sessions/{session_id}/audit", methods=["GET"], authorizer=cognito, cors=API_CORS
 )
+@documented({200: AuditTrail}, roles=(Role.OFFICER, *_POLICE), errors=(404,))
 @api_route
 def session_audit(session_id: str) -> Response:
+    """The session's audit trail: every transition, who made it and why, oldest first."""
     request = sessions_blueprint.current_request
     entries = audit_service().history(caller(request), session_id)
-    return json_response(
-        200,
-        {
-            "session_id": session_id,
-            "entries": [
-                AuditView(
-                    seq=e.seq,
-                    at=e.at,
-                    from_state=e.from_state,
-                    to_state=e.to_state,
-                    actor=e.actor,
-                    reason=e.reason,
-                ).model_dump(mode="json")
-                for e in entries
-            ],
-        },
+    trail = AuditTrail(
+        session_id=session_id,
+        entries=[
+            AuditView(
+                seq=e.seq,
+                at=e.at,
+                from_state=e.from_state,
+                to_state=e.to_state,
+                actor=e.actor,
+                reason=e.reason,
+            )
+            for e in entries
+        ],
     )
+    return json_response(200, trail.model_dump(mode="json"))
 
 
 @sessions_blueprint.route(
     "/sessions/{session_id}", methods=["GET"], authorizer=cognito, cors=API_CORS
 )
+@documented({200: SessionView}, roles=(Role.OFFICER, *_POLICE), errors=(404,))
 @api_route
 def get_session(session_id: str) -> Response:
+    """One session: the officer's own, or any of the caller's force for police staff."""
     request = sessions_blueprint.current_request
     return json_response(200, session_view(session_service().get(caller(request), session_id)))
 
@@ -100,8 +123,10 @@ def get_session(session_id: str) -> Response:
 @sessions_blueprint.route(
     "/sessions/{session_id}/cancel", methods=["POST"], authorizer=cognito, cors=API_CORS
 )
+@documented({200: SessionView}, roles=(Role.OFFICER,), errors=(404, 409))
 @api_route
 def cancel_session(session_id: str) -> Response:
+    """Cancel the officer's own session before an outcome; the meeting is deleted."""
     request = sessions_blueprint.current_request
     principal = caller(request)
     record = within_budget(
@@ -112,10 +137,12 @@ def cancel_session(session_id: str) -> Response:
 
 
 @sessions_blueprint.route("/queue", methods=["GET"], authorizer=cognito, cors=API_CORS)
+@documented({200: QueueView}, roles=(Role.SERGEANT, Role.OPERATOR), query=QueueQuery)
 @api_route
 def queue() -> Response:
+    """The sessions waiting for the control room, oldest first."""
     request = sessions_blueprint.current_request
-    area = query(request).get("area")
+    area = parse_query(request, QueueQuery).area
     principal = caller(request)
     service = session_service()
     now = service.clock()
@@ -132,17 +159,22 @@ def queue() -> Response:
             created_at=r.session.created_at.isoformat(),
             waiting_seconds=int(r.session.waiting_seconds(now)),
             escalation_level=r.session.escalation_level,
-        ).model_dump(mode="json")
+        )
         for r in service.queue(principal, area)
     ]
-    return json_response(200, {"sessions": items})
+    return json_response(200, QueueView(sessions=items).model_dump(mode="json"))
 
 
 @sessions_blueprint.route(
     "/sessions/{session_id}/claim", methods=["POST"], authorizer=cognito, cors=API_CORS
 )
+@documented({200: ClaimResponse}, roles=(Role.SERGEANT,), errors=(404, 409))
 @api_route
 def claim_session(session_id: str) -> Response:
+    """Claim a waiting session: the identity card and the sergeant's seat in the meeting.
+
+    Claiming again as the same sergeant returns the same seat.
+    """
     request = sessions_blueprint.current_request
     principal = caller(request)
     claimed = within_budget(
@@ -181,8 +213,10 @@ def claim_session(session_id: str) -> Response:
 @sessions_blueprint.route(
     "/sessions/{session_id}/outcome", methods=["POST"], authorizer=cognito, cors=API_CORS
 )
+@documented({200: SessionView}, roles=(Role.SERGEANT,), errors=(404, 409), body=OutcomeRequest)
 @api_route
 def record_outcome(session_id: str) -> Response:
+    """Record the claiming sergeant's decision; the meeting is deleted."""
     request = sessions_blueprint.current_request
     body = parse(request, OutcomeRequest)
     principal = caller(request)
