@@ -22,7 +22,7 @@ WEB_DEPS := web/node_modules/.package-lock.json
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help venv run test lint format emulator clean synth bootstrap diff deploy destroy check-stage \
-	web web-test browser bench burst
+	web web-test browser bench burst openapi
 
 help:
 	@echo "make run       start the local stack (moto + Chime emulator) with demo data"
@@ -33,6 +33,7 @@ help:
 	@echo "make format    format the code with ruff"
 	@echo "make bench     speed figures against PRODUCT.md's bar (docs/performance.md; BENCH_ARGS=--json)"
 	@echo "make burst     bursts of 40 session starts against a running \`make run\` (docs/performance.md)"
+	@echo "make openapi   regenerate docs/openapi.json from the routes and models (tests/fuzz checks it)"
 	@echo "make synth     synthesise the CDK app offline into infra/cdk.out (STAGE=dev|prod for one)"
 	@echo "make bootstrap STAGE=dev|prod   prepare an AWS account/region for CDK (once)"
 	@echo "make diff STAGE=dev|prod        what a deploy would change"
@@ -102,6 +103,10 @@ bench: venv
 BURST_ARGS ?=
 burst: venv
 	$(BIN)/python -m bench.burst $(BURST_ARGS)
+
+# The OpenAPI document is generated, never edited: tests/fuzz/test_openapi.py fails when it drifts.
+openapi: venv
+	$(BIN)/python -m local.openapi
 
 emulator: venv
 	$(BIN)/python -m local.chime_emulator --host 127.0.0.1 --port 4567
