@@ -126,6 +126,74 @@ def test_gateway_responses_use_the_error_envelope(stage: Synthesized) -> None:
     assert "999" in responses["DEFAULT_5XX"]["responseTemplates"]["application/json"]
 
 
+def test_every_answer_api_gateway_gives_itself_is_the_envelope_with_the_right_status(
+    stage: Synthesized,
+) -> None:
+    responses = rest_api(stage)["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    # Every response type API Gateway can answer a client with by itself that this API can
+    # meet (no API keys or usage plans: their types fall to DEFAULT_4XX anyway).
+    assert {
+        "ACCESS_DENIED",
+        "AUTHORIZER_CONFIGURATION_ERROR",
+        "AUTHORIZER_FAILURE",
+        "BAD_REQUEST_BODY",
+        "BAD_REQUEST_PARAMETERS",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+        "EXPIRED_TOKEN",
+        "INTEGRATION_FAILURE",
+        "INTEGRATION_TIMEOUT",
+        "INVALID_SIGNATURE",
+        "MISSING_AUTHENTICATION_TOKEN",
+        "REQUEST_TOO_LARGE",
+        "RESOURCE_NOT_FOUND",
+        "THROTTLED",
+        "UNAUTHORIZED",
+        "UNSUPPORTED_MEDIA_TYPE",
+        "WAF_FILTERED",
+    } <= set(responses)
+
+    def answer(kind: str) -> tuple[str | None, str]:
+        body = json.loads(responses[kind]["responseTemplates"]["application/json"])
+        return responses[kind].get("statusCode"), body["error"]["code"]
+
+    assert answer("MISSING_AUTHENTICATION_TOKEN") == ("404", "not_found")  # an unknown route
+    assert answer("REQUEST_TOO_LARGE") == ("413", "payload_too_large")
+    assert answer("UNSUPPORTED_MEDIA_TYPE") == ("415", "unsupported_media_type")
+    assert answer("THROTTLED") == ("429", "throttled")
+    assert answer("WAF_FILTERED") == ("403", "blocked")
+    for kind in ("AUTHORIZER_FAILURE", "INTEGRATION_FAILURE", "INTEGRATION_TIMEOUT"):
+        assert answer(kind) == ("503", "service_unavailable")  # fall back to 999
+    for kind, response in responses.items():
+        if response.get("statusCode") == "429":  # docs/openapi.json: every 429 says when
+            assert response["responseParameters"]["gatewayresponse.header.Retry-After"], kind
+
+
+def test_a_method_a_path_lacks_is_a_405_in_the_envelope_without_calling_lambda(
+    stage: Synthesized,
+) -> None:
+    paths = rest_api(stage)["DefinitionBody"]["paths"]
+    assert {"/sessions", "/sessions/{session_id}", "/verify/{code}", "/queue"} <= set(paths)
+    for path, methods in paths.items():
+        any_method = methods["x-amazon-apigateway-any-method"]
+        integration = any_method["x-amazon-apigateway-integration"]
+        assert integration["type"] == "mock", path
+        (answer,) = integration["responses"].values()
+        assert answer["statusCode"] == "405"
+        body = json.loads(answer["responseTemplates"]["application/json"])
+        assert body["error"]["code"] == "method_not_allowed" and body["error"]["details"] == []
+        parameters = answer["responseParameters"]
+        defined = sorted(m.upper() for m in methods if not m.startswith("x-"))
+        assert parameters["method.response.header.Allow"] == f"'{', '.join(defined)}'"
+        assert parameters["method.response.header.Access-Control-Allow-Origin"] == "'*'"
+        assert set(any_method["responses"]["405"]["headers"]) == {
+            name.removeprefix("method.response.header.") for name in parameters
+        }
+    start = paths["/sessions"]["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"]
+    allow = start["responses"]["default"]["responseParameters"]["method.response.header.Allow"]
+    assert allow == "'OPTIONS, POST'"
+
+
 def web_acl(stage: Synthesized) -> dict[str, Any]:
     (acl,) = stage.resources("AWS::WAFv2::WebACL").values()
     properties: dict[str, Any] = acl["Properties"]
@@ -150,8 +218,11 @@ def test_waf_rate_limits_every_client_ip_and_the_public_routes_harder(stage: Syn
     for name in ("all-routes-per-ip", "public-routes-per-ip"):
         block = rules[name]["Action"]["Block"]["CustomResponse"]
         assert block["ResponseCode"] == 429
-        # WAF answers itself (no gateway response): the web pages must be able to read it.
-        assert block["ResponseHeaders"] == [{"Name": "Access-Control-Allow-Origin", "Value": "*"}]
+        # WAF answers itself (no gateway response): the web pages must be able to read it, and
+        # (docs/openapi.json) every 429 says when to try again: the rate rules' window.
+        headers = {h["Name"]: h["Value"] for h in block["ResponseHeaders"]}
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        assert headers["Retry-After"] == "300"
         body = json.loads(acl["CustomResponseBodies"][block["CustomResponseBodyKey"]]["Content"])
         assert set(body["error"]) == {"code", "message", "details"}
     assert {
@@ -200,3 +271,28 @@ def test_the_api_answers_inside_its_lambda_timeout_and_queues_outlast_their_hand
     assert set(timeouts.values()) == {20}  # the event handlers work through whole batches
     for queue in resources.QUEUES:
         assert queue.visibility_timeout_seconds >= 6 * 20  # AWS's advice for SQS sources
+
+
+def test_waf_answers_413_in_the_envelope_for_bodies_far_over_the_apps_limits(
+    stage: Synthesized,
+) -> None:
+    from infra.safe_connection_infra.front import BODY_OVER_1_MB, BODY_OVER_3_MB
+
+    acl = web_acl(stage)
+    rule = {r["Name"]: r for r in acl["Rules"]}["body-too-large"]
+    block = rule["Action"]["Block"]["CustomResponse"]
+    assert block["ResponseCode"] == 413
+    body = json.loads(acl["CustomResponseBodies"][block["CustomResponseBodyKey"]]["Content"])
+    assert body["error"]["code"] == "payload_too_large"
+    patterns = json.dumps(rule["Statement"])
+    assert json.dumps(BODY_OVER_1_MB)[1:-1] in patterns and "/photo" in patterns
+
+    def matches(pattern: str, length: int) -> bool:
+        return re.fullmatch(pattern, str(length)) is not None
+
+    # Over the app's limits (64 KiB JSON, 512 KiB CSV, 2 MiB photos), under Lambda's 6 MB.
+    assert not matches(BODY_OVER_1_MB, 999_999) and matches(BODY_OVER_1_MB, 1_000_000)
+    assert matches(BODY_OVER_1_MB, 25_000_000)
+    assert not matches(BODY_OVER_3_MB, 2_999_999) and matches(BODY_OVER_3_MB, 3_000_000)
+    assert matches(BODY_OVER_3_MB, 9_000_000) and matches(BODY_OVER_3_MB, 10_000_000)
+    assert not matches(BODY_OVER_3_MB, 2 * 1024 * 1024 + 1)
