@@ -7,11 +7,13 @@ the template. This module then
   as ``stage_config.iam_role_arn`` (``manage_iam_role`` is false in ``.chalice/config.json``);
 * gives **every** function its own role built from :mod:`.access` (Chalice's stage config has no
   per-function role, so the ``Role`` of each included function is overridden), and its own
-  KMS-encrypted log group (Lambda ``LoggingConfig``), so no role can create log groups;
-* sets stage throttling, execution and access logging on the API, and gateway responses that
-  use the API's error envelope;
+  KMS-encrypted log group (Lambda ``LoggingConfig``), so no role can create log groups (both
+  made by :class:`.roles.FunctionRoles`);
+* sets stage throttling, execution and access logging on the API, and (:mod:`.front`) gateway
+  responses and a ``405`` for every path's missing methods, all in the API's error envelope;
 * connects the event handlers to the queue or table stream :mod:`.access` says they consume;
-* puts a WAF web ACL (managed rule groups and per-IP rate limits) in front of the stage.
+* puts a WAF web ACL (:func:`.front.web_acl`: managed rule groups, per-IP rate limits, body
+  sizes) in front of the stage.
 """
 
 from __future__ import annotations
