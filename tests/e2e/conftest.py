@@ -104,6 +104,21 @@ PHONE = {
 DESK = {"viewport": {"width": 1366, "height": 900}}
 
 
+@pytest.fixture(autouse=True)
+def queue_of_earlier_tests_has_ended(stack: Stack, pump: Any) -> None:
+    """Start each browser test on an empty queue: the API tests before it leave requests that
+    the short test ladder (2 s a rung) ends within seconds, and the console lists every one."""
+    from functions.domain.states import WAITING_STATES
+    from tests.api.helpers import live_sessions_by_id
+
+    waiting = {state.value for state in WAITING_STATES}
+    pump.wait_for(
+        lambda: not any(s["state"] in waiting for s in live_sessions_by_id(stack).values()),
+        timeout=90,
+        what="the earlier tests' requests to end",
+    )
+
+
 @pytest.fixture
 def contexts(
     browser: Any, artifacts: Path, request: pytest.FixtureRequest
