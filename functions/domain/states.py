@@ -29,6 +29,7 @@ __all__ = [
     "TERMINAL_STATES",
     "WAITING_STATES",
     "Move",
+    "Outcome",
     "SessionState",
     "Transition",
     "expected_states_for",
@@ -46,6 +47,14 @@ class SessionState(StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     DROPPED = "dropped"
+
+
+class Outcome(StrEnum):
+    """The outcomes a sergeant may record: the two :class:`SessionState` s of that name (a type
+    for request and response models; :data:`OUTCOME_STATES` is the same pair as states)."""
+
+    VERIFIED = SessionState.VERIFIED.value
+    NOT_VERIFIED = SessionState.NOT_VERIFIED.value
 
 
 class Transition(StrEnum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -18,6 +18,7 @@ from functions.domain import (
     format_public_code,
 )
 from functions.domain.fields import PersonName
+from functions.domain.states import Outcome, SessionState
 from functions.services.officers import PAGER_PROTOCOLS
 from functions.services.ports import OfficerEntry, SessionRecord
 
@@ -79,7 +80,7 @@ class OutcomeRequest(_Request):
     sergeant identified (required there for ``verified``).
     """
 
-    outcome: Literal["verified", "not_verified"]
+    outcome: Outcome
     reason: str | None = Field(default=None, max_length=500)
     shoulder_number: str | None = Field(default=None, min_length=1, max_length=10)
 
@@ -156,11 +157,11 @@ class SessionView(_Response):
     advice: str | None = None
 
 
-ADVICE = {
-    "expired": "Nobody in the control room answered. Call 999 now and ask the control room to "
-    "confirm the officer.",
-    "dropped": "The call ended before the sergeant decided. Call 999 and ask the control room to "
-    "confirm the officer.",
+ADVICE: dict[SessionState, str] = {
+    SessionState.EXPIRED: "Nobody in the control room answered. Call 999 now and ask the "
+    "control room to confirm the officer.",
+    SessionState.DROPPED: "The call ended before the sergeant decided. Call 999 and ask the "
+    "control room to confirm the officer.",
 }
 """What the officer's app says, in plain words, when the system could not finish the job."""
 
@@ -199,7 +200,7 @@ def session_view(record: SessionRecord) -> dict[str, Any]:
         location=s.location,
         note=s.note,
         meeting=record.meeting,
-        advice=ADVICE.get(s.state.value),
+        advice=ADVICE.get(s.state),
     ).model_dump(mode="json")
 
 
@@ -351,7 +352,7 @@ class DecidedBy(_Response):
 class Decision(_Response):
     """The control room's decision, once there is one."""
 
-    outcome: Literal["verified", "not_verified"]
+    outcome: Outcome
     decided_at: str | None
     decided_by: DecidedBy
 

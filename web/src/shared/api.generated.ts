@@ -42,6 +42,11 @@ export type Rank =
  */
 export type OfficerStatus = "serving" | "suspended" | "former";
 /**
+ * The outcomes a sergeant may record: the two :class:`SessionState` s of that name (a type
+ * for request and response models; :data:`OUTCOME_STATES` is the same pair as states).
+ */
+export type Outcome = "verified" | "not_verified";
+/**
  * States of a verification session (the lower-case words of the product diagram).
  */
 export type SessionState =
@@ -141,7 +146,7 @@ export interface DecidedBy {
  * The control room's decision, once there is one.
  */
 export interface Decision {
-  outcome: "verified" | "not_verified";
+  outcome: Outcome;
   decided_at: string | null;
   decided_by: DecidedBy;
 }
@@ -287,7 +292,7 @@ export interface PagerView {
  * sergeant identified (required there for ``verified``).
  */
 export interface OutcomeRequest {
-  outcome: "verified" | "not_verified";
+  outcome: Outcome;
   reason?: string | null;
   shoulder_number?: string | null;
 }
