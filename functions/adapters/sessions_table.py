@@ -108,19 +108,22 @@ def condition_of(guard: Guard) -> tuple[str, dict[str, str], dict[str, Any]]:
         f"#state IN ({', '.join(values)})",
     ]
     names: dict[str, str] = {}
+    # Fields of the guard that the stored attribute of the same meaning must equal.
+    for placeholder, attribute, expected in (
+        (":force", "#force", guard.force),
+        (":owner", "officer_id", guard.owner),
+        (":claimed_by", "claimed_by", guard.claimed_by),
+        (":level", "escalation_level", guard.escalation_level),
+        (":version", "version", guard.version),
+    ):
+        if expected is not None:
+            clauses.append(f"{attribute} = {placeholder}")
+            values[placeholder] = expected
     if guard.force is not None:
-        clauses.append("#force = :force")
-        names["#force"] = "force"
-        values[":force"] = guard.force
+        names["#force"] = "force"  # a reserved word in DynamoDB expressions
     if guard.not_about is not None:
         clauses.append("(attribute_not_exists(officer_id) OR officer_id <> :not_about)")
         values[":not_about"] = guard.not_about
-    if guard.owner is not None:
-        clauses.append("officer_id = :owner")
-        values[":owner"] = guard.owner
-    if guard.claimed_by is not None:
-        clauses.append("claimed_by = :claimed_by")
-        values[":claimed_by"] = guard.claimed_by
     if guard.serving:
         # The snapshot is kept equal to the register in the same transactions that change the
         # register, so this refuses "verified" on a suspended officer atomically.
@@ -129,12 +132,6 @@ def condition_of(guard: Guard) -> tuple[str, dict[str, str], dict[str, Any]]:
         values[":serving"] = OfficerStatus.SERVING.value
     if guard.unnamed:
         clauses.append("attribute_not_exists(officer)")
-    if guard.escalation_level is not None:
-        clauses.append("escalation_level = :level")
-        values[":level"] = guard.escalation_level
-    if guard.version is not None:
-        clauses.append("version = :version")
-        values[":version"] = guard.version
     return " AND ".join(clauses), names, values
 
 

@@ -35,7 +35,6 @@ from .ports import (
 __all__ = ["TimerService", "alert_check", "drop_check", "escalation_check", "meeting_check"]
 
 log = logging.getLogger(__name__)
-_WAITING = WAITING_STATES
 _EXPIRE = Guard(Transition.EXPIRE)
 _DROP = Guard(Transition.DROP)
 NOBODY_ANSWERED = "nobody answered"
@@ -98,7 +97,7 @@ class TimerService:
                 escalation_check(session_id, 0, recheck=True), self.settings.meeting_check_seconds
             )
             return
-        if record is None or record.session.state not in _WAITING:
+        if record is None or record.session.state not in WAITING_STATES:
             return  # claimed, cancelled or decided since: nothing to do
         current = record.session.escalation_level
         ladder = self.settings.escalation_ladder
@@ -113,7 +112,7 @@ class TimerService:
                     session_id, Guard(Transition.ESCALATE, escalation_level=level), self.clock()
                 )
             except TransitionRefused as refused:
-                if refused.current is None or refused.current.session.state not in _WAITING:
+                if refused.current is None or refused.current.session.state not in WAITING_STATES:
                     return
                 if refused.current.session.escalation_level != level + 1:
                     return
@@ -142,7 +141,7 @@ class TimerService:
 
     def _first_alert(self, session_id: str) -> None:
         record = self.sessions.get(session_id)
-        if record is None or record.session.state not in _WAITING:
+        if record is None or record.session.state not in WAITING_STATES:
             return
         if record.session.escalation_level == 0:
             self.alerts.publish(alert_for(record, "verification.requested"))
