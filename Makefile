@@ -34,6 +34,7 @@ help:
 	@echo "make bench     speed figures against PRODUCT.md's bar (docs/performance.md; BENCH_ARGS=--json)"
 	@echo "make burst     bursts of 40 session starts against a running \`make run\` (docs/performance.md)"
 	@echo "make openapi   regenerate docs/openapi.json from the routes and models (tests/fuzz checks it)"
+	@echo "make proto     regenerate the Chime signaling frames' Python module from signaling.proto"
 	@echo "make synth     synthesise the CDK app offline into infra/cdk.out (STAGE=dev|prod for one)"
 	@echo "make bootstrap STAGE=dev|prod   prepare an AWS account/region for CDK (once)"
 	@echo "make diff STAGE=dev|prod        what a deploy would change"
@@ -107,6 +108,12 @@ burst: venv
 # The OpenAPI document is generated, never edited: tests/fuzz/test_openapi.py fails when it drifts.
 openapi: venv
 	$(BIN)/python -m local.openapi
+
+# The Chime SDK signaling frames (docs/chime-emulator.md): protoc, from grpcio-tools in the venv,
+# writes signaling_pb2.py and .pyi; tests/emulator/test_signaling_protocol.py fails when they drift.
+.PHONY: proto
+proto: venv
+	$(BIN)/python -m local.chime_emulator.media.protocol.generate
 
 emulator: venv
 	$(BIN)/python -m local.chime_emulator --host 127.0.0.1 --port 4567

@@ -1,0 +1,1 @@
+"""The emulator's media side: Chime SDK signaling over WebSocket and a WebRTC relay."""
