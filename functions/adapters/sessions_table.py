@@ -10,7 +10,7 @@ caller still gets the precise 403/404/409 without another call.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
@@ -30,6 +30,7 @@ __all__ = [
     "iso",
     "record_from_item",
     "record_to_item",
+    "sortable",
 ]
 
 _S = SessionState
@@ -48,8 +49,27 @@ _datetime = TypeAdapter(datetime)
 
 
 def iso(moment: datetime) -> str:
-    """A timestamp exactly as the domain model serialises it (so strings sort by time)."""
+    """A timestamp exactly as the domain model serialises it (``...T09:00:00Z``,
+    ``...T09:00:00.250000Z``): the format of every stored time that is not a sort key."""
     return str(_datetime.dump_python(moment, mode="json"))
+
+
+def sortable(moment: datetime) -> str:
+    """A timestamp for an index's sort key: UTC, always six fraction digits, so that string
+    order is time order (the domain's format writes a whole second without a fraction, and
+    ``09:00:00Z`` sorts after ``09:00:00.250000Z``). It parses back to the same instant, as the
+    domain's format does, so items written before this format read the same."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _queue_since(session: Session) -> str:
+    """The queue index's sort key: oldest first, ties broken by id."""
+    return f"{sortable(session.created_at)}#{session.session_id}"
+
+
+def _is_code_claim(session_id: str) -> bool:
+    """Whether ``session_id`` is the key of a code claim (no session's id starts so)."""
+    return session_id.startswith(CODE_PREFIX)
 
 
 def record_to_item(
@@ -62,13 +82,14 @@ def record_to_item(
     """
     session = record.session
     data: dict[str, Any] = session.model_dump(mode="json")
+    data["created_at"] = sortable(session.created_at)  # the by_officer index's sort key
     if record.officer is not None:
         data["officer"] = record.officer.model_dump(mode="json")
     if record.meeting is not None:
         data["meeting"] = record.meeting
     if session.state in WAITING_STATES:
         data["queue_force"] = session.force
-        data["queue_since"] = f"{data['created_at']}#{session.session_id}"
+        data["queue_since"] = _queue_since(session)
     data["expires_at"] = int((session.updated_at + retention).timestamp())
     data["presence"] = record.presence  # a map from the start, so events can SET inside it
     for extra in _EXTRAS:
@@ -255,7 +276,7 @@ class DynamoSessionStore:
             set_={
                 "#state": back.value,
                 "queue_force": session.force,
-                "queue_since": f"{iso(session.created_at)}#{session.session_id}",
+                "queue_since": _queue_since(session),
             },
             remove=("claimed_by", "claimed_at"),
             actor="system",
@@ -342,6 +363,8 @@ class DynamoSessionStore:
         Events arrive out of order and more than once: only a strictly newer event for that
         user, in that session's own meeting, changes anything. Returns the record if it changed.
         """
+        if _is_code_claim(session_id):
+            return None
         try:
             response = self.client.update_item(
                 TableName=self.table,
@@ -372,6 +395,8 @@ class DynamoSessionStore:
         actor: str,
         reason: str,
     ) -> SessionRecord:
+        if _is_code_claim(session_id):
+            raise TransitionRefused(None)  # not a session: as if it did not exist
         set_ = {
             **set_,
             "updated_at": iso(now),
@@ -405,6 +430,8 @@ class DynamoSessionStore:
 
     # ------------------------------------------------------------------ reads
     def get(self, session_id: str) -> SessionRecord | None:
+        if _is_code_claim(session_id):
+            return None  # a code claim is in the table, but it is not a session
         response = self.client.get_item(
             TableName=self.table, Key={"session_id": value(session_id)}, ConsistentRead=True
         )
@@ -445,6 +472,8 @@ class DynamoSessionStore:
         return max(records, key=lambda r: r.session.created_at, default=None)
 
     def request_attendance(self, session_id: str, now: datetime) -> tuple[SessionRecord, bool]:
+        if _is_code_claim(session_id):
+            raise TransitionRefused(None)
         try:
             response = self.client.update_item(
                 TableName=self.table,
@@ -464,24 +493,29 @@ class DynamoSessionStore:
         return record_from_item(response["Attributes"]), True
 
     def mark_escalation_paged(self, session_id: str, level: int) -> None:
+        """Raises ``TransitionRefused(None)`` if there is no such session."""
         # Bookkeeping of the timers, not a transition: no version bump, nothing for the audit.
-        self.client.update_item(
-            TableName=self.table,
-            Key={"session_id": value(session_id)},
-            UpdateExpression="SET escalation_paged = :level",
-            ConditionExpression="attribute_exists(session_id)",
-            ExpressionAttributeValues={":level": value(level)},
-        )
+        self._set_existing(session_id, "escalation_paged", level)
 
     def replace_poll_token(self, session_id: str, token_hash: str) -> SessionRecord:
-        response = self.client.update_item(
-            TableName=self.table,
-            Key={"session_id": value(session_id)},
-            UpdateExpression="SET poll_token_hash = :hash",
-            ConditionExpression="attribute_exists(session_id)",
-            ExpressionAttributeValues={":hash": value(token_hash)},
-            ReturnValues="ALL_NEW",
-        )
+        """Raises ``TransitionRefused(None)`` if there is no such session."""
+        return self._set_existing(session_id, "poll_token_hash", token_hash)
+
+    def _set_existing(self, session_id: str, attribute: str, new: Any) -> SessionRecord:
+        """Set one attribute of an existing session (never creating one); the new record."""
+        if _is_code_claim(session_id):
+            raise TransitionRefused(None)
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key={"session_id": value(session_id)},
+                UpdateExpression=f"SET {attribute} = :new",
+                ConditionExpression="attribute_exists(session_id)",
+                ExpressionAttributeValues={":new": value(new)},
+                ReturnValues="ALL_NEW",
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            raise TransitionRefused(None) from None
         return record_from_item(response["Attributes"])
 
     def latest_for_officer(self, officer_id: str) -> SessionRecord | None:

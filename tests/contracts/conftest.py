@@ -90,7 +90,8 @@ def backend(request: pytest.FixtureRequest) -> Backend:
     """The session store and officer register, fake or on fresh tables on moto."""
     if request.param == "fake":
         register = FakeOfficerRegister()
-        return Backend("fake", FakeSessionStore(register), register, lambda _: None)
+        store = FakeSessionStore(register)
+        return Backend("fake", store, register, store.lapse_code)
     new_table: Callable[[Table], str] = request.getfixturevalue("new_table")
     dynamodb: Any = request.getfixturevalue("dynamodb")
     sessions_table, officers_table = new_table(SESSIONS), new_table(OFFICERS)
@@ -106,10 +107,3 @@ def backend(request: pytest.FixtureRequest) -> Backend:
         DynamoOfficerRegister(dynamodb, officers_table, sessions_table),
         lapse_code,
     )
-
-
-def known_drift(request: pytest.FixtureRequest, implementation: str, reason: str) -> None:
-    """Mark this test as failing on ``implementation`` for ``reason`` (strict: once the drift is
-    fixed the test passes, the mark fails the run, and whoever fixed it removes the mark)."""
-    if request.node.callspec.params.get("backend") == implementation:
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))

@@ -5,9 +5,6 @@ the domain's guard, and otherwise refused with the session as it was, changing n
 matrix below tries every transition from every state with the guard the services send; the
 tests after it take one guard clause at a time. Then the writes that are not transitions
 (presence, attendance, timers' bookkeeping, poll token) and the reads (queue, code, officer).
-
-A test marked with :func:`~tests.contracts.conftest.known_drift` shows a disagreement between
-the fake and DynamoDB that is not fixed yet; it is listed in docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -19,9 +16,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
-from functions.adapters.sessions_table import iso
+from functions.adapters.sessions_table import (
+    CODE_PREFIX,
+    DynamoSessionStore,
+    iso,
+    record_to_item,
+)
 from functions.domain import SessionState
 from functions.domain.states import Transition
 from functions.domain.transitions import (
@@ -30,8 +31,15 @@ from functions.domain.transitions import (
     authorise_claim,
     authorise_decision,
 )
-from functions.services.ports import CodeTaken, SessionRecord, SessionStore, TransitionRefused
-from tests.contracts.conftest import Backend, known_drift
+from functions.resources import OFFICERS, SESSIONS, Table
+from functions.services.ports import (
+    CodeTaken,
+    OfficerEntry,
+    SessionRecord,
+    SessionStore,
+    TransitionRefused,
+)
+from tests.contracts.conftest import Backend
 from tests.contracts.records import in_state, officer_record, public_record
 from tests.unit.services.builders import (
     GMP_SERGEANT_ID,
@@ -48,15 +56,6 @@ from tests.unit.services.builders import (
 _S = SessionState
 AT = NOW + timedelta(seconds=90)
 """When the transitions under test happen (the sessions were started at ``NOW``)."""
-
-FAKE_HAS_NO_CODE_CLAIMS = (
-    "FakeSessionStore does not claim public codes: it never raises CodeTaken (DynamoDB's "
-    "create claims code#<CODE> in the same transaction)"
-)
-WHOLE_SECONDS_SORT_LAST = (
-    "DynamoSessionStore sorts by the ISO string, and pydantic writes a whole second without "
-    "a fraction: 09:00:00Z sorts after 09:00:00.250000Z"
-)
 
 
 def stored(backend: Backend, record: SessionRecord) -> SessionRecord:
@@ -403,10 +402,7 @@ def test_a_second_create_with_the_id_is_refused_and_changes_nothing(backend: Bac
     assert backend.sessions.by_code("WXYZ6789") == other
 
 
-def test_a_public_code_held_by_another_session_is_refused(
-    backend: Backend, request: pytest.FixtureRequest
-) -> None:
-    known_drift(request, "fake", FAKE_HAS_NO_CODE_CLAIMS)
+def test_a_public_code_held_by_another_session_is_refused(backend: Backend) -> None:
     first = stored(backend, officer_record(officer(), "s-1", code="ABCD2345"))
 
     with pytest.raises(CodeTaken):
@@ -418,27 +414,31 @@ def test_a_public_code_held_by_another_session_is_refused(
     assert backend.sessions.by_code("ABCD2345") == first
 
 
-def test_a_code_of_an_ended_session_stays_taken_until_its_claim_lapses(
-    backend: Backend, request: pytest.FixtureRequest
-) -> None:
-    known_drift(request, "fake", FAKE_HAS_NO_CODE_CLAIMS)
+def test_a_code_of_an_ended_session_stays_taken_until_its_claim_lapses(backend: Backend) -> None:
     stored(backend, in_state(officer_record(officer(), "s-1", code="ABCD2345"), _S.VERIFIED))
+    again = officer_record(officer(), "s-2", code="ABCD2345", at=AT)
 
     with pytest.raises(CodeTaken):
-        backend.sessions.create(
-            officer_record(officer(), "s-2", code="ABCD2345", at=AT), officer_revision=None
-        )
+        backend.sessions.create(again, officer_revision=None)
+
+    backend.lapse_code("ABCD2345")
+    backend.sessions.create(again, officer_revision=None)
+    assert backend.sessions.by_code("ABCD2345") == again
 
 
-def test_her_call_naming_nobody_ignores_a_register_revision(
-    backend: Backend, request: pytest.FixtureRequest
-) -> None:
-    known_drift(
-        request,
-        "fake",
-        "FakeSessionStore checks officer_revision against the register entry of officer_id "
-        "'' when the session has no officer; DynamoDB's create has no register write then",
-    )
+def test_a_refused_start_claims_no_code(backend: Backend) -> None:
+    entry = backend.register.save(OfficerEntry(officer=officer()), expected_revision=None)
+    stale = officer_record(officer(), "s-1", code="ABCD2345")
+
+    with pytest.raises(TransitionRefused):
+        backend.sessions.create(stale, officer_revision=entry.revision + 1)
+
+    assert backend.sessions.get("s-1") is None
+    other = stored(backend, officer_record(officer(), "s-2", code="ABCD2345"))  # still free
+    assert backend.sessions.by_code("ABCD2345") == other
+
+
+def test_her_call_naming_nobody_ignores_a_register_revision(backend: Backend) -> None:
     record = public_record("p-1")
 
     backend.sessions.create(record, officer_revision=3)
@@ -446,16 +446,53 @@ def test_her_call_naming_nobody_ignores_a_register_revision(
     assert backend.sessions.get("p-1") == record
 
 
-def test_code_claims_are_not_sessions(backend: Backend, request: pytest.FixtureRequest) -> None:
-    known_drift(
-        request,
-        "dynamodb",
-        "DynamoSessionStore.get reads the code#<CODE> claim item as a session and fails "
-        "validation (GET /sessions/code%23<CODE> answers 500, not 404)",
-    )
+def test_code_claims_are_not_sessions(backend: Backend) -> None:
     stored(backend, officer_record(officer(), code="ABCD2345"))
 
-    assert backend.sessions.get("code#ABCD2345") is None
+    assert backend.sessions.get(f"{CODE_PREFIX}ABCD2345") is None
+    assert backend.sessions.get(f"{CODE_PREFIX}WXYZ6789") is None  # no claim at all
+
+
+def _writes_to(store: SessionStore, session_id: str) -> dict[str, Callable[[], object]]:
+    """Every write addressed by a session id (``release`` is given the claimed record)."""
+    verified = authorise_decision(sergeant_caller(), "verified", None, None)
+    return {
+        "claim": lambda: store.claim(
+            session_id, authorise_claim(sergeant_caller()), SERGEANT_ID, AT
+        ),
+        "decide": lambda: store.decide(session_id, verified, SERGEANT_ID, AT),
+        "cancel": lambda: store.cancel(session_id, authorise_cancel(officer_caller()), AT),
+        "escalate": lambda: store.escalate(
+            session_id, Guard(Transition.ESCALATE, escalation_level=0), AT
+        ),
+        "expire": lambda: store.expire(session_id, Guard(Transition.EXPIRE), "nobody", AT),
+        "drop": lambda: store.drop(session_id, Guard(Transition.DROP), "call ended", AT),
+        "request_attendance": lambda: store.request_attendance(session_id, AT),
+        "mark_escalation_paged": lambda: store.mark_escalation_paged(session_id, 1),
+        "replace_poll_token": lambda: store.replace_poll_token(session_id, "f" * 64),
+    }
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        *("claim", "decide", "cancel", "escalate", "expire", "drop"),
+        *("request_attendance", "mark_escalation_paged", "replace_poll_token"),
+    ],
+)
+def test_a_code_claim_is_refused_as_no_session_by_every_write(backend: Backend, write: str) -> None:
+    stored(backend, officer_record(officer(), code="ABCD2345"))
+    claim = f"{CODE_PREFIX}ABCD2345"
+
+    with pytest.raises(TransitionRefused) as refusal:
+        _writes_to(backend.sessions, claim)[write]()
+
+    assert refusal.value.current is None
+    assert backend.sessions.record_presence(claim, "m-s-1", "met-1001", "joined", 1) is None
+    with pytest.raises(CodeTaken):  # the claim is untouched
+        backend.sessions.create(
+            officer_record(officer(), "s-2", code="ABCD2345"), officer_revision=None
+        )
 
 
 # ------------------------------------------------------------------ writes that are not transitions
@@ -497,20 +534,16 @@ def test_she_asks_for_attendance_once_and_the_first_time_is_kept(backend: Backen
     assert datetime.fromisoformat(first.attendance_requested_at) == AT
 
 
-def test_attendance_is_stamped_as_the_session_s_own_times_are(
-    backend: Backend, request: pytest.FixtureRequest
-) -> None:
-    known_drift(
-        request,
-        "fake",
-        "FakeSessionStore stamps attendance_requested_at with datetime.isoformat() "
-        "(+00:00); DynamoDB gets the domain's format (Z), and her page shows the string",
-    )
+@pytest.mark.parametrize("micro", [0, 250_000], ids=["whole-second", "fraction"])
+def test_attendance_is_stamped_as_the_session_s_own_times_are(backend: Backend, micro: int) -> None:
     stored(backend, officer_record(officer()))
 
-    first, _ = backend.sessions.request_attendance("s-1", AT)
+    at = AT.replace(microsecond=micro)
 
-    assert first.attendance_requested_at == iso(AT)
+    first, _ = backend.sessions.request_attendance("s-1", at)
+
+    assert first.attendance_requested_at == iso(at)
+    assert first.attendance_requested_at.endswith("Z")
 
 
 def test_attendance_on_a_session_that_does_not_exist_is_refused_with_none(
@@ -533,19 +566,23 @@ def test_bookkeeping_writes_change_their_field_and_no_version(backend: Backend) 
     assert replaced == current(backend, "p-1") == expected
 
 
-@pytest.mark.parametrize("write", ["mark_escalation_paged", "replace_poll_token"])
-def test_bookkeeping_on_a_session_that_does_not_exist_fails_and_creates_nothing(
-    backend: Backend, write: str
+def test_marking_a_rung_paged_on_a_session_that_does_not_exist_is_refused_with_none(
+    backend: Backend,
 ) -> None:
-    writes: dict[str, Callable[[], object]] = {
-        "mark_escalation_paged": lambda: backend.sessions.mark_escalation_paged("absent", 1),
-        "replace_poll_token": lambda: backend.sessions.replace_poll_token("absent", "f" * 64),
-    }
+    with pytest.raises(TransitionRefused) as refusal:
+        backend.sessions.mark_escalation_paged("absent", 1)
 
-    # The port names no error for this; each implementation raises its own.
-    with pytest.raises((KeyError, ClientError)):
-        writes[write]()
+    assert refusal.value.current is None
+    assert backend.sessions.get("absent") is None
 
+
+def test_replacing_the_poll_token_of_a_session_that_does_not_exist_is_refused_with_none(
+    backend: Backend,
+) -> None:
+    with pytest.raises(TransitionRefused) as refusal:
+        backend.sessions.replace_poll_token("absent", "f" * 64)
+
+    assert refusal.value.current is None
     assert backend.sessions.get("absent") is None
 
 
@@ -594,10 +631,7 @@ def test_a_claim_leaves_the_queue_and_its_release_puts_it_back_in_its_place(
     assert [r.session.session_id for r in queue] == ["older", "newer"]
 
 
-def test_waiting_is_oldest_first_within_a_second(
-    backend: Backend, request: pytest.FixtureRequest
-) -> None:
-    known_drift(request, "dynamodb", WHOLE_SECONDS_SORT_LAST)
+def test_waiting_is_oldest_first_within_a_second(backend: Backend) -> None:
     for session_id, micro in (("b", 250_000), ("a", 0), ("c", 999_999)):
         stored(backend, officer_record(officer(), session_id, at=NOW.replace(microsecond=micro)))
 
@@ -635,11 +669,31 @@ def test_latest_for_officer_is_their_newest_session_whatever_its_state(
     assert backend.sessions.latest_for_officer("met-9999") is None
 
 
-def test_latest_for_officer_is_the_newest_within_a_second(
-    backend: Backend, request: pytest.FixtureRequest
-) -> None:
-    known_drift(request, "dynamodb", WHOLE_SECONDS_SORT_LAST)
+def test_latest_for_officer_is_the_newest_within_a_second(backend: Backend) -> None:
     stored(backend, officer_record(officer(), "first", at=NOW))
     later = stored(backend, officer_record(officer(), "later", at=NOW.replace(microsecond=500_000)))
 
     assert backend.sessions.latest_for_officer(OFFICER_ID) == later
+
+
+# ------------------------------------------------------------------ items written before
+def test_items_with_the_domain_s_times_as_sort_keys_still_read_and_sort(
+    dynamodb: Any, new_table: Callable[[Table], str]
+) -> None:
+    """DynamoDB only: items from before the sort keys (``created_at``, ``queue_since``) got six
+    fraction digits, with the domain's format in them, read back the same and keep their place."""
+    retention = timedelta(days=30)
+    sessions_table, officers_table = new_table(SESSIONS), new_table(OFFICERS)
+    store = DynamoSessionStore(dynamodb, sessions_table, officers_table, retention)
+    old = officer_record(officer(), "old", at=NOW, code="ABCD2345")
+    item = record_to_item(old, retention)
+    assert item["created_at"] != {"S": iso(NOW)}  # what is written now is not the old format
+    item |= {"created_at": {"S": iso(NOW)}, "queue_since": {"S": f"{iso(NOW)}#old"}}
+    dynamodb.put_item(TableName=sessions_table, Item=item)
+    new = officer_record(officer(), "new", at=NOW + timedelta(seconds=1))
+    store.create(new, officer_revision=None)
+
+    assert store.get("old") == old
+    assert store.by_code("ABCD2345") == old
+    assert store.waiting("MET", None, 10) == [old, new]
+    assert store.latest_for_officer(OFFICER_ID) == new

@@ -5,7 +5,9 @@ exactly where the real adapter (or AWS behind it) refuses, so a service that for
 still gets caught. The conditions mirror:
 
 - ``DynamoSessionStore``: every transition is a conditional write that raises
-  ``TransitionRefused(current_or_None)`` when its condition does not hold;
+  ``TransitionRefused(current_or_None)`` when its condition does not hold; a start claims its
+  public code (``CodeTaken`` while another session's claim lives) and times are stamped in the
+  adapter's format;
 - ``DynamoOfficerRegister``: ``save`` bumps the revision, keeps force + shoulder number unique
   and copies the officer into the snapshot of each live session, atomically;
 - Chime SDK Meetings (as the local emulator implements it): ``ClientRequestToken`` and
@@ -29,12 +31,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from functions.adapters.sessions_table import iso
 from functions.domain import Conflict, Session, SessionState
 from functions.domain.states import LIVE_STATES, WAITING_STATES
 from functions.domain.transitions import Decision, Guard
 from functions.services.ports import (
     Alert,
     CodeLookups,
+    CodeTaken,
     OfficerEntry,
     Pager,
     SessionRecord,
@@ -162,6 +166,8 @@ class FakeSessionStore(_Port):
     def __init__(self, register: FakeOfficerRegister) -> None:
         super().__init__(register.lock)
         self.records: dict[str, SessionRecord] = {}
+        self.codes: dict[str, str] = {}
+        """The live claims of public codes (``code#<CODE>`` items): code -> session id."""
         self.register = register
         register.sessions = self
         self.before_create: Callable[[SessionRecord], None] | None = None
@@ -178,6 +184,11 @@ class FakeSessionStore(_Port):
     def set_snapshot(self, session_id: str, officer: Any) -> None:
         self.records[session_id] = replace(self.records[session_id], officer=officer)
 
+    def lapse_code(self, public_code: str) -> None:
+        """Let a code's claim lapse, as TTL removes it once the retention period is over."""
+        with self.lock:
+            self.codes.pop(public_code, None)
+
     # ------------------------------------------------------------ the port
     def create(self, record: SessionRecord, *, officer_revision: int | None) -> None:
         session_id = record.session.session_id
@@ -187,8 +198,13 @@ class FakeSessionStore(_Port):
         with self.lock:
             if session_id in self.records:
                 raise FileExistsError(session_id)
-            if officer_revision is not None:
-                officer_id = record.session.officer_id or ""
+            code = record.session.public_code
+            if code in self.codes:
+                raise CodeTaken(code)
+            officer_id = record.session.officer_id
+            if officer_revision is not None and officer_id:
+                # Only an officer's session joins their live sessions (her call naming nobody
+                # has no register write, whatever revision comes with it).
                 entry = self.register.entries.get(officer_id)
                 if entry is None or entry.revision != officer_revision:
                     raise TransitionRefused(None)
@@ -197,6 +213,7 @@ class FakeSessionStore(_Port):
                     revision=entry.revision + 1,
                     live_sessions=entry.live_sessions | {session_id},
                 )
+            self.codes[code] = session_id
             self.records[session_id] = record
 
     def get(self, session_id: str) -> SessionRecord | None:
@@ -255,7 +272,7 @@ class FakeSessionStore(_Port):
                 raise TransitionRefused(None)
             if current.attendance_requested_at is not None:
                 return current, False
-            record = replace(current, attendance_requested_at=now.isoformat())
+            record = replace(current, attendance_requested_at=iso(now))
             self.records[session_id] = record
             return record, True
 
@@ -278,13 +295,18 @@ class FakeSessionStore(_Port):
 
     def mark_escalation_paged(self, session_id: str, level: int) -> None:
         self._enter("mark_escalation_paged", session_id, level)
-        with self.lock:
-            self.records[session_id] = replace(self.records[session_id], escalation_paged=level)
+        self._set_existing(session_id, escalation_paged=level)
 
     def replace_poll_token(self, session_id: str, token_hash: str) -> SessionRecord:
         self._enter("replace_poll_token", session_id)
+        return self._set_existing(session_id, poll_token_hash=token_hash)
+
+    def _set_existing(self, session_id: str, **changes: Any) -> SessionRecord:
         with self.lock:
-            record = replace(self.records[session_id], poll_token_hash=token_hash)
+            current = self.records.get(session_id)
+            if current is None:
+                raise TransitionRefused(None)  # never creates one
+            record = replace(current, **changes)
             self.records[session_id] = record
             return record
 
