@@ -44,14 +44,16 @@ def _decision(sergeant: str, outcome: SessionState, reason: str | None) -> Decis
     return Decision(outcome=outcome, reason=reason, identified=None, guard=checks)
 
 
-def _create(sessions: FakeSessionStore, session_id: str = "s-1") -> SessionRecord:
+def _create(
+    sessions: FakeSessionStore, session_id: str = "s-1", code: str = "ABCD2345"
+) -> SessionRecord:
     entry = sessions.register.entries[OFFICER_ID]
     session = open_officer_session(
         officer_caller(),
         entry.officer,
         session_id=session_id,
         now=NOW,
-        public_code="ABCD2345",
+        public_code=code,
         reference="SC-261123-ABCDE",
         meeting_id="m-1",
     )
@@ -69,7 +71,10 @@ def test_create_refuses_a_duplicate_id_and_a_moved_register_revision(
 
     with pytest.raises(FileExistsError):
         sessions.create(record, officer_revision=2)
-    stale = replace(record, session=record.session.model_copy(update={"session_id": "s-2"}))
+    stale = replace(
+        record,
+        session=record.session.model_copy(update={"session_id": "s-2", "public_code": "WXYZ6789"}),
+    )
     with pytest.raises(TransitionRefused) as refused:
         sessions.create(stale, officer_revision=1)
     assert refused.value.current is None
@@ -174,7 +179,7 @@ def test_register_save_updates_live_snapshots_only(
     sessions: FakeSessionStore, register: FakeOfficerRegister
 ) -> None:
     _create(sessions, "s-1")
-    _create(sessions, "s-2")
+    _create(sessions, "s-2", code="WXYZ6789")
     sessions.cancel("s-2", Guard(Transition.CANCEL, owner=OFFICER_ID), NOW)
     entry = register.entries[OFFICER_ID]
 
