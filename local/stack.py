@@ -78,21 +78,24 @@ log = logging.getLogger("local.stack")
 
 @dataclass(frozen=True)
 class Ports:
-    """The four loopback ports of the stack."""
+    """The loopback ports of the stack."""
 
     moto: int
     chime: int
     api: int
     web: int = 8080
+    media: int = 4568
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Ports:
-        """``MOTO_PORT`` (5000), ``CHIME_PORT`` (4567), ``API_PORT`` (8000), ``WEB_PORT`` (8080)."""
+        """``MOTO_PORT`` (5000), ``CHIME_PORT`` (4567), ``CHIME_MEDIA_PORT`` (4568),
+        ``API_PORT`` (8000), ``WEB_PORT`` (8080)."""
         return cls(
             moto=_port(env, "MOTO_PORT", 5000),
             chime=_port(env, "CHIME_PORT", 4567),
             api=_port(env, "API_PORT", 8000),
             web=_port(env, "WEB_PORT", 8080),
+            media=_port(env, "CHIME_MEDIA_PORT", 4568),
         )
 
 
@@ -402,7 +405,9 @@ def banner(
             f"  Her page (check an officer) {web_url}{PAGES['her']}",
             f"  Officer app                 {web_url}{PAGES['officer']}  (officer.central)",
             f"  Control-room console        {web_url}{PAGES['console']}  (sergeant.*, operator)",
-            "  (the Chime emulator carries no media: the pages say video is unavailable)",
+            "  Try the video call: open the officer app and the console in two windows (or two",
+            "  browsers), allow the camera and microphone, start a stop as officer.central and",
+            "  claim it as sergeant.central: each window shows the other's camera.",
             "",
         ]
         if web_url
@@ -500,6 +505,7 @@ def run() -> int:
         ports = Ports.from_env(os.environ)
         check_free(ports.moto, "moto server", "MOTO_PORT")
         check_free(ports.chime, "Chime SDK Meetings emulator", "CHIME_PORT")
+        check_free(ports.media, "Chime emulator's media side (signaling)", "CHIME_MEDIA_PORT")
         check_free(ports.api, "API", "API_PORT")
         check_free(ports.web, "web site", "WEB_PORT")
         unbuilt = missing_build_message()
@@ -511,7 +517,11 @@ def run() -> int:
         moto = start_moto(ports.moto)
         moto_url = f"http://{HOST}:{ports.moto}"
         emulator = ChimeEmulator(
-            HOST, ports.chime, eventbridge_endpoint=moto_url, default_region=region
+            HOST,
+            ports.chime,
+            eventbridge_endpoint=moto_url,
+            default_region=region,
+            media_port=ports.media,
         ).start()
         write("Creating the resources and the demo force on moto ...")
         from .provision import create_resources, seed_demo  # imports the application's code
@@ -537,6 +547,7 @@ def run() -> int:
             ),
             host=HOST,
             port=ports.web,
+            media=[emulator.url, f"ws://{HOST}:{ports.media}"],
         ).start()
         state.mkdir(parents=True, exist_ok=True)
         # ``pid``: this process, where moto runs (what `python -m bench.burst` measures).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -53,7 +53,7 @@ def local_config(
     public_url: str,
     forces: list[dict[str, str]],
 ) -> dict[str, Any]:
-    """``config.json`` for the local stack: moto's Cognito, the Chime emulator (no media).
+    """``config.json`` for the local stack: moto's Cognito and the local API.
 
     moto cannot check an SRP proof, so the pages sign in with ``USER_PASSWORD_AUTH`` here, which
     moto does check; deployed, the pool allows only ``USER_SRP_AUTH``.
@@ -66,7 +66,6 @@ def local_config(
         "consoleClientId": client_id,
         "cognitoEndpoint": cognito_endpoint,
         "authFlow": "USER_PASSWORD_AUTH",
-        "video": "emulator",
         "publicUrl": public_url,
         "forces": forces,
     }
@@ -77,9 +76,13 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def content_security_policy(config: Mapping[str, Any]) -> str:
-    """The CSP of the local site: the deployed one's, with the local API and moto as sources."""
-    connect = ["'self'", _origin(str(config["apiUrl"]))]
+def content_security_policy(config: Mapping[str, Any], media: Sequence[str] = ()) -> str:
+    """The CSP of the local site: the deployed one's, with the local API, moto and ``media``.
+
+    ``media`` are the Chime emulator's origins that the SDK connects to from the page (its
+    signaling WebSocket and its HTTP front), in place of the deployed ``*.chime.aws``.
+    """
+    connect = ["'self'", _origin(str(config["apiUrl"])), *(_origin(url) for url in media)]
     if config.get("cognitoEndpoint"):
         connect.append(_origin(str(config["cognitoEndpoint"])))
     images = ["'self'", "data:", "blob:"]
@@ -159,10 +162,17 @@ class WebServer:
         Where to listen; port 0 picks a free one (tests).
     dist
         The built site.
+    media
+        The Chime emulator's URLs that the pages' SDK connects to (the CSP allows them).
     """
 
     def __init__(
-        self, config: Mapping[str, Any], host: str = "127.0.0.1", port: int = 0, dist: Path = DIST
+        self,
+        config: Mapping[str, Any],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        dist: Path = DIST,
+        media: Sequence[str] = (),
     ) -> None:
         problem = missing_build_message(dist)
         if problem:
@@ -172,7 +182,7 @@ class WebServer:
             (_Handler,),
             {
                 "config_body": json.dumps(dict(config)).encode(),
-                "csp": content_security_policy(config),
+                "csp": content_security_policy(config, media),
             },
         )
         self._server = ThreadingHTTPServer((host, port), partial(handler, directory=str(dist)))

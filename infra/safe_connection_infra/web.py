@@ -318,7 +318,6 @@ class StaticSite(Construct):
             "officerClientId": officer_client_id,
             "consoleClientId": console_client_id,
             "cognitoEndpoint": None,
-            "video": "chime",
             "publicUrl": self.url,
             "forces": [{"code": code, "name": name} for code, name in stage.forces],
         }

@@ -36,6 +36,15 @@ def main(argv: list[str] | None = None) -> None:
         default=DEFAULT_MAX_DURATION,
         help="seconds before any meeting ends (AWS: 86400)",
     )
+    parser.add_argument(
+        "--media-port",
+        type=int,
+        default=4568,
+        help="port of the media side: Chime SDK signaling and the WebRTC relay (0: a free one)",
+    )
+    parser.add_argument(
+        "--no-media", action="store_true", help="serve the Meetings API only (no media side)"
+    )
     parser.add_argument("--quiet", action="store_true", help="log only warnings")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -49,8 +58,12 @@ def main(argv: list[str] | None = None) -> None:
         event_bus=args.event_bus,
         idle_timeout=args.idle_timeout,
         max_duration=args.max_duration,
+        media=not args.no_media,
+        media_port=args.media_port,
     )
     print(f"Chime SDK Meetings emulator listening on {emulator.url}", flush=True)
+    if emulator.media is not None:
+        print(f"  media side (SDK signaling): {emulator.media.url}/control/<MeetingId>", flush=True)
     print(f"  control API: {emulator.url}/_emulator/meetings", flush=True)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how people stop it
         emulator.serve_forever()

@@ -21,6 +21,7 @@ from .model import (
     Clock,
     EventSink,
     Meeting,
+    PlacementUrls,
     check_capabilities,
     default_capabilities,
 )
@@ -65,6 +66,7 @@ class ChimeBackend:
         self.meetings: dict[str, Meeting] = {}
         self.tokens: dict[str, str] = {}  # ClientRequestToken -> MeetingId, while it lives
         self.faults = FaultTable()  # read by the server around each call
+        self.placement: PlacementUrls | None = None  # set when the media side runs
 
     # ------------------------------------------------------------------ control
     def reset(self) -> None:
@@ -173,14 +175,17 @@ class ChimeBackend:
         with self.lock:
             self.sweep()
             meeting = self._create_or_reuse(params, region)
-            return {"Meeting": meeting.to_wire()}
+            return {"Meeting": meeting.to_wire(self.placement)}
 
     def create_meeting_with_attendees(self, params: dict[str, Any], region: str) -> dict[str, Any]:
         with self.lock:
             self.sweep()
             meeting = self._create_or_reuse(params, region)
             attendees, errors = self._add_attendees(meeting, params["Attendees"])
-            out: dict[str, Any] = {"Meeting": meeting.to_wire(), "Attendees": attendees}
+            out: dict[str, Any] = {
+                "Meeting": meeting.to_wire(self.placement),
+                "Attendees": attendees,
+            }
             if errors:
                 out["Errors"] = errors
             return out
@@ -188,7 +193,7 @@ class ChimeBackend:
     def get_meeting(self, params: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
             self.sweep()
-            return {"Meeting": self._meeting(params["MeetingId"]).to_wire()}
+            return {"Meeting": self._meeting(params["MeetingId"]).to_wire(self.placement)}
 
     def delete_meeting(self, params: dict[str, Any]) -> dict[str, Any]:
         with self.lock:

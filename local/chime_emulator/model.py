@@ -17,6 +17,32 @@ DEFAULT_MAX_ATTENDEES = 250  # MeetingFeatures.Attendee.MaxCount when none is gi
 RECEIVING = ("SendReceive", "Receive")
 
 
+@dataclass(frozen=True)
+class PlacementUrls:
+    """Where the emulator's own media side listens, for the meetings' ``MediaPlacement``.
+
+    Every URL points at this machine's loopback address, so a browser that may resolve only
+    loopback names still joins (docs/chime-emulator.md, "Media").
+    """
+
+    http: str  # the emulator's HTTP front, e.g. http://127.0.0.1:4567
+    media: str  # its signaling WebSocket server, e.g. ws://127.0.0.1:4568
+
+    def for_meeting(self, meeting_id: str) -> dict[str, str]:
+        audio_host = self.media.split("://", 1)[-1]
+        return {
+            "AudioHostUrl": audio_host,
+            "AudioFallbackUrl": f"{self.media}/calls/{meeting_id}",
+            "SignalingUrl": f"{self.media}/control/{meeting_id}",
+            "TurnControlUrl": f"{self.http}/_media/turn_sessions",
+            "ScreenDataUrl": f"{self.media}/v2/screen/{meeting_id}",
+            "ScreenViewingUrl": f"{self.media}/ws/connect?passcode=null&viewer_uuid=null"
+            f"&X-BitHub-Call-Id={meeting_id}",
+            "ScreenSharingUrl": f"{self.media}/v2/screen/{meeting_id}",
+            "EventIngestionUrl": f"{self.http}/_media/client-events",
+        }
+
+
 class Clock(Protocol):
     """Seconds since the epoch; injectable so tests can move time without sleeping."""
 
@@ -93,31 +119,35 @@ class Meeting:
     def joined(self) -> list[Attendee]:
         return [a for a in self.attendees.values() if a.presence == "joined"]
 
-    def to_wire(self) -> dict[str, Any]:
-        host = f"{self.media_region}.app.chime.aws"  # shaped like the real placement hosts
-        short = self.meeting_id.replace("-", "")
+    def to_wire(self, urls: PlacementUrls | None = None) -> dict[str, Any]:
         wire: dict[str, Any] = {
             "MeetingId": self.meeting_id,
             "ExternalMeetingId": self.external_meeting_id,
             "MediaRegion": self.media_region,
             "MeetingArn": self.arn,
-            "MediaPlacement": {
-                "AudioHostUrl": f"{short}.k.m3.{host}:3478",
-                "AudioFallbackUrl": f"wss://haxrp.m3.{host}:443/calls/{self.meeting_id}",
-                "SignalingUrl": f"wss://signal.m3.{host}/control/{self.meeting_id}",
-                "TurnControlUrl": f"https://{host}/v2/turn_sessions",
-                "ScreenDataUrl": f"wss://bitpw.m3.{host}:443/v2/screen/{self.meeting_id}",
-                "ScreenViewingUrl": f"wss://bitpw.m3.{host}:443/ws/connect?passcode=null"
-                f"&viewer_uuid=null&X-BitHub-Call-Id={self.meeting_id}",
-                "ScreenSharingUrl": f"wss://bitpw.m3.{host}:443/v2/screen/{self.meeting_id}",
-                "EventIngestionUrl": f"https://data.svc.{self.media_region}.ingest.chime.aws/v1/"
-                "client-events",
-            },
+            "MediaPlacement": urls.for_meeting(self.meeting_id) if urls else self._aws_placement(),
         }
         if self.features:
             wire["MeetingFeatures"] = self.features
         wire.update(self.extras)
         return wire
+
+    def _aws_placement(self) -> dict[str, str]:
+        """Placement URLs shaped like the real hosts (an emulator without its media side)."""
+        host = f"{self.media_region}.app.chime.aws"
+        short = self.meeting_id.replace("-", "")
+        return {
+            "AudioHostUrl": f"{short}.k.m3.{host}:3478",
+            "AudioFallbackUrl": f"wss://haxrp.m3.{host}:443/calls/{self.meeting_id}",
+            "SignalingUrl": f"wss://signal.m3.{host}/control/{self.meeting_id}",
+            "TurnControlUrl": f"https://{host}/v2/turn_sessions",
+            "ScreenDataUrl": f"wss://bitpw.m3.{host}:443/v2/screen/{self.meeting_id}",
+            "ScreenViewingUrl": f"wss://bitpw.m3.{host}:443/ws/connect?passcode=null"
+            f"&viewer_uuid=null&X-BitHub-Call-Id={self.meeting_id}",
+            "ScreenSharingUrl": f"wss://bitpw.m3.{host}:443/v2/screen/{self.meeting_id}",
+            "EventIngestionUrl": f"https://data.svc.{self.media_region}.ingest.chime.aws/v1/"
+            "client-events",
+        }
 
 
 def default_capabilities(features: dict[str, Any]) -> dict[str, str]:

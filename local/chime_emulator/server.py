@@ -11,19 +11,23 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import service_model
 from .backend import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_DURATION, OPERATIONS, ChimeBackend
 from .events import EventBridgePublisher, EventLog, FanOut
 from .faults import Fault
-from .model import AdjustableClock
+from .model import AdjustableClock, PlacementUrls
 from .service_model import ChimeError
+
+if TYPE_CHECKING:
+    from .media.server import MediaServer
 
 log = logging.getLogger("chime_emulator")
 
 CONTROL_PREFIX = "/_emulator"
+MEDIA_PREFIX = "/_media"  # the HTTP URLs of the meetings' MediaPlacement (see model.PlacementUrls)
 _CREDENTIAL_REGION = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
 _PRESENCE = re.compile(rf"^{CONTROL_PREFIX}/meetings/([^/]+)/attendees/([^/]+)/(join|leave|drop)$")
 _PRESENCE_WORDS = {"join": "joined", "leave": "left", "drop": "dropped"}
@@ -63,6 +67,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch()
 
+    def do_OPTIONS(self) -> None:
+        # Only the browser-facing /_media/ URLs are called from pages (CORS preflight).
+        self._send_json(204, None, _media_cors(self.headers.get("Origin")))
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
         log.debug("%s - %s", self.address_string(), format % args)
 
@@ -75,6 +83,9 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qs(parts.query, keep_blank_values=True)
         if parts.path.startswith(CONTROL_PREFIX + "/") or parts.path == CONTROL_PREFIX:
             self._control(parts.path, body)
+            return
+        if parts.path.startswith(MEDIA_PREFIX + "/"):
+            self._media_front(parts.path, body)
             return
         request_id = str(uuid.uuid4())
         name = "?"
@@ -161,6 +172,23 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if data:
             self.wfile.write(data)
+
+    # ------------------------------------------------------------------ browser-facing URLs
+    def _media_front(self, path: str, body: bytes) -> None:
+        """The placement's HTTP URLs that the SDK calls from the page.
+
+        ``client-events`` takes the SDK's meeting events (EventIngestionUrl) and keeps only a
+        count; ``turn_sessions`` (TurnControlUrl, asked only by older SDKs) names no TURN
+        server, so the SDK gathers host candidates as it does with protocol 3's JOIN_ACK.
+        """
+        cors = _media_cors(self.headers.get("Origin"))
+        if path == f"{MEDIA_PREFIX}/client-events" and self.command == "POST":
+            self.server.client_events += 1
+            self._send_json(200, {}, cors)
+        elif path == f"{MEDIA_PREFIX}/turn_sessions" and self.command == "POST":
+            self._send_json(200, {"username": "", "password": "", "ttl": 0, "uris": []}, cors)
+        else:
+            self._send_json(404, {"error": {"code": "NotFound", "message": path}}, cors)
 
     # ------------------------------------------------------------------ control API
     def _control(self, path: str, body: bytes) -> None:
@@ -252,6 +280,17 @@ class _Handler(BaseHTTPRequestHandler):
         return {"Faults": self.server.backend.faults.pending()}
 
 
+def _media_cors(origin: str | None) -> dict[str, str]:
+    """CORS for the browser-facing URLs: any page of this machine may call them."""
+    return {
+        "Access-Control-Allow-Origin": origin or "*",
+        "Access-Control-Allow-Methods": "POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Authorization, Content-Type, X-Chime-Auth-Token",
+        "Access-Control-Max-Age": "600",
+        "Vary": "Origin",
+    }
+
+
 def _number(
     payload: dict[str, Any], key: str, *, minimum: float, default: float | None = None
 ) -> float:
@@ -279,6 +318,7 @@ class _Server(ThreadingHTTPServer):
         self.event_log = event_log
         self.default_region = default_region
         self.initial_periods = (backend.idle_timeout, backend.max_duration)
+        self.client_events = 0  # SDK event batches posted to the EventIngestionUrl
 
     def config(self) -> dict[str, Any]:
         return {
@@ -300,6 +340,10 @@ class ChimeEmulator:
         Lifecycle periods in seconds (AWS: 300 and 86400).
     sweep_interval
         How often, in seconds, the background sweeper ends timed-out meetings.
+    media, media_port
+        Serve the media side too (Chime SDK signaling and a WebRTC relay, see
+        :mod:`.media`) on ``media_port`` (0 picks a free one). Without it, the placement URLs
+        are shaped like AWS's and lead nowhere.
 
     Examples
     --------
@@ -318,6 +362,8 @@ class ChimeEmulator:
         max_duration: float = DEFAULT_MAX_DURATION,
         sweep_interval: float = 1.0,
         default_region: str = "us-east-1",
+        media: bool = True,
+        media_port: int = 0,
     ) -> None:
         self.clock = AdjustableClock()
         self.event_log = EventLog()
@@ -331,6 +377,13 @@ class ChimeEmulator:
         self._server = _Server(
             (host, port), self.backend, self.clock, self.event_log, default_region
         )
+        self.media: MediaServer | None = None
+        if media:
+            from .media.server import MediaServer  # aiortc and PyAV load only with the media side
+
+            self.media = MediaServer(self.backend, host, media_port)
+            self.backend.placement = PlacementUrls(http=self.url, media=self.media.url)
+            self.backend.events.sinks.append(self.media)  # type: ignore[attr-defined]
         self._sweep_interval = sweep_interval
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -349,12 +402,16 @@ class ChimeEmulator:
         self._threads = [serve, sweep]
         for thread in self._threads:
             thread.start()
+        if self.media is not None:
+            self.media.start()
         return self
 
     def serve_forever(self) -> None:
         """Serve on the calling thread until interrupted (the command-line entry point)."""
         sweeper = threading.Thread(target=self._sweep_forever, name="chime-sweeper", daemon=True)
         sweeper.start()
+        if self.media is not None:
+            self.media.start()
         try:
             self._server.serve_forever()
         finally:
@@ -368,6 +425,8 @@ class ChimeEmulator:
     def stop(self) -> None:
         """Stop serving, end the sweeper and the publisher, and free the port."""
         self._stopping.set()
+        if self.media is not None:
+            self.media.close()
         self._server.shutdown()
         self._server.server_close()
         if self.publisher:

@@ -27,7 +27,12 @@ def test_create_meeting_returns_a_complete_meeting(chime: Any) -> None:
     placement = meeting["MediaPlacement"]
     for url in ("AudioHostUrl", "SignalingUrl", "TurnControlUrl", "AudioFallbackUrl"):
         assert placement[url], url
-    assert placement["SignalingUrl"].startswith("wss://")
+    # Every URL leads to the emulator on loopback, where the SDK really connects.
+    for name, url in placement.items():
+        assert re.match(r"^(ws|http)://127\.0\.0\.1:\d+(/|$)", url) or name == "AudioHostUrl", url
+    assert re.match(r"^127\.0\.0\.1:\d+$", placement["AudioHostUrl"])
+    assert placement["SignalingUrl"].endswith(f"/control/{meeting['MeetingId']}")
+    assert placement["EventIngestionUrl"].endswith("/_media/client-events")
 
 
 def test_client_request_token_makes_create_meeting_idempotent(chime: Any) -> None:

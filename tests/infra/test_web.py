@@ -41,7 +41,6 @@ CONFIG_KEYS = {
     "officerClientId",
     "consoleClientId",
     "cognitoEndpoint",
-    "video",
     "publicUrl",
     "forces",
 }
@@ -391,7 +390,6 @@ def test_config_json_tells_the_pages_where_everything_is(stage: Synthesized) -> 
     assert config["officerClientId"] == (f"<{stage.logical_id(stack.identity.clients['officer'])}>")
     assert config["consoleClientId"] == (f"<{stage.logical_id(stack.identity.clients['console'])}>")
     assert config["cognitoEndpoint"] is None
-    assert config["video"] == "chime"
     assert (
         config["publicUrl"] == f"https://<{stage.logical_id(stack.web.distribution)}.DomainName>/"
     )

@@ -139,6 +139,7 @@ def new_ports() -> dict[str, int]:
     return {
         "MOTO_PORT": free_port(),
         "CHIME_PORT": free_port(),
+        "CHIME_MEDIA_PORT": free_port(),
         "API_PORT": free_port(),
         "WEB_PORT": free_port(),
     }
@@ -203,7 +204,11 @@ def test_the_three_faces_are_served_and_configured_for_this_stack(running: Stack
     assert config["apiUrl"] == stack["api_url"]
     assert config["userPoolId"] == stack["user_pool_id"]
     assert config["cognitoEndpoint"] == stack["aws_endpoint_url"]
-    assert config["video"] == "emulator"  # the pages say video is unavailable, honestly
+    # The pages' SDK connects to the emulator's media side, which the CSP must allow.
+    csp = requests.get(f"{site}/", timeout=10).headers["Content-Security-Policy"]
+    assert f"connect-src 'self' {stack['api_url']}" in csp
+    assert f"ws://127.0.0.1:{running.ports['CHIME_MEDIA_PORT']}" in csp
+    assert stack["chime_endpoint_url"] in csp  # the placement's HTTP URLs (client events)
     assert config["publicUrl"] == f"{site}/"
     # The pages call the API cross-origin: the gateway answers the browser's preflight.
     preflight = requests.options(

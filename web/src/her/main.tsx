@@ -342,7 +342,7 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
         </>
       ) : null}
       {status.live && call.meeting ? (
-        <VideoPanel mode={props.config.video} meeting={call.meeting} attendee={call.attendee} remoteLabel="Control room" />
+        <VideoPanel meeting={call.meeting} attendee={call.attendee} remoteLabel="Control room" />
       ) : null}
       <p>
         Your reference: <span class="reference">{call.reference}</span>

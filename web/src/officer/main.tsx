@@ -146,7 +146,7 @@ function Active(props: { api: ApiClient; config: AppConfig; initial: Session; on
         </section>
       ) : null}
       {live && session.meeting && session.attendee ? (
-        <VideoPanel mode={props.config.video} meeting={session.meeting} attendee={session.attendee} remoteLabel="Control room" />
+        <VideoPanel meeting={session.meeting} attendee={session.attendee} remoteLabel="Control room" />
       ) : null}
       <p>
         Reference: <span class="reference">{session.reference}</span>

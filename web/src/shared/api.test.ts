@@ -123,7 +123,6 @@ describe("configuration and claims", () => {
     officerClientId: "o",
     consoleClientId: "c",
     cognitoEndpoint: null,
-    video: "chime",
     publicUrl: "https://check.example/",
     forces: [{ code: "MET", name: "Met" }],
   };
@@ -134,7 +133,6 @@ describe("configuration and claims", () => {
 
   it("names what is missing or wrong", () => {
     expect(() => parseConfig({ ...good, userPoolId: "" })).toThrow(new ConfigError("config.json has no userPoolId"));
-    expect(() => parseConfig({ ...good, video: "webrtc" })).toThrow(/video must be/);
     expect(() => parseConfig({ ...good, forces: [] })).toThrow(/at least one force/);
   });
 

@@ -16,8 +16,6 @@ export interface AppConfig {
   cognitoEndpoint: string | null;
   /** `USER_SRP_AUTH` when deployed; the local stack uses `USER_PASSWORD_AUTH` (moto cannot check SRP). */
   authFlow?: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH";
-  /** `chime`: real media. `emulator`: the local Chime emulator, which carries no media. */
-  video: "chime" | "emulator";
   /** The address of her page, which the officer app tells her to type herself. */
   publicUrl: string;
   forces: Force[];
@@ -31,7 +29,6 @@ const REQUIRED: (keyof AppConfig)[] = [
   "userPoolId",
   "officerClientId",
   "consoleClientId",
-  "video",
   "publicUrl",
   "forces",
 ];
@@ -44,9 +41,6 @@ export function parseConfig(raw: unknown): AppConfig {
     if (value[key] === undefined || value[key] === null || value[key] === "") {
       throw new ConfigError(`config.json has no ${key}`);
     }
-  }
-  if (value.video !== "chime" && value.video !== "emulator") {
-    throw new ConfigError("config.json: video must be 'chime' or 'emulator'");
   }
   if (!Array.isArray(value.forces) || value.forces.length === 0) {
     throw new ConfigError("config.json: forces must list at least one force");

@@ -155,7 +155,6 @@ export function CannotStart(props: { title: string; error: unknown; advice?: str
 
 /** Video tiles and controls for one Chime meeting; leaves the call when it goes away. */
 export function VideoPanel(props: {
-  mode: "chime" | "emulator";
   meeting: ChimeMeeting;
   attendee: ChimeAttendee;
   remoteLabel: string;
@@ -186,7 +185,6 @@ export function VideoPanel(props: {
 }
 
 function VideoSession(props: {
-  mode: "chime" | "emulator";
   meeting: ChimeMeeting;
   attendee: ChimeAttendee;
   remoteLabel: string;
@@ -201,7 +199,7 @@ function VideoSession(props: {
   const [cameraOn, setCameraOn] = useState(true);
 
   useEffect(() => {
-    const current = new VideoCall(props.mode, setStatus);
+    const current = new VideoCall(setStatus);
     call.current = current;
     if (local.current && remote.current && audio.current) {
       void current.join(props.meeting, props.attendee, { local: local.current, remote: remote.current, audio: audio.current });

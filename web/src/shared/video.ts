@@ -2,13 +2,12 @@
  * The video call, with amazon-chime-sdk-js, joined with the Meeting and Attendee the API returned.
  *
  * The SDK is imported only when a call starts (it is most of the JavaScript), so her page and
- * the queue load fast. With `video: "emulator"` (the local stack) there is no media service to
- * connect to: the call builds the same session configuration from the API's objects, shows the
- * camera preview, and says plainly that video to the other side is unavailable.
+ * the queue load fast. The same code joins Amazon Chime deployed and the local emulator's media
+ * side (docs/chime-emulator.md): the Meeting's MediaPlacement says where to connect.
  */
 import type { ChimeAttendee, ChimeMeeting } from "./types";
 
-export type VideoPhase = "starting" | "connected" | "preview_only" | "unavailable" | "ended";
+export type VideoPhase = "starting" | "connected" | "unavailable" | "ended";
 
 export interface VideoStatus {
   phase: VideoPhase;
@@ -25,36 +24,27 @@ export interface VideoElements {
 type ChimeModule = typeof import("amazon-chime-sdk-js");
 type AudioVideo = import("amazon-chime-sdk-js").AudioVideoFacade;
 
-export const EMULATOR_MESSAGE =
-  "Video is unavailable on this local test stack: its Chime emulator carries no sound or pictures. Everything else works.";
-
 export class VideoCall {
   private audioVideo: AudioVideo | null = null;
   private observer: import("amazon-chime-sdk-js").AudioVideoObserver | null = null;
   private remoteTile: number | null = null;
-  private local: HTMLVideoElement | null = null;
-  private previewing = false;
   private stopped = false;
   muted = false;
   cameraOn = true;
 
-  constructor(
-    private readonly mode: "chime" | "emulator",
-    private readonly onStatus: (status: VideoStatus) => void,
-  ) {}
+  constructor(private readonly onStatus: (status: VideoStatus) => void) {}
 
   private report(status: VideoStatus): void {
     if (!this.stopped) this.onStatus(status);
   }
 
   /**
-   * Join the meeting (or, on the emulator, prepare the session and show the camera preview).
+   * Join the meeting with the camera and microphone, and show the other side when they arrive.
    *
    * Every await may outlast the panel (a permission prompt can wait for minutes): after each one
    * a call that was left meanwhile releases what it started and goes no further.
    */
   async join(meeting: ChimeMeeting, attendee: ChimeAttendee, elements: VideoElements): Promise<void> {
-    this.local = elements.local;
     this.report({ phase: "starting", message: "Starting video…", remoteVideo: false });
     let chime: ChimeModule;
     try {
@@ -76,19 +66,6 @@ export class VideoCall {
     const camera = await this.firstDevice(() => audioVideo.listVideoInputDevices());
     const microphone = await this.firstDevice(() => audioVideo.listAudioInputDevices());
     if (await this.abandoned(audioVideo)) return;
-
-    if (this.mode === "emulator") {
-      try {
-        await audioVideo.startVideoInput(camera || {});
-        if (await this.abandoned(audioVideo)) return;
-        audioVideo.startVideoPreviewForVideoInput(elements.local);
-        this.previewing = true;
-      } catch {
-        // No camera or no permission: the message below still holds.
-      }
-      this.report({ phase: "preview_only", message: EMULATOR_MESSAGE, remoteVideo: false });
-      return;
-    }
 
     this.observer = {
       audioVideoDidStart: () => {
@@ -166,7 +143,7 @@ export class VideoCall {
 
   toggleMute(): boolean {
     this.muted = !this.muted;
-    if (this.audioVideo && this.mode === "chime") {
+    if (this.audioVideo) {
       if (this.muted) this.audioVideo.realtimeMuteLocalAudio();
       else this.audioVideo.realtimeUnmuteLocalAudio();
     }
@@ -176,16 +153,9 @@ export class VideoCall {
   toggleCamera(): boolean {
     this.cameraOn = !this.cameraOn;
     const av = this.audioVideo;
-    const local = this.local;
-    if (av && local) {
-      if (this.mode === "emulator") {
-        if (this.cameraOn) av.startVideoPreviewForVideoInput(local);
-        else av.stopVideoPreviewForVideoInput(local);
-      } else if (this.cameraOn) {
-        av.startLocalVideoTile();
-      } else {
-        av.stopLocalVideoTile();
-      }
+    if (av) {
+      if (this.cameraOn) av.startLocalVideoTile();
+      else av.stopLocalVideoTile();
     }
     return this.cameraOn;
   }
@@ -198,8 +168,7 @@ export class VideoCall {
     this.audioVideo = null;
     if (!av) return;
     if (this.observer) av.removeObserver(this.observer);
-    if (this.previewing && this.local) av.stopVideoPreviewForVideoInput(this.local);
-    if (this.mode === "chime") av.stop();
+    av.stop();
     await release(av);
   }
 }

@@ -1,0 +1,256 @@
+"""The media relay: one aiortc peer connection per attendee, forwarding the others' audio and video.
+
+Chime's media servers are selective forwarding units: they pass each attendee's packets to the
+others. aiortc decodes what it receives and encodes what it sends, so the relay forwards decoded
+frames. That costs some CPU per stream (measured in docs/chime-emulator.md) and in exchange
+every receiver gets a fresh key frame when it asks, and no codec has to match end to end.
+
+What each attendee receives, per media section of their offer:
+
+- the audio section carries the audio of the most recent other attendee who sends audio: enough
+  for a one-to-one call, which is what Safe Connection makes (there is no mixer);
+- each ``recvonly`` video section carries the video stream that the SUBSCRIBE's
+  ``receive_stream_ids`` puts at that position (the SDK lines them up with the video sections, 0
+  for its own camera's section or an unused one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aioice.ice
+from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamError
+from av.audio.frame import AudioFrame
+from av.frame import Frame
+
+from .sdp import reject_in_answer, rejected_mids
+
+log = logging.getLogger("chime_emulator.media")
+
+# Frames queued for one receiver before the oldest is dropped: a slow encoder must not make the
+# picture lag behind (video) or the sound drift (audio, 100 ms).
+_QUEUED_FRAMES = {"audio": 5, "video": 2}
+_VOLUME_EVERY = 5  # audio frames (20 ms each) between two loudness readings
+SILENT_DB = 127  # the SDK's AUDIO_METADATA volume is an attenuation in dB: 127 is silence
+
+
+def serve_loopback_candidates() -> None:
+    """Let aiortc offer its loopback address as an ICE host candidate.
+
+    aioice leaves out 127.0.0.1 when it lists the host's addresses, because a real peer cannot
+    reach it. The emulator serves only this machine (docs/chime-emulator.md: loopback only), so
+    its candidates are loopback ones: Chromium reaches them from any of its own host candidates,
+    and a machine with no other interface still works. aioice has no option for this, so the
+    emulator replaces its address lister, once, for the whole process.
+    """
+    aioice.ice.get_host_addresses = _loopback_addresses
+
+
+def _loopback_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+    return ["127.0.0.1"] if use_ipv4 else []
+
+
+class ForwardedTrack(MediaStreamTrack):
+    """What one attendee receives in one media section: frames that another attendee sent.
+
+    Parameters
+    ----------
+    kind
+        ``"audio"`` or ``"video"``.
+    """
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self._frames: asyncio.Queue[Frame] = asyncio.Queue(maxsize=_QUEUED_FRAMES[kind])
+
+    def offer(self, frame: Frame) -> None:
+        """Queue a frame for sending, dropping the oldest one if the encoder is behind."""
+        if self._frames.full():
+            self._frames.get_nowait()
+        self._frames.put_nowait(frame)
+
+    async def recv(self) -> Frame:
+        """The next frame to encode and send (aiortc's sender calls this in a loop)."""
+        if self.readyState != "live":
+            raise MediaStreamError
+        return await self._frames.get()
+
+
+class Feed:
+    """One attendee's incoming track, read as it arrives and handed to every receiver of it.
+
+    aiortc decodes every incoming frame into an unbounded queue, so a track that nobody forwards
+    yet (the officer's camera before the sergeant subscribes) is still read, and its frames
+    dropped.
+    """
+
+    def __init__(self, track: MediaStreamTrack, on_ended: Callable[[Feed], None]) -> None:
+        self.track = track
+        self.kind = track.kind
+        self.receivers: set[ForwardedTrack] = set()
+        self.frames = 0
+        self.volume_db = SILENT_DB  # loudness of the last audio frame, for AUDIO_METADATA
+        self._on_ended = on_ended
+        self._task = asyncio.ensure_future(self._pump())
+
+    async def _pump(self) -> None:
+        try:
+            while True:
+                frame = await self.track.recv()
+                if not isinstance(frame, Frame):
+                    continue  # a remote track yields decoded frames; packets come from files
+                self.frames += 1
+                if isinstance(frame, AudioFrame) and self.frames % _VOLUME_EVERY == 0:
+                    self.volume_db = attenuation_db(frame)
+                for receiver in list(self.receivers):
+                    receiver.offer(frame)
+        except MediaStreamError:
+            pass
+        finally:
+            self._on_ended(self)
+
+    def stop(self) -> None:
+        self._task.cancel()
+
+
+def attenuation_db(frame: AudioFrame) -> int:
+    """How far below full scale a 16-bit audio frame is, in whole dB (0 loud, 127 silent)."""
+    samples = array("h", bytes(frame.planes[0]))
+    if not samples:
+        return SILENT_DB
+    rms = math.sqrt(sum(sample * sample for sample in samples) / len(samples)) / 32768.0
+    if rms <= 0.0:
+        return SILENT_DB
+    return min(SILENT_DB, max(0, round(-20.0 * math.log10(rms))))
+
+
+@dataclass
+class Answer:
+    """The relay's answer to one SUBSCRIBE: the SDP and which stream each sent track carries."""
+
+    sdp: str
+    tracks: list[tuple[int, str]] = field(default_factory=list)  # (stream id, track label)
+
+
+class PeerMedia:
+    """One attendee's peer connection: what they send, and what is forwarded to them.
+
+    Parameters
+    ----------
+    attendee_id
+        Whose connection this is (for logs).
+    on_feed
+        Called with each new incoming :class:`Feed` (their microphone or camera).
+    """
+
+    def __init__(self, attendee_id: str, on_feed: Callable[[PeerMedia, Feed], None]) -> None:
+        self.attendee_id = attendee_id
+        self.pc = RTCPeerConnection()
+        self.feeds: dict[str, Feed] = {}  # kind -> their incoming track
+        self.audio_out = ForwardedTrack("audio")
+        self.video_out: dict[str, ForwardedTrack] = {}  # media section (mid) -> what it sends
+        self.video_sources: dict[str, Feed | None] = {}  # media section -> whose video it carries
+        self._on_feed = on_feed
+        self.pc.on("track", self._track_arrived)
+
+    def _track_arrived(self, track: MediaStreamTrack) -> None:
+        previous = self.feeds.get(track.kind)
+        if previous is not None:
+            previous.stop()
+        feed = Feed(track, self._feed_ended)
+        self.feeds[track.kind] = feed
+        self._on_feed(self, feed)
+
+    def _feed_ended(self, feed: Feed) -> None:
+        if self.feeds.get(feed.kind) is feed:
+            del self.feeds[feed.kind]
+
+    async def answer(
+        self, offer_sdp: str, receive_stream_ids: list[int], feeds: dict[int, Feed]
+    ) -> Answer:
+        """Answer the attendee's offer, forwarding the streams they asked for.
+
+        Parameters
+        ----------
+        offer_sdp
+            The SDP offer of their SUBSCRIBE.
+        receive_stream_ids
+            Their SUBSCRIBE's stream ids, one per video section in order (0: not a receive one).
+        feeds
+            The video feeds of the meeting, by the stream id that the INDEX gave them.
+        """
+        log.debug("offer from %s:\n%s", self.attendee_id, offer_sdp)
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        rejected = rejected_mids(offer_sdp)
+        answer = Answer(sdp="")
+        video_section = 0
+        for transceiver in self.pc.getTransceivers():
+            offered = transceiver._offerDirection  # our side of what they offered
+            if transceiver.kind == "audio":
+                if offered in ("sendonly", "sendrecv"):
+                    transceiver.direction = "sendrecv"
+                    transceiver.sender.replaceTrack(self.audio_out)
+                continue
+            position, video_section = video_section, video_section + 1
+            stream_id = receive_stream_ids[position] if position < len(receive_stream_ids) else 0
+            feed = feeds.get(stream_id)
+            mid = transceiver.mid or str(position)
+            if offered not in ("sendonly", "sendrecv") or feed is None or mid in rejected:
+                transceiver.direction = "recvonly"  # their camera's section, or one left unused
+                self._forward(mid, None)
+                continue
+            transceiver.direction = "sendonly"
+            transceiver.sender.replaceTrack(self._forward(mid, feed))
+            # The SDK finds the attendee of a remote track by its stream's id (the first token
+            # of a=msid), looked up in SUBSCRIBE_ACK's track mapping: make the two the same.
+            label = f"video-{stream_id}"
+            transceiver.sender._stream_id = label
+            answer.tracks.append((stream_id, label))
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        answer.sdp = reject_in_answer(self.pc.localDescription.sdp, rejected)
+        log.debug("answer to %s:\n%s", self.attendee_id, answer.sdp)
+        return answer
+
+    def _forward(self, mid: str, feed: Feed | None) -> ForwardedTrack:
+        """Point the media section ``mid`` at ``feed`` (or at nothing), and return its track.
+
+        One track per section lives as long as the connection: aiortc's sender stops for good
+        when its track ends, and the SDK reuses a section for another stream when one goes.
+        """
+        track = self.video_out.get(mid)
+        if track is None:
+            track = self.video_out[mid] = ForwardedTrack("video")
+        previous = self.video_sources.get(mid)
+        if previous is not feed:
+            if previous is not None:
+                previous.receivers.discard(track)
+            if feed is not None:
+                feed.receivers.add(track)
+            self.video_sources[mid] = feed
+        return track
+
+    def stats(self) -> dict[str, Any]:
+        """Frames received from this attendee, by kind (for the control API and the tests)."""
+        return {kind: feed.frames for kind, feed in self.feeds.items()}
+
+    async def close(self) -> None:
+        """Close the peer connection and stop forwarding to and from it."""
+        for feed in list(self.feeds.values()):
+            feed.stop()
+        self.audio_out.stop()
+        for mid, track in self.video_out.items():
+            source = self.video_sources.get(mid)
+            if source is not None:
+                source.receivers.discard(track)
+            track.stop()
+        with contextlib.suppress(Exception):  # closing must never fail the signaling handler
+            await self.pc.close()
