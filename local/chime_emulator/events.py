@@ -12,6 +12,7 @@ import logging
 import queue
 import threading
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,11 +27,24 @@ class EventLog:
 
     def __init__(self, limit: int = 1000) -> None:
         self._events: deque[dict[str, Any]] = deque(maxlen=limit)
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
 
     def emit(self, event_type: str, detail: dict[str, Any], region: str) -> None:
         with self._lock:
             self._events.append({"region": region, "detail": detail})
+            self._lock.notify_all()
+
+    def wait_for(
+        self, predicate: Callable[[list[dict[str, Any]]], bool], timeout: float
+    ) -> list[dict[str, Any]]:
+        """Block until ``predicate(recent events)`` holds, or ``timeout`` seconds pass.
+
+        Returns the events it last saw, so a caller can assert on them either way; woken by
+        each new event, never by polling.
+        """
+        with self._lock:
+            self._lock.wait_for(lambda: predicate(list(self._events)), timeout)
+            return list(self._events)
 
     def recent(self) -> list[dict[str, Any]]:
         with self._lock:

@@ -26,12 +26,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aioice.ice
-from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
+from aiortc import (
+    MediaStreamTrack,
+    RTCBundlePolicy,
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCSessionDescription,
+)
 from aiortc.mediastreams import MediaStreamError
 from av.audio.frame import AudioFrame
 from av.frame import Frame
 
-from .sdp import reject_in_answer, rejected_mids
+from .sdp import media_sections, reject_in_answer, rejected_mids
 
 log = logging.getLogger("chime_emulator.media")
 
@@ -40,6 +46,12 @@ log = logging.getLogger("chime_emulator.media")
 _QUEUED_FRAMES = {"audio": 5, "video": 2}
 _VOLUME_EVERY = 5  # audio frames (20 ms each) between two loudness readings
 SILENT_DB = 127  # the SDK's AUDIO_METADATA volume is an attenuation in dB: 127 is silence
+# max-bundle, as the SDK configures its side: with aiortc's default (balanced), the second video
+# section of an offer is put on the first video section's transport before BUNDLE moves that one
+# to the audio's, and is left on a transport that BUNDLE then stops, so the first SUBSCRIBE of an
+# attendee who receives a camera never sends it. No STUN server: the relay's candidates are
+# loopback ones (serve_loopback_candidates), which no server outside can reflect.
+_CONFIGURATION = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
 
 
 def serve_loopback_candidates() -> None:
@@ -70,6 +82,7 @@ class ForwardedTrack(MediaStreamTrack):
     def __init__(self, kind: str) -> None:
         super().__init__()
         self.kind = kind
+        self.sent = 0  # frames handed to aiortc's encoder (for the control API and tests)
         self._frames: asyncio.Queue[Frame] = asyncio.Queue(maxsize=_QUEUED_FRAMES[kind])
 
     def offer(self, frame: Frame) -> None:
@@ -82,7 +95,9 @@ class ForwardedTrack(MediaStreamTrack):
         """The next frame to encode and send (aiortc's sender calls this in a loop)."""
         if self.readyState != "live":
             raise MediaStreamError
-        return await self._frames.get()
+        frame = await self._frames.get()
+        self.sent += 1
+        return frame
 
 
 class Feed:
@@ -154,7 +169,7 @@ class PeerMedia:
 
     def __init__(self, attendee_id: str, on_feed: Callable[[PeerMedia, Feed], None]) -> None:
         self.attendee_id = attendee_id
-        self.pc = RTCPeerConnection()
+        self.pc = RTCPeerConnection(_CONFIGURATION)
         self.feeds: dict[str, Feed] = {}  # kind -> their incoming track
         self.audio_out = ForwardedTrack("audio")
         self.video_out: dict[str, ForwardedTrack] = {}  # media section (mid) -> what it sends
@@ -192,29 +207,38 @@ class PeerMedia:
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
         rejected = rejected_mids(offer_sdp)
         answer = Answer(sdp="")
-        video_section = 0
+        # Walk the offer's sections, not aiortc's transceivers: aiortc keeps a transceiver for
+        # every mid it has ever seen, and the browser recycles a rejected section's slot for a
+        # new mid, so only the offer's order lines up with ``receive_stream_ids``.
+        by_mid: dict[str, Any] = {}
         for transceiver in self.pc.getTransceivers():
+            if transceiver.mid is not None:
+                by_mid.setdefault(transceiver.mid, transceiver)  # aiortc answers with the first
+        video_section = 0
+        for section in media_sections(offer_sdp):
+            transceiver = by_mid[section.mid]
             offered = transceiver._offerDirection  # our side of what they offered
-            if transceiver.kind == "audio":
-                if offered in ("sendonly", "sendrecv"):
+            if section.kind == "audio":
+                if offered in ("sendonly", "sendrecv") and not section.rejected:
                     transceiver.direction = "sendrecv"
                     transceiver.sender.replaceTrack(self.audio_out)
                 continue
             position, video_section = video_section, video_section + 1
             stream_id = receive_stream_ids[position] if position < len(receive_stream_ids) else 0
             feed = feeds.get(stream_id)
-            mid = transceiver.mid or str(position)
-            if offered not in ("sendonly", "sendrecv") or feed is None or mid in rejected:
+            if offered not in ("sendonly", "sendrecv") or feed is None or section.rejected:
                 transceiver.direction = "recvonly"  # their camera's section, or one left unused
-                self._forward(mid, None)
+                self._forward(section.mid, None)
                 continue
             transceiver.direction = "sendonly"
-            transceiver.sender.replaceTrack(self._forward(mid, feed))
+            transceiver.sender.replaceTrack(self._forward(section.mid, feed))
             # The SDK finds the attendee of a remote track by its stream's id (the first token
             # of a=msid), looked up in SUBSCRIBE_ACK's track mapping: make the two the same.
             label = f"video-{stream_id}"
             transceiver.sender._stream_id = label
             answer.tracks.append((stream_id, label))
+        for mid in [mid for mid in self.video_out if mid not in by_mid or mid in rejected]:
+            self._forward(mid, None)  # a section the browser has stopped: forward nothing to it
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         answer.sdp = reject_in_answer(self.pc.localDescription.sdp, rejected)
         log.debug("answer to %s:\n%s", self.attendee_id, answer.sdp)
@@ -241,6 +265,12 @@ class PeerMedia:
     def stats(self) -> dict[str, Any]:
         """Frames received from this attendee, by kind (for the control API and the tests)."""
         return {kind: feed.frames for kind, feed in self.feeds.items()}
+
+    def sent(self) -> dict[str, int]:
+        """Frames forwarded to this attendee: audio, and video by media section."""
+        sent = {"audio": self.audio_out.sent}
+        sent.update({f"video mid {mid}": track.sent for mid, track in self.video_out.items()})
+        return sent
 
     async def close(self) -> None:
         """Close the peer connection and stop forwarding to and from it."""

@@ -10,6 +10,7 @@ group"). aiortc answers every section as if it were live, so the relay rewrites 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _SECTION_START = "m="
 
@@ -35,16 +36,30 @@ def _mid(section: list[str]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Section:
+    """One media section of an SDP offer, in order: its kind, ``mid`` and whether it is live."""
+
+    kind: str
+    mid: str
+    rejected: bool
+
+
+def media_sections(offer: str) -> list[Section]:
+    """The offer's audio and video sections in order (the order ``receive_stream_ids`` follows)."""
+    _, sections = _sections(offer)
+    found = []
+    for section in sections:
+        fields = section[0][len(_SECTION_START) :].split()
+        mid = _mid(section)
+        if len(fields) > 1 and fields[0] in ("audio", "video") and mid is not None:
+            found.append(Section(kind=fields[0], mid=mid, rejected=fields[1] == "0"))
+    return found
+
+
 def rejected_mids(offer: str) -> set[str]:
     """The ``mid`` of every media section that the offer rejects (port 0)."""
-    _, sections = _sections(offer)
-    rejected = set()
-    for section in sections:
-        port = section[0].split()[1] if len(section[0].split()) > 1 else ""
-        mid = _mid(section)
-        if port == "0" and mid is not None:
-            rejected.add(mid)
-    return rejected
+    return {section.mid for section in media_sections(offer) if section.rejected}
 
 
 def reject_in_answer(answer: str, mids: set[str]) -> str:

@@ -51,6 +51,7 @@ _CONTROL_PATH = re.compile(r"^/control/([0-9a-fA-F-]{36})$")
 # pings (every 10 s) keep a healthy connection busy in between.
 PING_INTERVAL = 5.0
 PING_TIMEOUT = 10.0
+CLOSE_TIMEOUT = 1.0  # seconds to wait for the client's close frame after ours
 METADATA_INTERVAL = 0.5  # seconds between two AUDIO_METADATA frames (loudness for the pages)
 
 
@@ -112,16 +113,23 @@ class MediaServer:
                 process_request=_check_request,
                 ping_interval=PING_INTERVAL,
                 ping_timeout=PING_TIMEOUT,
+                # A client that never answers our close (a frozen tab) must not hold up a
+                # meeting's end or the emulator's stop for websockets' default 10 s each.
+                close_timeout=CLOSE_TIMEOUT,
                 compression=None,  # the SDK's frames are small; deflate only costs CPU
             )
         except OSError as error:
             log.error("media server: %s", error)
 
     def close(self) -> None:
-        """Close every connection and stop the loop."""
+        """Close every connection and stop the loop (it gives up on connections after 10 s)."""
         if not self._thread.is_alive():
             return
-        self._call(self._shutdown()).result(10)
+        try:
+            self._call(self._shutdown()).result(10)
+        except TimeoutError:
+            # Stopping must not fail: the emulator's HTTP side still has to stop after this.
+            log.warning("media server: connections still closing after 10 s; stopping anyway")
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
 
@@ -150,7 +158,13 @@ class MediaServer:
         room = self.rooms.get(meeting_id)
         if room is None:
             return
-        if attendee_id is None:
+        # The backend ends a meeting by deleting its attendees one by one (AttendeeDeleted) and
+        # then the meeting (MeetingEnded), all under its lock. Once the lock is free, a meeting
+        # that is gone means those deletions were its end: the attendees must hear "meeting
+        # ended" (410, the SDK's MeetingEnded), not "you were removed" (411).
+        with self.backend.lock:
+            meeting_over = meeting_id not in self.backend.meetings
+        if attendee_id is None or meeting_over:
             self._loop.create_task(self._end_room(room, STATUS_MEETING_ENDED))
         elif attendee_id in room.members:
             member = room.members[attendee_id]
@@ -163,8 +177,8 @@ class MediaServer:
 
     async def _end_member(self, member: Member, status: int) -> None:
         connection = self.connections.get(member)
-        if connection is None:
-            return
+        if connection is None or connection.left:
+            return  # gone, leaving, or already ended: one AUDIO_STATUS is all the SDK reads
         connection.left = True  # ended by the service: neither a leave nor a drop to record
         audio_status = pb.SdkAudioStatusFrame(audio_status=status)
         await connection.send(signal(pb.SdkSignalFrame.AUDIO_STATUS, audio_status=audio_status))
@@ -254,6 +268,7 @@ class MediaServer:
                         "AudioStreamId": member.audio_stream_id,
                         "VideoStreamIds": [source.stream_id for source in member.video],
                         "FramesReceived": member.media.stats() if member.media else {},
+                        "FramesSent": member.media.sent() if member.media else {},
                     }
                     for member in room.members.values()
                 ],
