@@ -369,10 +369,12 @@ def banner(
     default_state: Path,
     events: Sequence[str] = (),
     web_url: str | None = None,
+    media_url: str | None = None,
 ) -> str:
     """What ``make run`` prints once everything answers (``events``: :func:`event_lines`).
 
-    ``web_url`` is the site with the three faces (:mod:`local.web`), when it is served.
+    ``web_url`` is the site with the three faces (:mod:`local.web`), when it is served;
+    ``media_url`` the emulator's media side (signaling and the WebRTC relay).
     """
     api_url = str(stack["api_url"])
     rows = [("username", "password", "role", "area", "shoulder", "for")]
@@ -422,6 +424,7 @@ def banner(
         f"  AWS services (moto)        {stack['aws_endpoint_url']}",
         f"  Chime SDK Meetings         {chime_url}",
         f"  Chime emulator control     {chime_url}/_emulator/meetings",
+        *([f"  Chime media (SDK signaling) {media_url}/control/<MeetingId>"] if media_url else []),
         f"  Stack description          {state / 'stack.json'}",
         "",
         "Delivering events to the app's handlers (as Lambda event-source mappings; retries,"
@@ -513,6 +516,7 @@ def run() -> int:
             raise StartupError(unbuilt)
         write(
             f"Starting moto on :{ports.moto} and the Chime SDK Meetings emulator on :{ports.chime}"
+            f" (media :{ports.media})"
         )
         moto = start_moto(ports.moto)
         moto_url = f"http://{HOST}:{ports.moto}"
@@ -569,6 +573,7 @@ def run() -> int:
                 default_state,
                 event_lines(pump),
                 web_url=web.url,
+                media_url=emulator.media.url if emulator.media else None,
             )
         )
         # Until Ctrl-C / SIGTERM raises _Stop here, or the API dies. The timeout matters: a

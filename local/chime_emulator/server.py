@@ -215,6 +215,11 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, {"status": "ok"}
         if (method, sub) == ("GET", "/meetings"):
             return 200, {"Meetings": backend.snapshot()}
+        if (method, sub) == ("GET", "/media"):
+            media = server.media
+            if media is None:
+                raise ControlError(404, "The emulator runs without its media side (--no-media)")
+            return 200, {"Meetings": media.snapshot(), "ClientEventBatches": server.client_events}
         presence = _PRESENCE.match(path)
         if presence and method == "POST":
             meeting_id, attendee_id, verb = presence.groups()
@@ -319,6 +324,7 @@ class _Server(ThreadingHTTPServer):
         self.default_region = default_region
         self.initial_periods = (backend.idle_timeout, backend.max_duration)
         self.client_events = 0  # SDK event batches posted to the EventIngestionUrl
+        self.media: MediaServer | None = None  # the media side, when it runs
 
     def config(self) -> dict[str, Any]:
         return {
@@ -382,6 +388,7 @@ class ChimeEmulator:
             from .media.server import MediaServer  # aiortc and PyAV load only with the media side
 
             self.media = MediaServer(self.backend, host, media_port)
+            self._server.media = self.media
             self.backend.placement = PlacementUrls(http=self.url, media=self.media.url)
             self.backend.events.sinks.append(self.media)  # type: ignore[attr-defined]
         self._sweep_interval = sweep_interval
