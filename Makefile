@@ -96,8 +96,9 @@ browser:
 
 # Prints figures (docs/performance.md); exits 0 whether or not a target is met. Needs no `make run`.
 BENCH_ARGS ?=
-bench: venv
+bench: venv web browser
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.media
 
 # Needs `make run` going in another terminal; measures it (docs/performance.md, "Local stack under
 # a burst"). BURST_ARGS=--json for JSON, e.g. BURST_ARGS="--bursts 10 --concurrency 60".
