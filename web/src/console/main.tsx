@@ -391,7 +391,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
         </div>
         <div>
           {!decided && claim.meeting ? (
-            <VideoPanel meeting={claim.meeting} attendee={claim.attendee} remoteLabel={card ? "Officer" : "Member of the public"} />
+            <VideoPanel meeting={claim.meeting} attendee={claim.attendee} remoteLabel={claim.channel === "public" ? "Member of the public" : "Officer"} />
           ) : null}
           {!decided && !claim.meeting ? <p class="warning">Video is not available for this check.</p> : null}
         </div>
