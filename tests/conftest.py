@@ -91,32 +91,38 @@ def chime(chime_url: str) -> Any:
 
 
 @pytest.fixture(scope="session")
-def stack(moto_url: str) -> Iterator[Any]:
+def app_chime(moto_url: str) -> Iterator[ChimeEmulator]:
+    """The application's own Chime emulator, media side included (so every meeting in it is the
+    app's, which the orphan checks rely on): the browser tests join its meetings for real and
+    read its event log and relay."""
+    with ChimeEmulator(eventbridge_endpoint=moto_url, default_region=REGION) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def stack(moto_url: str, app_chime: ChimeEmulator) -> Iterator[Any]:
     """The whole application's resources on moto, seeded with the demo force.
 
-    The application gets its own Chime emulator (so every meeting in it is the app's, which the
-    orphan checks rely on) and short timers (escalation every 2 s, drop grace 1 s). It is
-    configured only through its environment, the way Lambda configures it.
+    The application has its own Chime emulator (:func:`app_chime`) and short timers (escalation
+    every 2 s, drop grace 1 s). It is configured only through its environment, the way Lambda
+    configures it.
     """
     from functions import wiring
     from functions.adapters import aws
     from local.provision import create_resources, seed_demo
 
-    with ChimeEmulator(eventbridge_endpoint=moto_url, default_region=REGION) as app_chime:
-        created = create_resources(
-            moto_url, app_chime.url, REGION, prefix=f"t{uuid.uuid4().hex[:6]}"
-        )
-        seed_demo(created)
-        saved = dict(os.environ)
-        os.environ.update(created.app_environment())
-        os.environ.update(ESCALATION_DELAY_SECONDS="2", DROP_GRACE_SECONDS="1")
-        aws.reset_clients()
-        wiring.reset()
-        yield created
-        os.environ.clear()
-        os.environ.update(saved)
-        aws.reset_clients()
-        wiring.reset()
+    created = create_resources(moto_url, app_chime.url, REGION, prefix=f"t{uuid.uuid4().hex[:6]}")
+    seed_demo(created)
+    saved = dict(os.environ)
+    os.environ.update(created.app_environment())
+    os.environ.update(ESCALATION_DELAY_SECONDS="2", DROP_GRACE_SECONDS="1")
+    aws.reset_clients()
+    wiring.reset()
+    yield created
+    os.environ.clear()
+    os.environ.update(saved)
+    aws.reset_clients()
+    wiring.reset()
 
 
 @pytest.fixture(scope="session")

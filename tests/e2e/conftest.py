@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from local.chime_emulator import ChimeEmulator
 from local.login import ROOT
 from local.provision import Stack
 from local.web import DEMO_FORCES, WebServer, local_config, missing_build_message
@@ -63,8 +64,12 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def site(stack: Stack, api: Api, pump: Any) -> Iterator[WebServer]:
-    """The three faces, configured for the test stack (the event pump runs behind them)."""
+def site(stack: Stack, api: Api, pump: Any, app_chime: ChimeEmulator) -> Iterator[WebServer]:
+    """The three faces, configured for the test stack (the event pump runs behind them).
+
+    The CSP lets the pages' Chime SDK reach the app's emulator: its HTTP front and its media
+    side's signaling WebSocket (deployed, ``*.chime.aws``).
+    """
     problem = missing_build_message()
     if problem:
         pytest.fail(problem, pytrace=False)
@@ -78,21 +83,28 @@ def site(stack: Stack, api: Api, pump: Any) -> Iterator[WebServer]:
         public_url=f"http://127.0.0.1:{port}/",
         forces=DEMO_FORCES,
     )
-    server = WebServer(config, port=port).start()
+    assert app_chime.media is not None, "the app's Chime emulator runs without its media side"
+    server = WebServer(config, port=port, media=[app_chime.url, app_chime.media.url]).start()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def playwright_driver() -> Iterator[Any]:
+    """Playwright's driver, once for the run: every browser is launched from it."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Any) -> Iterator[Any]:
+    launched = playwright_driver.chromium.launch(
+        executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+    )
+    yield launched
+    launched.close()
 
 
 PHONE = {
