@@ -212,3 +212,15 @@ def make_user(stack: Any) -> Any:
         return login(stack, username, password)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Any]:
+    """Playwright's driver, once for the whole run: every browser of every test is launched from
+    it (the browser tests in tests/e2e and the SDK harness in tests/emulator). A second
+    ``sync_playwright()`` in the same run is refused, because the first keeps its event loop
+    running on the main thread."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver

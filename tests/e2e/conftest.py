@@ -90,15 +90,6 @@ def site(stack: Stack, api: Api, pump: Any, app_chime: ChimeEmulator) -> Iterato
 
 
 @pytest.fixture(scope="session")
-def playwright_driver() -> Iterator[Any]:
-    """Playwright's driver, once for the run: every browser is launched from it."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
 def browser(playwright_driver: Any) -> Iterator[Any]:
     launched = playwright_driver.chromium.launch(
         executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS

@@ -22,6 +22,7 @@ import time
 import uuid
 from array import array
 from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -104,7 +105,11 @@ class Call:
 def run(
     media_url: str, meeting_id: str, scenario: Callable[[Call], Coroutine[Any, Any, None]]
 ) -> None:
-    """Run one test's scenario on a fresh event loop, then close every connection it opened."""
+    """Run one test's scenario on a fresh event loop, then close every connection it opened.
+
+    The loop runs in a thread of its own: Playwright's sync API (the browser tests of the same
+    run) keeps an event loop running on the main thread, where ``asyncio.run`` is refused.
+    """
 
     async def whole() -> None:
         call = Call(media_url, meeting_id)
@@ -113,7 +118,8 @@ def run(
         finally:
             await call.hang_up()
 
-    asyncio.run(whole())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenario") as worker:
+        worker.submit(asyncio.run, whole()).result()
 
 
 @pytest.fixture
