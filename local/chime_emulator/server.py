@@ -184,11 +184,16 @@ class _Handler(BaseHTTPRequestHandler):
         cors = _media_cors(self.headers.get("Origin"))
         if path == f"{MEDIA_PREFIX}/client-events" and self.command == "POST":
             self.server.client_events += 1
-            self._send_json(200, {}, cors)
+            status, answer = 200, {}
         elif path == f"{MEDIA_PREFIX}/turn_sessions" and self.command == "POST":
-            self._send_json(200, {"username": "", "password": "", "ttl": 0, "uris": []}, cors)
+            status, answer = 200, {"username": "", "password": "", "ttl": 0, "uris": []}
         else:
-            self._send_json(404, {"error": {"code": "NotFound", "message": path}}, cors)
+            status, answer = 404, {"error": {"code": "NotFound", "message": path}}
+        try:
+            self._send_json(status, answer, cors)
+        except (BrokenPipeError, ConnectionResetError):
+            # A page that closed while its SDK was posting events: nobody is left to answer.
+            self.close_connection = True
 
     # ------------------------------------------------------------------ control API
     def _control(self, path: str, body: bytes) -> None:
