@@ -63,6 +63,8 @@ class DynamoAuditLog:
                         actor=str(data.get("actor", "system")),
                         reason=data.get("reason"),
                         event_id=str(data.get("event_id", "")),
+                        # Entries written before the field existed were all with video.
+                        without_video=data.get("without_video") is True,
                     )
                 )
             if "LastEvaluatedKey" not in response:

@@ -290,6 +290,7 @@ class DynamoSessionStore:
             "#state": decision.outcome.value,
             "decided_by": sergeant_id,
             "decided_at": iso(now),
+            "decided_without_video": decision.without_video,
         }
         if decision.identified is not None:
             # Her call named nobody (or nobody who serves); the sergeant identified the officer.

@@ -152,6 +152,9 @@ class Session(BaseModel):
         The sergeant's officer id and when they claimed.
     decided_by, decided_at, outcome_reason
         Who recorded the outcome, when, and why (required for ``not_verified``).
+    decided_without_video
+        The sergeant decided by voice and the identity card only, because the video failed.
+        Only ever true with an outcome.
     escalation_level
         How many times the request has been escalated (0 = never).
     version
@@ -178,6 +181,7 @@ class Session(BaseModel):
     decided_by: OfficerId | None = None
     decided_at: AwareDatetime | None = None
     outcome_reason: ShortText | None = None
+    decided_without_video: bool = False
     escalation_level: int = Field(default=0, ge=0)
     version: int = Field(default=1, ge=1)
 
@@ -201,6 +205,8 @@ class Session(BaseModel):
             raise ValueError("decided_by is set exactly when there is an outcome")
         if self.state is _S.NOT_VERIFIED and not self.outcome_reason:
             raise ValueError("a not_verified session needs an outcome_reason")
+        if self.decided_without_video and self.state not in OUTCOME_STATES:
+            raise ValueError("only an outcome can have been decided without video")
         return self
 
     # ----------------------------------------------------------------- queries
@@ -260,6 +266,8 @@ class Session(BaseModel):
         reason: str | None,
         now: datetime,
         officer: Officer | None,
+        *,
+        without_video: bool = False,
     ) -> "Session":
         """Record the claiming sergeant's outcome.
 
@@ -278,11 +286,15 @@ class Session(BaseModel):
             ``verified``. For a public call that named no officer (``officer_id is None``), the
             officer the sergeant identified on the call; a ``verified`` outcome then records
             their ``officer_id`` on the session.
+        without_video
+            The sergeant decided by voice and the identity card only, because the video failed
+            (``decided_without_video``).
 
         Returns
         -------
         Session
-            In the outcome state with ``decided_by``, ``decided_at``, ``outcome_reason`` set.
+            In the outcome state with ``decided_by``, ``decided_at``, ``outcome_reason`` and
+            ``decided_without_video`` set.
 
         Raises
         ------
@@ -314,6 +326,7 @@ class Session(BaseModel):
             "decided_by": sergeant_id,
             "decided_at": now,
             "outcome_reason": clean_reason,
+            "decided_without_video": without_video,
         }
         if target is _S.VERIFIED:
             if officer is None:

@@ -115,12 +115,16 @@ class Decision:
         On her call that named nobody: the officer the sergeant identified.
     guard
         What the stored session must be for the decision to be written.
+    without_video
+        The sergeant decided by voice and the identity card only, because the video failed;
+        the session and its audit entry record it.
     """
 
     outcome: SessionState
     reason: str | None
     identified: Officer | None
     guard: Guard
+    without_video: bool = False
 
 
 def authorise_claim(principal: Principal) -> Guard:
@@ -136,9 +140,17 @@ def authorise_claim(principal: Principal) -> Guard:
 
 
 def authorise_decision(
-    principal: Principal, outcome: str, reason: str | None, identified: Officer | None
+    principal: Principal,
+    outcome: str,
+    reason: str | None,
+    identified: Officer | None,
+    *,
+    without_video: bool = False,
 ) -> Decision:
     """A sergeant's outcome, with the officer they identified on her call (if any).
+
+    ``without_video``: the sergeant decided by voice and the identity card only, because the
+    video failed (either outcome may be so decided).
 
     Raises
     ------
@@ -165,7 +177,13 @@ def authorise_decision(
         serving=target is SessionState.VERIFIED and identified is None,
         unnamed=identified is not None,
     )
-    return Decision(outcome=target, reason=clean, identified=identified, guard=checks)
+    return Decision(
+        outcome=target,
+        reason=clean,
+        identified=identified,
+        guard=checks,
+        without_video=without_video,
+    )
 
 
 def authorise_cancel(principal: Principal) -> Guard:

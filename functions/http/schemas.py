@@ -77,12 +77,19 @@ class OutcomeRequest(_Request):
     """``POST /sessions/{id}/outcome``.
 
     ``shoulder_number`` only on her own call that names no serving officer: the officer the
-    sergeant identified (required there for ``verified``).
+    sergeant identified (required there for ``verified``). ``without_video``: the sergeant
+    decided by voice and the identity card only, because the video failed (the session and its
+    audit trail record it).
     """
 
     outcome: Outcome
     reason: str | None = Field(default=None, max_length=500)
     shoulder_number: str | None = Field(default=None, min_length=1, max_length=10)
+    without_video: StrictBool = Field(
+        default=False,
+        description="The sergeant decided by voice and the identity card only, because the "
+        "video failed.",
+    )
 
 
 class DutyRequest(_Request):
@@ -151,6 +158,11 @@ class SessionView(_Response):
     decided_by: str | None = None
     decided_at: str | None = None
     outcome_reason: str | None = None
+    decided_without_video: bool = Field(
+        default=False,
+        description="The outcome was decided by voice and the identity card only, because the "
+        "video failed (false until there is an outcome).",
+    )
     location: Location | None = None
     note: str | None = None
     meeting: dict[str, Any] | None = None
@@ -175,6 +187,11 @@ class AuditView(_Response):
     to_state: str
     actor: str
     reason: str | None
+    without_video: bool = Field(
+        default=False,
+        description="On the transition into an outcome: the sergeant decided by voice and the "
+        "identity card only, because the video failed. False on every other entry.",
+    )
 
 
 def session_view(record: SessionRecord) -> dict[str, Any]:
@@ -197,6 +214,7 @@ def session_view(record: SessionRecord) -> dict[str, Any]:
         decided_by=s.decided_by,
         decided_at=s.decided_at.isoformat() if s.decided_at else None,
         outcome_reason=s.outcome_reason,
+        decided_without_video=s.decided_without_video,
         location=s.location,
         note=s.note,
         meeting=record.meeting,

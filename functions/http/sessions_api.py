@@ -102,6 +102,7 @@ def session_audit(session_id: str) -> Response:
                 to_state=e.to_state,
                 actor=e.actor,
                 reason=e.reason,
+                without_video=e.without_video,
             )
             for e in entries
         ],
@@ -222,7 +223,12 @@ def record_outcome(session_id: str) -> Response:
     principal = caller(request)
     record = within_budget(
         lambda: session_service().decide(
-            principal, session_id, body.outcome, body.reason, body.shoulder_number
+            principal,
+            session_id,
+            body.outcome,
+            body.reason,
+            body.shoulder_number,
+            without_video=body.without_video,
         ),
         "Your decision could not be confirmed in time. Look at the session, then try again.",
     )

@@ -7,12 +7,14 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from functions.domain import NotFound, Principal, Role
+from functions.domain.states import OUTCOME_STATES
 
 from .ports import AuditEntry, AuditLog
 
 __all__ = ["AuditService", "entry_from_stream_record"]
 
 _deserializer = TypeDeserializer()
+_OUTCOMES = frozenset(state.value for state in OUTCOME_STATES)
 
 
 def _image(raw: dict[str, Any] | None) -> dict[str, Any]:
@@ -32,16 +34,22 @@ def entry_from_stream_record(record: dict[str, Any]) -> AuditEntry | None:
     new, old = _image(change.get("NewImage")), _image(change.get("OldImage"))
     if "state" not in new or (old and old.get("version") == new.get("version")):
         return None  # not a session (a code claim), or not a transition
+    from_state = str(old["state"]) if old else None
+    to_state = str(new["state"])
+    # The decision's own entry says whether it was made without video; later entries (none
+    # today: an outcome is final) would not repeat it.
+    into_outcome = to_state in _OUTCOMES and from_state not in _OUTCOMES
     return AuditEntry(
         session_id=str(new["session_id"]),
         seq=f"{int(new['version']):06d}",
         at=str(new.get("updated_at", "")),
         force=str(new.get("force", "")),
-        from_state=str(old["state"]) if old else None,
-        to_state=str(new["state"]),
+        from_state=from_state,
+        to_state=to_state,
         actor=str(new.get("changed_by") or "system"),
         reason=str(new["change_reason"]) if new.get("change_reason") else None,
         event_id=str(record.get("eventID", "")),
+        without_video=into_outcome and new.get("decided_without_video") is True,
     )
 
 

@@ -128,7 +128,8 @@ class SessionStore(Protocol):
         self, session_id: str, decision: Decision, sergeant_id: str, now: datetime
     ) -> SessionRecord:
         """-> the decision's outcome; an officer the sergeant identified on her call that named
-        none is written with it (their snapshot and ``officer_id``)."""
+        none is written with it (their snapshot and ``officer_id``), and so is
+        ``decided_without_video`` (the decision's ``without_video``)."""
         ...
 
     def cancel(self, session_id: str, guard: Guard, now: datetime) -> SessionRecord:
@@ -293,7 +294,11 @@ class TimerQueue(Protocol):
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One transition in the append-only audit trail."""
+    """One transition in the append-only audit trail.
+
+    ``without_video`` is true only on the entry of the transition into an outcome that the
+    sergeant decided by voice and the identity card alone, because the video failed.
+    """
 
     session_id: str
     seq: str
@@ -304,6 +309,7 @@ class AuditEntry:
     actor: str
     reason: str | None
     event_id: str
+    without_video: bool = False
 
 
 class AuditLog(Protocol):

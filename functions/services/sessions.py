@@ -284,12 +284,15 @@ class SessionService:
         outcome: str,
         reason: str | None,
         shoulder_number: str | None = None,
+        *,
+        without_video: bool = False,
     ) -> SessionRecord:
         """Record the sergeant's outcome and end the meeting.
 
         On her own call that names no serving officer, ``shoulder_number`` says which officer the
         sergeant identified (from the register of the sergeant's force); it is required for
-        ``verified`` there.
+        ``verified`` there. ``without_video``: the sergeant decided by voice and the identity
+        card only, because the video failed (recorded on the session and in its audit entry).
 
         Raises
         ------
@@ -300,7 +303,9 @@ class SessionService:
             As the domain decides.
         """
         identified = self._identified(principal, shoulder_number)
-        decision = authorise_decision(principal, outcome, reason, identified)
+        decision = authorise_decision(
+            principal, outcome, reason, identified, without_video=without_video
+        )
         sergeant_id = principal.officer_id or ""
         now = self.clock()
         try:
@@ -327,7 +332,12 @@ class SessionService:
         # Not claimed (by them), another force, about themselves, not serving, ended: the
         # session says which.
         current.session.decide(
-            principal, decision.outcome, decision.reason, now, officer=current.officer
+            principal,
+            decision.outcome,
+            decision.reason,
+            now,
+            officer=current.officer,
+            without_video=decision.without_video,
         )
         if decision.identified is not None and not unnamed:
             raise ValidationFailed.for_field(

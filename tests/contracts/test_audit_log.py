@@ -53,6 +53,18 @@ def test_an_entry_reads_back_exactly_as_it_was_appended(log: AuditLog) -> None:
     assert log.history("s-1") == [first, second]
 
 
+def test_an_outcome_decided_without_video_reads_back_so(log: AuditLog) -> None:
+    decided = entry(
+        3, from_state="claimed", to_state="verified", reason="verified", without_video=True
+    )
+
+    assert log.append(entry(2)) is True
+    assert log.append(decided) is True
+
+    assert log.history("s-1") == [entry(2), decided]
+    assert [e.without_video for e in log.history("s-1")] == [False, True]
+
+
 def test_append_is_once_per_session_and_seq_and_a_second_one_changes_nothing(
     log: AuditLog,
 ) -> None:

@@ -280,6 +280,44 @@ def test_only_the_claiming_sergeant_decides(backend: Backend) -> None:
     )
 
 
+@pytest.mark.parametrize("outcome", ["verified", "not_verified"])
+@pytest.mark.parametrize("without_video", [True, False])
+def test_a_decision_records_whether_it_was_made_without_video(
+    backend: Backend, outcome: str, without_video: bool
+) -> None:
+    before = stored(backend, in_state(officer_record(officer()), _S.CLAIMED))
+    reason = "voice and card match" if outcome == "not_verified" else None
+    decision = authorise_decision(
+        sergeant_caller(), outcome, reason, None, without_video=without_video
+    )
+
+    decided = backend.sessions.decide("s-1", decision, SERGEANT_ID, AT)
+
+    after = moved(
+        before,
+        state=_S(outcome),
+        decided_by=SERGEANT_ID,
+        decided_at=AT,
+        outcome_reason=reason,
+        decided_without_video=without_video,
+    )
+    assert decided == current(backend, "s-1") == after
+
+
+def test_a_refused_decision_without_video_changes_nothing(backend: Backend) -> None:
+    before = stored(backend, in_state(officer_record(officer()), _S.CLAIMED))
+    decision = authorise_decision(
+        sergeant_caller(OTHER_SERGEANT_ID), "verified", None, None, without_video=True
+    )
+
+    refused(
+        backend,
+        lambda: backend.sessions.decide("s-1", decision, OTHER_SERGEANT_ID, AT),
+        before,
+    )
+    assert current(backend, "s-1").session.decided_without_video is False
+
+
 @pytest.mark.parametrize("status", ["suspended", "former"])
 def test_verified_is_refused_while_the_snapshot_says_not_serving_and_not_verified_is_not(
     backend: Backend, status: str

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from functions.domain import (
     ALLOWED_TRANSITIONS,
+    OUTCOME_STATES,
     TERMINAL_STATES,
     WAITING_STATES,
     Channel,
@@ -237,6 +238,27 @@ def test_not_verified_needs_a_reason_naming_the_field(
         claimed.decide(sergeant, "not_verified", reason, now, officer)
     assert caught.value.http_status == 400
     assert [d["field"] for d in caught.value.details] == ["reason"]
+
+
+def test_a_decision_is_recorded_with_video_unless_the_sergeant_says_otherwise(
+    session_in: DriveTo, sergeant: Principal, officer: Officer, now: datetime
+) -> None:
+    with_video = session_in(S.CLAIMED).decide(sergeant, "verified", None, now, officer)
+    assert with_video.decided_without_video is False
+
+    by_voice = session_in(S.CLAIMED).decide(
+        sergeant, "not_verified", "voice differs", now, officer, without_video=True
+    )
+    assert (by_voice.state, by_voice.decided_without_video) == (S.NOT_VERIFIED, True)
+
+
+@pytest.mark.parametrize("state", [s for s in SessionState if s not in OUTCOME_STATES])
+def test_only_an_outcome_can_have_been_decided_without_video(
+    state: SessionState, session_in: DriveTo
+) -> None:
+    data = dict(session_in(state)) | {"decided_without_video": True}
+    with pytest.raises(ValidationError, match="decided without video"):
+        Session.model_validate(data)
 
 
 def test_not_verified_with_reason_is_recorded(

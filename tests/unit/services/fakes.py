@@ -246,6 +246,7 @@ class FakeSessionStore(_Port):
             "state": decision.outcome,
             "decided_by": sergeant_id,
             "decided_at": now,
+            "decided_without_video": decision.without_video,
         }
         if decision.reason:
             changes["outcome_reason"] = decision.reason

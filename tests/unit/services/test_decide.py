@@ -51,6 +51,26 @@ def test_verified_is_recorded_with_who_and_when(
     assert sessions.records[claimed_id] == record
 
 
+def test_a_decision_by_voice_and_card_is_recorded_as_without_video(
+    service: SessionService, claimed_id: str, sessions: FakeSessionStore
+) -> None:
+    record = service.decide(sergeant_caller(), claimed_id, "verified", None, without_video=True)
+
+    assert (record.session.state, record.session.decided_without_video) == (
+        SessionState.VERIFIED,
+        True,
+    )
+    assert sessions.records[claimed_id].session.decided_without_video is True
+
+
+def test_a_decision_is_with_video_unless_said(
+    service: SessionService, claimed_id: str, sessions: FakeSessionStore
+) -> None:
+    record = service.decide(sergeant_caller(), claimed_id, "verified", None)
+
+    assert record.session.decided_without_video is False
+
+
 def test_not_verified_is_recorded_with_its_reason(
     service: SessionService, claimed_id: str, sessions: FakeSessionStore
 ) -> None:

@@ -69,6 +69,10 @@ export interface AuditView {
   to_state: string;
   actor: string;
   reason: string | null;
+  /**
+   * On the transition into an outcome: the sergeant decided by voice and the identity card only, because the video failed. False on every other entry.
+   */
+  without_video: boolean;
 }
 /**
  * ``POST /public/calls``: her Chime meeting and attendee, and the token to follow it.
@@ -289,12 +293,18 @@ export interface PagerView {
  * ``POST /sessions/{id}/outcome``.
  *
  * ``shoulder_number`` only on her own call that names no serving officer: the officer the
- * sergeant identified (required there for ``verified``).
+ * sergeant identified (required there for ``verified``). ``without_video``: the sergeant
+ * decided by voice and the identity card only, because the video failed (the session and its
+ * audit trail record it).
  */
 export interface OutcomeRequest {
   outcome: Outcome;
   reason?: string | null;
   shoulder_number?: string | null;
+  /**
+   * The sergeant decided by voice and the identity card only, because the video failed.
+   */
+  without_video?: boolean;
 }
 /**
  * The officer on her view: what she can check against the person in front of her.
@@ -366,6 +376,10 @@ export interface SessionView {
   decided_by: string | null;
   decided_at: string | null;
   outcome_reason: string | null;
+  /**
+   * The outcome was decided by voice and the identity card only, because the video failed (false until there is an outcome).
+   */
+  decided_without_video: boolean;
   location: Location | null;
   note: string | null;
   meeting: {
@@ -400,6 +414,10 @@ export interface StartedSession {
   decided_by: string | null;
   decided_at: string | null;
   outcome_reason: string | null;
+  /**
+   * The outcome was decided by voice and the identity card only, because the video failed (false until there is an outcome).
+   */
+  decided_without_video: boolean;
   location: Location | null;
   note: string | null;
   meeting: {
