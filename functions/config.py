@@ -12,7 +12,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["Settings", "settings"]
+__all__ = ["DEFAULT_DROP_GRACE_SECONDS", "Settings", "settings"]
+
+DEFAULT_DROP_GRACE_SECONDS = 45
+"""How long the officer (or she) has to come back after dropping off the call, by default.
+
+It must outlast the Chime SDK's own reconnecting, so that the sergeant is not told "dropped"
+while the officer's phone is still trying. Counted from the moment the phone vanishes:
+
+- the pages' SDK starts reconnecting after about 8 s without packets (25 s with the SDK's
+  default ``connectionUnhealthyThreshold``) and keeps trying for ``reconnectTimeoutMs`` = 30 s,
+  so it has given up by 8-25 s + 30 s = 38-55 s;
+- the meeting reports ``AttendeeDropped`` when the signaling connection stops answering: after
+  10-15 s on the local emulator (a server ping every 5 s, 10 s for its answer:
+  ``local/chime_emulator/media/server.py``), and the grace starts only then;
+- so the session is dropped 10-15 s + 45 s = 55-60 s after the phone vanished, no earlier than
+  the SDK can have given up. An SDK that reconnects in time rejoins (``AttendeeJoined``), and
+  the drop check then finds the officer back and changes nothing.
+
+The same figures are in docs/operations.md (Timers). The drop check is an SQS delayed message,
+whose delay SQS caps at 900 s.
+"""
 
 
 @dataclass(frozen=True)
@@ -46,7 +66,8 @@ class Settings:
         ``inspector`` (the duty inspector). After the last rung the session expires.
     drop_grace_seconds
         How long an officer who dropped off the call has to rejoin before the session is
-        ``dropped``.
+        ``dropped`` (``DROP_GRACE_SECONDS``, default :data:`DEFAULT_DROP_GRACE_SECONDS`: 45,
+        longer than the SDK may still be reconnecting; the arithmetic is there).
     audit_table, idempotency_table
         DynamoDB tables of the audit trail and of Powertools' idempotency records.
     timers_queue_url
@@ -87,7 +108,7 @@ class Settings:
     session_retention_days: int
     photo_url_seconds: int
     escalation_ladder: tuple[str, ...] = ("area", "force", "inspector")
-    drop_grace_seconds: int = 20
+    drop_grace_seconds: int = DEFAULT_DROP_GRACE_SECONDS
     audit_table: str = "safe-connection-audit"
     idempotency_table: str = "safe-connection-idempotency"
     timers_queue_url: str = ""
@@ -127,7 +148,9 @@ class Settings:
             session_retention_days=_int(env, "SESSION_RETENTION_DAYS", 30, minimum=1),
             photo_url_seconds=_int(env, "PHOTO_URL_SECONDS", 300, minimum=30),
             escalation_ladder=_ladder(env.get("ESCALATION_LADDER", "area,force,inspector")),
-            drop_grace_seconds=_int(env, "DROP_GRACE_SECONDS", 20, minimum=1),
+            drop_grace_seconds=_int(
+                env, "DROP_GRACE_SECONDS", DEFAULT_DROP_GRACE_SECONDS, minimum=1
+            ),
             audit_table=env.get("AUDIT_TABLE", "safe-connection-audit"),
             idempotency_table=env.get("IDEMPOTENCY_TABLE", "safe-connection-idempotency"),
             timers_queue_url=env.get("TIMERS_QUEUE_URL", ""),

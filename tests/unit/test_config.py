@@ -1,10 +1,20 @@
-"""Settings from the environment: her code's limits, and the time budgets of a request."""
+"""Settings from the environment: her code's limits, the time budgets of a request, the drop
+grace."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
-from functions.config import Settings
+from functions.config import DEFAULT_DROP_GRACE_SECONDS, Settings
+from local.chime_emulator.media.server import PING_INTERVAL, PING_TIMEOUT
+
+SDK_NO_PACKETS_SECONDS = (8, 25)
+"""When the pages' Chime SDK starts reconnecting: about 8 s without packets, 25 s at most (the
+SDK's default ``connectionUnhealthyThreshold``)."""
+SDK_RECONNECT_TIMEOUT_SECONDS = 30
+"""The pages' ``reconnectTimeoutMs``: how long the SDK keeps reconnecting before it gives up."""
 
 
 def test_defaults_30_wrong_codes_and_720_lookups_an_hour() -> None:
@@ -67,3 +77,24 @@ def test_a_request_answers_within_6_s_and_a_meeting_is_checked_after_10_s_by_def
 def test_a_budget_that_cannot_work_is_refused_at_start(env: dict[str, str], says: str) -> None:
     with pytest.raises(ValueError, match=says):
         Settings.from_env(env)
+
+
+def test_an_officer_has_45_s_after_dropping_off_by_default_and_a_set_grace_is_kept() -> None:
+    assert Settings.from_env({}).drop_grace_seconds == DEFAULT_DROP_GRACE_SECONDS == 45
+    # One definition: the dataclass's default is the same constant.
+    [field] = [f for f in fields(Settings) if f.name == "drop_grace_seconds"]
+    assert field.default == DEFAULT_DROP_GRACE_SECONDS
+    assert Settings.from_env({"DROP_GRACE_SECONDS": "1"}).drop_grace_seconds == 1
+    with pytest.raises(ValueError, match="DROP_GRACE_SECONDS must be at least 1"):
+        Settings.from_env({"DROP_GRACE_SECONDS": "0"})
+
+
+def test_the_session_is_not_dropped_while_the_sdk_may_still_be_reconnecting() -> None:
+    # From the moment the phone vanishes: the emulator reports AttendeeDropped once its pings go
+    # unanswered (PING_TIMEOUT at the soonest, PING_INTERVAL + PING_TIMEOUT at the latest), and
+    # the grace starts then; the SDK gives up reconnecting at the latest 25 s + 30 s after.
+    soonest_dropped = PING_TIMEOUT + DEFAULT_DROP_GRACE_SECONDS
+    latest_give_up = SDK_NO_PACKETS_SECONDS[1] + SDK_RECONNECT_TIMEOUT_SECONDS
+    assert (PING_TIMEOUT, PING_INTERVAL + PING_TIMEOUT) == (10, 15)
+    assert (soonest_dropped, PING_INTERVAL + PING_TIMEOUT + DEFAULT_DROP_GRACE_SECONDS) == (55, 60)
+    assert soonest_dropped >= latest_give_up == 55
