@@ -12,6 +12,9 @@ What each attendee receives, per media section of their offer:
 - each ``recvonly`` video section carries the video stream that the SUBSCRIBE's
   ``receive_stream_ids`` puts at that position (the SDK lines them up with the video sections, 0
   for its own camera's section or an unused one).
+
+Each attendee's signal strength (AUDIO_METADATA) is what the relay receives from them: their
+audio's RTP packets, sampled from aiortc's receiver statistics (:class:`Reception`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ import asyncio
 import contextlib
 import logging
 import math
+import time
 from array import array
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,6 +153,79 @@ def attenuation_db(frame: AudioFrame) -> int:
     return min(SILENT_DB, max(0, round(-20.0 * math.log10(rms))))
 
 
+# Signal strength, as Chime's AUDIO_METADATA gives it: 2 (good), 1 (weak), 0 (no signal).
+SIGNAL_SAMPLE_SECONDS = 0.25  # how often the receiver statistics are read
+SIGNAL_WINDOW_SECONDS = 3.0  # "the last few seconds" that loss and gaps are judged over
+SIGNAL_LOST_SECONDS = 2.0  # nothing received for this long: 0
+SIGNAL_GAP_SECONDS = 0.5  # no packet for this long is a gap: 1 while it is in the window
+SIGNAL_HIGH_LOSS = 0.05  # this fraction of the packets lost in the window: 1
+
+
+class Reception:
+    """How well the relay hears one attendee, from samples of their audio's packet counters.
+
+    Each sample is the receiver statistics' running totals (``inbound-rtp`` ``packetsReceived``
+    and ``packetsLost``) at one moment. The strength is
+
+    - **0** when nothing has arrived for :data:`SIGNAL_LOST_SECONDS` (or nothing yet): their
+      phone went offline, or their media never connected;
+    - **1** when :data:`SIGNAL_HIGH_LOSS` or more of the packets of the last
+      :data:`SIGNAL_WINDOW_SECONDS` were lost, or packets stopped for
+      :data:`SIGNAL_GAP_SECONDS` or more in that window (a gap, or one going on now);
+    - **2** otherwise: packets arrive with little loss.
+
+    A gap is measured between samples: no packet between two samples ``SIGNAL_GAP_SECONDS``
+    apart, so a gap is reported only if it really was that long.
+    """
+
+    def __init__(self) -> None:
+        self._samples: deque[tuple[float, int, int]] = deque()  # (at, received, lost) totals
+        self._last_sample: float | None = None
+        self._arrived_by: float | None = None  # the first sample that saw the latest packets
+        self._gaps: deque[float] = deque()  # when each gap ended
+
+    def sample(self, at: float, received: int, lost: int) -> None:
+        """Record the running totals ``received`` and ``lost`` as they were at ``at``."""
+        previous = self._samples[-1] if self._samples else None
+        if previous is not None and received < previous[1]:
+            # The counters started again (a new audio stream): judge from here on.
+            self._samples.clear()
+            previous = None
+        if received > (previous[1] if previous else 0):
+            if (
+                self._arrived_by is not None
+                and self._last_sample is not None
+                and self._last_sample - self._arrived_by >= SIGNAL_GAP_SECONDS
+            ):
+                self._gaps.append(at)
+            self._arrived_by = at
+        self._last_sample = at
+        self._samples.append((at, received, max(0, lost)))
+        # Keep one sample older than the window: the baseline the window's counts start from.
+        while len(self._samples) > 1 and self._samples[1][0] <= at - SIGNAL_WINDOW_SECONDS:
+            self._samples.popleft()
+        while self._gaps and self._gaps[0] < at - SIGNAL_WINDOW_SECONDS:
+            self._gaps.popleft()
+
+    def strength(self) -> int:
+        """0, 1 or 2, as of the latest sample."""
+        if self._arrived_by is None or self._last_sample is None:
+            return 0
+        silent = self._last_sample - self._arrived_by  # at least this long without a packet
+        if silent >= SIGNAL_LOST_SECONDS:
+            return 0
+        if silent >= SIGNAL_GAP_SECONDS or self._gaps:
+            return 1
+        (_, received_then, lost_then), (_, received_now, lost_now) = (
+            self._samples[0],
+            self._samples[-1],
+        )
+        received, lost = received_now - received_then, max(0, lost_now - lost_then)
+        if received + lost and lost / (received + lost) >= SIGNAL_HIGH_LOSS:
+            return 1
+        return 2
+
+
 @dataclass
 class Answer:
     """The relay's answer to one SUBSCRIBE: the SDP and which stream each sent track carries."""
@@ -176,6 +254,8 @@ class PeerMedia:
         self.video_sources: dict[str, Feed | None] = {}  # media section -> whose video it carries
         self._on_feed = on_feed
         self.pc.on("track", self._track_arrived)
+        self.reception = Reception()
+        self._watch = asyncio.ensure_future(self._watch_reception())
 
     def _track_arrived(self, track: MediaStreamTrack) -> None:
         previous = self.feeds.get(track.kind)
@@ -184,6 +264,35 @@ class PeerMedia:
         feed = Feed(track, self._feed_ended)
         self.feeds[track.kind] = feed
         self._on_feed(self, feed)
+
+    @property
+    def signal_strength(self) -> int:
+        """How well the relay receives this attendee: 2 good, 1 weak, 0 nothing (Reception)."""
+        return self.reception.strength()
+
+    async def _watch_reception(self) -> None:
+        """Sample their audio's receiver statistics every :data:`SIGNAL_SAMPLE_SECONDS`."""
+        received = lost = 0
+        while True:
+            try:
+                received, lost = await self._audio_packets()
+            except Exception:  # a connection closing under us: count nothing new, so it fades
+                log.debug("no receiver statistics for %s", self.attendee_id, exc_info=True)
+            self.reception.sample(time.monotonic(), received, lost)
+            await asyncio.sleep(SIGNAL_SAMPLE_SECONDS)  # a pace, not a synchronisation
+
+    async def _audio_packets(self) -> tuple[int, int]:
+        """Their audio's RTP packets so far: received, and lost (``inbound-rtp`` totals)."""
+        received = lost = 0
+        for transceiver in self.pc.getTransceivers():
+            if transceiver.kind != "audio":
+                continue
+            report = await transceiver.receiver.getStats()
+            for stats in report.values():
+                if stats.type == "inbound-rtp":
+                    received += stats.packetsReceived
+                    lost += stats.packetsLost
+        return received, lost
 
     def _feed_ended(self, feed: Feed) -> None:
         if self.feeds.get(feed.kind) is feed:
@@ -274,6 +383,7 @@ class PeerMedia:
 
     async def close(self) -> None:
         """Close the peer connection and stop forwarding to and from it."""
+        self._watch.cancel()
         for feed in list(self.feeds.values()):
             feed.stop()
         self.audio_out.stop()

@@ -2,7 +2,8 @@
 
 The signaling connections (:mod:`.signaling`) report frames here; the room answers with the
 frames every attendee must see: INDEX (whose video can be received), AUDIO_STREAM_ID_INFO (who
-is present, muted, or dropped) and AUDIO_METADATA (how loud each one is).
+is present, muted, or dropped) and AUDIO_METADATA (how loud each one is, and how well the relay
+receives them).
 """
 
 from __future__ import annotations
@@ -133,13 +134,20 @@ class Room:
         )
 
     def metadata(self) -> pb.SdkSignalFrame:
-        """AUDIO_METADATA: each connected attendee's loudness and signal strength."""
+        """AUDIO_METADATA: each connected attendee's loudness and signal strength.
+
+        The strength is how the relay receives them (:class:`~.relay.Reception`): 2 with little
+        loss, 1 with high loss or gaps, 0 when nothing has come for 2 s or they have no media.
+        It is always set, 0 included: the SDK takes an attendee left out of a frame that gives
+        others a strength as being at full strength (``IMPLICIT_SIGNAL_STRENGTH``), and reports
+        ``signalStrength`` 0, 0.5 or 1 (the level over 2).
+        """
         states = []
         for member in self.members.values():
             feed = member.media.feeds.get("audio") if member.media else None
             state = pb.SdkAudioAttendeeState(
                 audio_stream_id=member.audio_stream_id,
-                signal_strength=2 if feed is not None else 0,
+                signal_strength=member.media.signal_strength if member.media else 0,
             )
             if feed is not None:
                 state.volume = feed.volume_db
