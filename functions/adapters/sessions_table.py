@@ -5,25 +5,38 @@ The domain decides each transition and hands over its :class:`~functions.domain.
 domain's transition table, then force, owner, claimer, officer status, level, version), so a claim
 is one call, not a read and a write. When the condition fails, DynamoDB returns the item as it was
 (``ReturnValuesOnConditionCheckFailure=ALL_OLD``) and the service asks the domain why, so the
-caller still gets the precise 403/404/409 without another call.
+caller still gets the precise 403/404/409 without another call. The item's shape and the
+conditions are in :mod:`.session_items`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
-from pydantic import TypeAdapter
 
-from functions.domain import Officer, OfficerStatus, Session, SessionState
-from functions.domain.states import LIVE_STATES, WAITING_STATES
+from functions.domain import SessionState
+from functions.domain.states import LIVE_STATES
 from functions.domain.transitions import Decision, Guard
 from functions.services.ports import CodeTaken, OutcomeUnknown, SessionRecord, TransitionRefused
 
-from .dynamo import from_item, to_item, value
+from .dynamo import to_item, value
+from .session_items import (
+    CODE_PREFIX,
+    condition_of,
+    is_code_claim,
+    iso,
+    queue_since,
+    record_from_item,
+    record_to_item,
+    sortable,
+)
+
+_S = SessionState
 
 __all__ = [
+    "CODE_PREFIX",
     "LIVE_STATES",
     "DynamoSessionStore",
     "condition_of",
@@ -32,128 +45,6 @@ __all__ = [
     "record_to_item",
     "sortable",
 ]
-
-_S = SessionState
-_SESSION_FIELDS = frozenset(Session.model_fields)
-_EXTRAS = (
-    "caller",
-    "named_shoulder_number",
-    "attendance_requested_at",
-    "poll_token_hash",
-    "started_by",
-    "escalation_paged",
-)
-CODE_PREFIX = "code#"
-"""Items ``code#<CODE>`` claim a public code, so no two live sessions share one."""
-_datetime = TypeAdapter(datetime)
-
-
-def iso(moment: datetime) -> str:
-    """A timestamp exactly as the domain model serialises it (``...T09:00:00Z``,
-    ``...T09:00:00.250000Z``): the format of every stored time that is not a sort key."""
-    return str(_datetime.dump_python(moment, mode="json"))
-
-
-def sortable(moment: datetime) -> str:
-    """A timestamp for an index's sort key: UTC, always six fraction digits, so that string
-    order is time order (the domain's format writes a whole second without a fraction, and
-    ``09:00:00Z`` sorts after ``09:00:00.250000Z``). It parses back to the same instant, as the
-    domain's format does, so items written before this format read the same."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _queue_since(session: Session) -> str:
-    """The queue index's sort key: oldest first, ties broken by id."""
-    return f"{sortable(session.created_at)}#{session.session_id}"
-
-
-def _is_code_claim(session_id: str) -> bool:
-    """Whether ``session_id`` is the key of a code claim (no session's id starts so)."""
-    return session_id.startswith(CODE_PREFIX)
-
-
-def record_to_item(
-    record: SessionRecord, retention: timedelta, actor: str = "system"
-) -> dict[str, Any]:
-    """The DynamoDB item of a session record, with its sparse queue keys, TTL and audit fields.
-
-    ``changed_by`` / ``change_reason`` say who made the last change and why; the sessions
-    stream copies them into the audit trail.
-    """
-    session = record.session
-    data: dict[str, Any] = session.model_dump(mode="json")
-    data["created_at"] = sortable(session.created_at)  # the by_officer index's sort key
-    if record.officer is not None:
-        data["officer"] = record.officer.model_dump(mode="json")
-    if record.meeting is not None:
-        data["meeting"] = record.meeting
-    if session.state in WAITING_STATES:
-        data["queue_force"] = session.force
-        data["queue_since"] = _queue_since(session)
-    data["expires_at"] = int((session.updated_at + retention).timestamp())
-    data["presence"] = record.presence  # a map from the start, so events can SET inside it
-    for extra in _EXTRAS:
-        data[extra] = getattr(record, extra)
-    data["changed_by"] = actor
-    data["change_reason"] = "started"
-    return to_item(data)
-
-
-def record_from_item(item: dict[str, Any]) -> SessionRecord:
-    """Rebuild a record; the domain model re-validates it, so corrupt items fail loudly."""
-    data = from_item(item)
-    officer = data.get("officer")
-    return SessionRecord(
-        session=Session.model_validate(
-            # Absent attributes are None (to_item leaves None out, e.g. a public call's area).
-            {"area": None, "officer_id": None}
-            | {k: v for k, v in data.items() if k in _SESSION_FIELDS}
-        ),
-        officer=Officer.model_validate(officer) if officer else None,
-        meeting=data.get("meeting"),
-        presence=data.get("presence") or {},
-        **{extra: data.get(extra) for extra in _EXTRAS},
-    )
-
-
-def condition_of(guard: Guard) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """The ``ConditionExpression`` (with its names and values) that enforces ``guard``.
-
-    The states come from the domain's transition table (``guard.sources``), in the enum's order
-    so the expression is the same every time; each other field of the guard adds one clause.
-    """
-    states = [s for s in SessionState if s in guard.sources]
-    values: dict[str, Any] = {f":from{i}": s.value for i, s in enumerate(states)}
-    clauses = [
-        "attribute_exists(session_id)",
-        f"#state IN ({', '.join(values)})",
-    ]
-    names: dict[str, str] = {}
-    # Fields of the guard that the stored attribute of the same meaning must equal.
-    for placeholder, attribute, expected in (
-        (":force", "#force", guard.force),
-        (":owner", "officer_id", guard.owner),
-        (":claimed_by", "claimed_by", guard.claimed_by),
-        (":level", "escalation_level", guard.escalation_level),
-        (":version", "version", guard.version),
-    ):
-        if expected is not None:
-            clauses.append(f"{attribute} = {placeholder}")
-            values[placeholder] = expected
-    if guard.force is not None:
-        names["#force"] = "force"  # a reserved word in DynamoDB expressions
-    if guard.not_about is not None:
-        clauses.append("(attribute_not_exists(officer_id) OR officer_id <> :not_about)")
-        values[":not_about"] = guard.not_about
-    if guard.serving:
-        # The snapshot is kept equal to the register in the same transactions that change the
-        # register, so this refuses "verified" on a suspended officer atomically.
-        clauses.append("officer.#status = :serving")
-        names["#status"] = "status"
-        values[":serving"] = OfficerStatus.SERVING.value
-    if guard.unnamed:
-        clauses.append("attribute_not_exists(officer)")
-    return " AND ".join(clauses), names, values
 
 
 class DynamoSessionStore:
@@ -276,7 +167,7 @@ class DynamoSessionStore:
             set_={
                 "#state": back.value,
                 "queue_force": session.force,
-                "queue_since": _queue_since(session),
+                "queue_since": queue_since(session),
             },
             remove=("claimed_by", "claimed_at"),
             actor="system",
@@ -364,7 +255,7 @@ class DynamoSessionStore:
         Events arrive out of order and more than once: only a strictly newer event for that
         user, in that session's own meeting, changes anything. Returns the record if it changed.
         """
-        if _is_code_claim(session_id):
+        if is_code_claim(session_id):
             return None
         try:
             response = self.client.update_item(
@@ -396,7 +287,7 @@ class DynamoSessionStore:
         actor: str,
         reason: str,
     ) -> SessionRecord:
-        if _is_code_claim(session_id):
+        if is_code_claim(session_id):
             raise TransitionRefused(None)  # not a session: as if it did not exist
         set_ = {
             **set_,
@@ -431,7 +322,7 @@ class DynamoSessionStore:
 
     # ------------------------------------------------------------------ reads
     def get(self, session_id: str) -> SessionRecord | None:
-        if _is_code_claim(session_id):
+        if is_code_claim(session_id):
             return None  # a code claim is in the table, but it is not a session
         response = self.client.get_item(
             TableName=self.table, Key={"session_id": value(session_id)}, ConsistentRead=True
@@ -473,7 +364,7 @@ class DynamoSessionStore:
         return max(records, key=lambda r: r.session.created_at, default=None)
 
     def request_attendance(self, session_id: str, now: datetime) -> tuple[SessionRecord, bool]:
-        if _is_code_claim(session_id):
+        if is_code_claim(session_id):
             raise TransitionRefused(None)
         try:
             response = self.client.update_item(
@@ -504,7 +395,7 @@ class DynamoSessionStore:
 
     def _set_existing(self, session_id: str, attribute: str, new: Any) -> SessionRecord:
         """Set one attribute of an existing session (never creating one); the new record."""
-        if _is_code_claim(session_id):
+        if is_code_claim(session_id):
             raise TransitionRefused(None)
         try:
             response = self.client.update_item(
