@@ -36,9 +36,11 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+
+from .imports import import_costs
+from .report import table
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "eu-west-2"
@@ -198,104 +200,6 @@ def p90(values: Sequence[float]) -> float:
 
 def ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
-
-
-@dataclass(frozen=True)
-class ImportCost:
-    group: str
-    ms: float
-    beyond_minimum_ms: float
-    heaviest: str
-    heaviest_ms: float
-
-
-MINIMUM_IMPORTS = "import boto3, botocore.config, concurrent.futures"
-"""What the minimum imports (bench.child): the part of the app's import any implementation pays."""
-
-
-@dataclass(frozen=True)
-class _ImportTimes:
-    total_ms: float
-    modules: int
-    groups: dict[str, float]
-    modules_ms: dict[str, float]
-
-
-def _importtime(env: dict[str, str], code: str, runs: int) -> _ImportTimes:
-    """Self time per top-level package (the standard library as one group) of ``code`` under
-    ``python -X importtime``, median of ``runs``."""
-    stdlib = set(sys.stdlib_module_names)
-    per_run: list[dict[str, float]] = []
-    module_ms: dict[str, list[float]] = {}
-    totals: list[float] = []
-    count = 0
-    for _ in range(runs):
-        done = subprocess.run(  # noqa: S603 - this interpreter, our own statement
-            [sys.executable, "-X", "importtime", "-c", code],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=CHILD_SECONDS,
-            check=True,
-        )
-        groups: dict[str, float] = {}
-        count = 0
-        for line in done.stderr.splitlines():
-            if not line.startswith("import time:") or "self [us]" in line:
-                continue
-            self_us, _, name = line.removeprefix("import time:").split("|", 2)
-            module = name.strip()
-            top = module.split(".")[0]
-            group = "(standard library)" if top in stdlib or top.startswith("_") else top
-            groups[group] = groups.get(group, 0.0) + int(self_us) / 1000
-            module_ms.setdefault(module, []).append(int(self_us) / 1000)
-            count += 1
-        per_run.append(groups)
-        totals.append(sum(groups.values()))
-    names = {name for groups in per_run for name in groups}
-    return _ImportTimes(
-        total_ms=median(totals),
-        modules=count,
-        groups={name: median([groups.get(name, 0.0) for groups in per_run]) for name in names},
-        modules_ms={module: median(values) for module, values in module_ms.items()},
-    )
-
-
-def import_costs(env: dict[str, str], runs: int = 3) -> dict[str, Any]:
-    """``python -X importtime -c "import app"``, by package, beside what the minimum's imports
-    cost the same way."""
-    stdlib = set(sys.stdlib_module_names)
-    app = _importtime(env, "import app", runs)
-    low = _importtime(env, MINIMUM_IMPORTS, runs)
-
-    def group_of(module: str) -> str:
-        top = module.split(".")[0]
-        return "(standard library)" if top in stdlib or top.startswith("_") else top
-
-    costs = []
-    for name, spent in app.groups.items():
-        members = [
-            (ms_, module) for module, ms_ in app.modules_ms.items() if group_of(module) == name
-        ]
-        heaviest_ms, heaviest = max(members) if members else (0.0, "")
-        costs.append(
-            ImportCost(
-                group=name,
-                ms=round(spent, 1),
-                beyond_minimum_ms=round(max(0.0, spent - low.groups.get(name, 0.0)), 1),
-                heaviest=heaviest,
-                heaviest_ms=round(heaviest_ms, 1),
-            )
-        )
-    costs.sort(key=lambda cost: (cost.beyond_minimum_ms, cost.ms), reverse=True)
-    return {
-        "total_ms": round(app.total_ms, 1),
-        "modules": app.modules,
-        "minimum_total_ms": round(low.total_ms, 1),
-        "minimum_modules": low.modules,
-        "top": [cost.__dict__ for cost in costs[:10]],
-    }
 
 
 # ---------------------------------------------------------------------------- the run
@@ -512,100 +416,6 @@ def summarise(
 
 
 # ---------------------------------------------------------------------------- output
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
-def table(figures: dict[str, Any]) -> str:
-    """The figures as plain text."""
-    cold, warm, settings = figures["cold"], figures["warm"], figures["settings"]
-    app, low = cold["app"], cold["minimum"]
-    lines = [
-        f"Safe Connection speed (make bench): {figures['machine']['cpus']} CPUs, "
-        f"Python {figures['machine']['python']}, {figures['seconds']} s",
-        "",
-        "COLD START: fresh process, import + first POST /sessions "
-        f"(median of {settings['runs']} processes each, ms)",
-        "  app: import app + the Chalice app object's first POST /sessions; minimum: import boto3,",
-        "  build the clients, make the same calls; bytecode cached for both (see as packaged)",
-        f"  {'':32}{'app':>9}{'minimum':>9}{'app - min':>11}",
-        _row("import (app | boto3)", app["import_ms"], low["import_ms"]),
-        _row("first POST /sessions", app["first_request_ms"], low["first_request_ms"]),
-        _row("  building clients", app["clients_ms"], low["clients_ms"]),
-        _row("  waiting for AWS calls", app["in_calls_ms"], low["in_calls_ms"]),
-        _row("  the rest (own code)", app["rest_ms"], low["rest_ms"]),
-        _row("total", app["total_ms"], low["total_ms"]),
-        f"  ratio app / minimum: {cold['ratio']:.2f}   target <= {cold['target']:.2f}   "
-        f"{verdict(cold['meets_target'])}",
-        f"  (same ratio from the fastest runs: {cold['ratio_of_fastest']:.2f}; median of the "
-        f"rounds' own ratios: {cold['ratio_paired']:.2f})",
-        f"  the app's own cost: {cold['app_overhead_ms']:+.1f} ms",
-        "  as packaged today (chalice ships no .pyc; Lambda's /var/task cannot cache them):",
-        _row("  total, app compiling its code", cold["as_packaged"]["total_ms"], low["total_ms"]),
-        f"    import {cold['as_packaged']['import_ms']:.1f}, first request "
-        f"{cold['as_packaged']['first_request_ms']:.1f}; ratio {cold['as_packaged']['ratio']:.2f}"
-        f"   {verdict(cold['as_packaged']['meets_target'])}",
-        f"  calls: {cold['calls']}",
-        f"  clients built: app {', '.join(app['clients'])}",
-        f"                 minimum {', '.join(low['clients'])}",
-        "",
-        f"WARM REQUESTS: one process, {settings['warmup']} warm-up rounds, then "
-        f"{settings['requests']} rounds, app and replay alternating first (ms)",
-        f"  {'route':27}{'app p50':>8}{'p90':>7}{'calls p50':>10}{'p90':>7}"
-        f"{'app - calls':>16}{'own p50':>15}  <= {warm['target'] * 100:.0f}%?",
-    ]
-    for route, row in warm["routes"].items():
-        lines.append(
-            f"  {route:27}{row['app_median_ms']:>8.1f}{row['app_p90_ms']:>7.1f}"
-            f"{row['calls_median_ms']:>10.1f}{row['calls_p90_ms']:>7.1f}"
-            f"{row['overhead_ms']:>+8.1f}{row['overhead'] * 100:>+7.1f}%"
-            f"{row['app_own_median_ms']:>7.2f}{row['app_own_share'] * 100:>+7.1f}%"
-            f"  {verdict(row['meets_target'])}/{verdict(row['meets_target_own'])}"
-        )
-    lines += [
-        "  app - calls: app p50 minus calls p50, and as % of calls p50 (the target's formula; it",
-        "  subtracts two samples of moto's latency, so it swings by several points run to run).",
-        "  own: each app request's time outside its own AWS calls, and as % of the time in them",
-        "  (median per request: the same quantity measured within each request, steady, and in ms",
-        "  not changed by moto's speed). Verdicts: by app - calls / by own. The replay's own: "
-        + ", ".join(f"{r['replay_own_median_ms']:.2f}" for r in warm["routes"].values())
-        + " ms.",
-        "  calls per route:",
-    ]
-    lines += [f"    {route:27}{row['calls']}" for route, row in warm["routes"].items()]
-    ops = warm["operation_median_ms"]
-    lines.append("  one call, median ms (moto / emulator):")
-    lines.append(_wrap(", ".join(f"{op} {v:.1f}" for op, v in ops.items()), 100, "    "))
-    imports = figures.get("imports")
-    if imports:
-        lines += [
-            "",
-            f"IMPORT of app (python -X importtime, median of 3): {imports['total_ms']:.0f} ms "
-            f"self time in {imports['modules']} modules",
-            f"  (the minimum's imports: {imports['minimum_total_ms']:.0f} ms in "
-            f"{imports['minimum_modules']} modules; importtime's own overhead included).",
-            "  The 10 packages that add the most:",
-            f"  {'package':24}{'ms':>7}{'beyond min':>11}  heaviest module (ms)",
-        ]
-        lines += [
-            f"  {c['group']:24}{c['ms']:>7.1f}{c['beyond_minimum_ms']:>11.1f}  "
-            f"{c['heaviest']} ({c['heaviest_ms']:.1f})"
-            for c in imports["top"]
-        ]
-    lines += ["", _wrap("Note: " + figures["note"], 100)]
-    return "\n".join(lines)
-
-
-def _row(label: str, app: float, low: float) -> str:
-    return f"  {label:32}{app:>9.1f}{low:>9.1f}{app - low:>+11.1f}"
-
-
-def _wrap(text: str, width: int, indent: str = "") -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent))
-
-
 def progress(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.replay import execute, instantiate, plan, stages_of
-from bench.run import table
+from bench.report import table
 from bench.stopwatch import union
 
 if TYPE_CHECKING:
