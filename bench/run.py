@@ -138,7 +138,8 @@ def run_child(mode: str, job: dict[str, Any], env: dict[str, str]) -> dict[str, 
 # ---------------------------------------------------------------------------- set-up
 def provision(moto_url: str, chime_url: str) -> Any:
     """The application's resources and the demo force, as the tests make them."""
-    from local.provision import create_resources, seed_demo
+    from local.demo import seed_demo
+    from local.provision import create_resources
 
     stack = create_resources(moto_url, chime_url, REGION, prefix=f"bench{uuid.uuid4().hex[:6]}")
     return seed_demo(stack)

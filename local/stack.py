@@ -347,7 +347,8 @@ def run() -> int:
             media_port=ports.media,
         ).start()
         write("Creating the resources and the demo force on moto ...")
-        from .provision import create_resources, seed_demo  # imports the application's code
+        from .demo import seed_demo  # imports the application's code
+        from .provision import create_resources
 
         stack = seed_demo(create_resources(moto_url, emulator.url, region, prefix=PREFIX))
         env = app_environment(os.environ, stack.app_environment())

@@ -109,7 +109,8 @@ def stack(moto_url: str, app_chime: ChimeEmulator) -> Iterator[Any]:
     """
     from functions import wiring
     from functions.adapters import aws
-    from local.provision import create_resources, seed_demo
+    from local.demo import seed_demo
+    from local.provision import create_resources
 
     created = create_resources(moto_url, app_chime.url, REGION, prefix=f"t{uuid.uuid4().hex[:6]}")
     seed_demo(created)

@@ -7,7 +7,8 @@ from typing import Any
 
 import requests
 
-from local.provision import Stack, demo_portrait
+from local.demo import demo_portrait
+from local.provision import Stack
 
 from .helpers import call, pager_alerts
 

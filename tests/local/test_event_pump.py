@@ -23,6 +23,7 @@ import pytest
 
 from functions.resources import MEETING_EVENTS_RULE, QUEUES, SESSIONS, TABLES
 from local.chime_emulator import ChimeEmulator
+from local.demo import INSPECTOR_FILTER_POLICY
 from local.events import (
     DEFAULT_HANDLERS,
     EventPump,
@@ -30,7 +31,7 @@ from local.events import (
     QueueSource,
     resolve_handler,
 )
-from local.provision import INSPECTOR_FILTER_POLICY, Stack, create_resources
+from local.provision import Stack, create_resources
 from local.stack import event_lines
 from tests.local import recording_handlers
 from tests.local.recording_handlers import Recorder
