@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,19 +28,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from local.harness import CHROMIUM_ARGS, build_harness, served
+
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH, HEIGHT, FPS = 640, 360, 15
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-]
 # The browser's own counters, summed over the page's peer connections, refreshed 5 times a second
 # (Playwright waits on a plain predicate, not on a promise).
 RECORD = """
@@ -106,37 +96,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def build_harness(out: Path) -> None:
-    npx = shutil.which("npx") or "npx"
-    subprocess.run(  # noqa: S603 - a fixed command line: the project's own Vite
-        [npx, "--no-install", "vite", "build", "--config", "harness/vite.config.ts"],
-        cwd=ROOT / "web",
-        env={**os.environ, "HARNESS_OUT": str(out)},
-        check=True,
-        capture_output=True,
-    )
-
-
-@contextmanager
-def served(directory: Path) -> Iterator[str]:
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
-            pass
-
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://localhost:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-
-
 def measure(seconds: float) -> dict[str, Any]:
     import boto3
     from playwright.sync_api import sync_playwright
@@ -163,7 +122,7 @@ def measure(seconds: float) -> dict[str, Any]:
             for camera in cameras:
                 browser = playwright.chromium.launch(
                     executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                    args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={camera}"],
+                    args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={camera}"],
                 )
                 context = browser.new_context(permissions=["camera", "microphone"])
                 context.add_init_script(RECORD)

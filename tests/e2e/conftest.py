@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from local.chime_emulator import ChimeEmulator
+from local.harness import CHROMIUM_ARGS
 from local.login import ROOT
 from local.provision import Stack
 from local.web import DEMO_FORCES, WebServer, local_config, missing_build_message
@@ -26,19 +27,6 @@ from tests.conftest import REGION, Api, free_port
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
-# The probe's flags: headless, no GPU, and no background traffic to hosts this machine cannot reach.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # A fake camera and microphone, granted without a prompt: the video panels start for real.
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-]
 
 
 def chromium_path() -> str:

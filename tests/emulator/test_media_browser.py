@@ -8,26 +8,21 @@ own WebRTC statistics (``inbound-rtp``: frames decoded, audio packets received),
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from local.chime_emulator import ChimeEmulator
-from local.login import ROOT
-from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
+from local.harness import CHROMIUM_ARGS, build_harness, served
+from tests.e2e.conftest import chromium_path
 
 from .helpers import REGION
 
-WEB = ROOT / "web"
 # Every RTCPeerConnection the page makes is kept, so the test can read the browser's own stats.
 RECORD_PEERS = """
 window.__peers = [];
@@ -76,19 +71,9 @@ REMOTE_SIZE = (
 def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The harness page, built with the pages' Vite and SDK, served on localhost."""
     out = tmp_path_factory.mktemp("harness")
-    subprocess.run(
-        ["npx", "--no-install", "vite", "build", "--config", "harness/vite.config.ts"],
-        cwd=WEB,
-        env={**os.environ, "HARNESS_OUT": str(out)},
-        check=True,
-        capture_output=True,
-    )
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://localhost:{server.server_address[1]}/"
-    server.shutdown()
+    build_harness(out)
+    with served(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
