@@ -324,3 +324,141 @@ def wait_for_tone(page: Any, camera: Camera, *, timeout: float = 20_000) -> None
         raise AssertionError(
             f"no {camera.tone_hz} Hz tone ({camera.name}'s) heard: {heard}"
         ) from None
+
+
+# --- The street (tests/e2e/test_street.py): what happens over time, across reconnections ---
+
+# Runs in every page of the street tests beside MEDIA_RECORDER, and only watches:
+#  - window.__life: frames decoded and audio packets received over the page's whole life, summed
+#    over every peer connection it ever had (the last figures of a closed one are kept), with the
+#    time each last grew. MEDIA_RECORDER sums the open ones only, so its totals fall back to zero
+#    when the SDK reconnects with a new peer connection; these never go down.
+#  - window.__sdk: what the Chime SDK writes to the console at WARN and ERROR (the pages' logger
+#    level): when it decided to reconnect, and with which status ("ConnectionHealthReconnect"),
+#    and when it gave up ("failed with status code ...").
+#  - window.__shown: every change of what the video panel says, with its time: the status line
+#    (role="status" in the "Video call" region) and the caption of the other side's tile (its
+#    connection word and badges).
+STREET_RECORDER = """
+(() => {
+  if (window.__life) return;
+  const life = { video: 0, audio: 0, videoAt: 0, audioAt: 0, peers: 0 };
+  Object.defineProperty(window, "__life", { value: life });
+  const sdk = { reconnects: [], failures: [] };
+  Object.defineProperty(window, "__sdk", { value: sdk });
+  for (const level of ["warn", "error"]) {
+    const original = console[level].bind(console);
+    console[level] = (...args) => {
+      const text = args.map(String).join(" ");
+      let m = text.match(/will reconnect due to status code (\\w+)/);
+      if (m) sdk.reconnects.push({ at: Date.now(), status: m[1] });
+      m = text.match(/failed with status code (\\w+)/);
+      if (m) sdk.failures.push({ at: Date.now(), status: m[1] });
+      return original(...args);
+    };
+  }
+  const shown = [];
+  Object.defineProperty(window, "__shown", { value: shown });
+  let last = null;
+  const look = () => {
+    const panel = document.querySelector('section[aria-label="Video call"]');
+    const status = panel?.querySelector('[role="status"]')?.textContent ?? null;
+    const caption = panel?.querySelector("figure.remote figcaption")?.textContent ?? null;
+    const key = JSON.stringify([status, caption]);
+    if (key !== last) {
+      last = key;
+      shown.push({ at: Date.now(), status, caption });
+    }
+  };
+  new MutationObserver(look).observe(document, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+  });
+  if (typeof RTCPeerConnection === "undefined") return;
+  const peers = new Set();
+  const lastSeen = new Map();
+  const proto = RTCPeerConnection.prototype;
+  for (const name of ["createOffer", "setRemoteDescription"]) {
+    const original = proto[name];
+    proto[name] = function (...args) {
+      peers.add(this);
+      return original.apply(this, args);
+    };
+  }
+  const read = async () => {
+    for (const pc of peers) {
+      if (pc.connectionState === "closed") continue;
+      const counts = { video: 0, audio: 0 };
+      (await pc.getStats()).forEach((s) => {
+        if (s.type !== "inbound-rtp") return;
+        if (s.kind === "video") counts.video += s.framesDecoded || 0;
+        else if (s.kind === "audio") counts.audio += s.packetsReceived || 0;
+      });
+      lastSeen.set(pc, counts);
+    }
+    let video = 0;
+    let audio = 0;
+    for (const counts of lastSeen.values()) {
+      video += counts.video;
+      audio += counts.audio;
+    }
+    const now = Date.now();
+    if (video > life.video) { life.video = video; life.videoAt = now; }
+    if (audio > life.audio) { life.audio = audio; life.audioAt = now; }
+    life.peers = peers.size;
+  };
+  const loop = async () => {
+    try { await read(); } catch (e) { life.error = String(e); }
+    setTimeout(loop, 25);
+  };
+  loop();
+})();
+"""
+
+
+def life(page: Any) -> dict[str, Any]:
+    """The page's lifetime media totals (``window.__life``)."""
+    totals: dict[str, Any] = page.evaluate("() => ({...window.__life})")
+    return totals
+
+
+def wait_for_more_frames(page: Any, *, frames: int = 15, timeout: float = 30_000, what: str) -> int:
+    """Wait until the page has decoded ``frames`` more video frames, over all its peer
+    connections, than it has now: video is arriving (again). Returns when the last of them was
+    counted (ms since the epoch, the clock of ``time.time()``)."""
+    base = life(page)["video"]
+    wait_in_page(
+        page,
+        "([base, more]) => window.__life.video >= base + more",
+        [base, frames],
+        what=what,
+        timeout=timeout,
+    )
+    at: int = page.evaluate("() => window.__life.videoAt")
+    return at
+
+
+def wait_for_more_audio(page: Any, *, packets: int = 50, timeout: float = 30_000, what: str) -> int:
+    """Like :func:`wait_for_more_frames`, for audio packets received."""
+    base = life(page)["audio"]
+    wait_in_page(
+        page,
+        "([base, more]) => window.__life.audio >= base + more",
+        [base, packets],
+        what=what,
+        timeout=timeout,
+    )
+    at: int = page.evaluate("() => window.__life.audioAt")
+    return at
+
+
+def shown_since(page: Any, since_ms: float) -> list[dict[str, Any]]:
+    """What the video panel said from ``since_ms`` on: ``[{"s": seconds after, "status",
+    "caption"}]``, the one in force at ``since_ms`` first (at 0)."""
+    seen: list[dict[str, Any]] = page.evaluate("() => window.__shown.map((e) => ({...e}))")
+    before = [e for e in seen if e["at"] <= since_ms]
+    after = [e for e in seen if e["at"] > since_ms]
+    out = [{**e, "at": since_ms} for e in before[-1:]] + after
+    return [
+        {"s": round((e["at"] - since_ms) / 1000, 1), "status": e["status"], "caption": e["caption"]}
+        for e in out
+    ]
