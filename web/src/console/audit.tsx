@@ -49,7 +49,10 @@ export function AuditTrailPanel(props: { api: ApiClient; sessionId: string; leve
                 <td>{entry.from_state ? STATE_LABEL[entry.from_state] : "—"}</td>
                 <td>{STATE_LABEL[entry.to_state]}</td>
                 <td>{entry.actor}</td>
-                <td>{entry.reason ?? ""}</td>
+                <td>
+                  {entry.reason ?? ""}
+                  {entry.without_video ? <span class="without-video">{entry.reason ? " " : ""}(decided without video)</span> : null}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -13,7 +13,8 @@ import { poll } from "../shared/poll";
 import { arrivals, isFinal, queueTitle, reasonProblem, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "../shared/states";
 import type { Claim, Duty as DutyAnswer, OutcomeRequest, Queue as QueueAnswer, QueueItem, Session } from "../shared/types";
 import { SignIn, SignOutButton, useSignedIn } from "../shared/signin";
-import { CannotStart, ErrorMessage, IdentityCardView, Shell, useFocusOnMount, useNow, VideoPanel } from "../shared/ui";
+import { CannotStart, ErrorMessage, IdentityCardView, Shell, useFocusOnMount, useNow } from "../shared/ui";
+import { VideoPanel } from "../shared/videopanel";
 import { AuditTrailPanel } from "./audit";
 import { OfficerLookup } from "./lookup";
 
@@ -231,6 +232,11 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
   const [pollError, setPollError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [showAudit, setShowAudit] = useState(false);
+  // "Decided without video": ticked until the other side's video has been seen, unless the
+  // sergeant says otherwise (their choice, once made, stays).
+  const [videoSeen, setVideoSeen] = useState(false);
+  const [withoutVideoChoice, setWithoutVideoChoice] = useState<boolean | null>(null);
+  const withoutVideo = withoutVideoChoice ?? !videoSeen;
   const stopPolling = useRef<() => void>(() => undefined);
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const card = claim.officer ?? null;
@@ -270,6 +276,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
       const body: OutcomeRequest = { outcome };
       if (outcome === "not_verified") body.reason = reason.trim();
       if (outcome === "verified" && needsShoulder) body.shoulder_number = shoulder.trim();
+      if (withoutVideo) body.without_video = true;
       const decidedSession = await props.api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}/outcome`, { method: "POST", body });
       stopPolling.current();
       setSession(decidedSession);
@@ -281,6 +288,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
   };
 
   const who = card ? `${card.rank} ${card.shoulder_number} ${card.display_name}` : "Member of the public";
+  const remoteLabel = claim.channel === "public" ? "Member of the public" : "Officer";
   return (
     <section aria-labelledby="ws-heading">
       <h1 id="ws-heading" ref={heading} tabIndex={-1}>
@@ -353,6 +361,21 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
                   {problem}
                 </p>
               ) : null}
+              <div class="check">
+                <input
+                  type="checkbox"
+                  id="without-video"
+                  checked={withoutVideo}
+                  aria-describedby="without-video-hint"
+                  onChange={(e) => setWithoutVideoChoice((e.currentTarget as HTMLInputElement).checked)}
+                />
+                <label for="without-video">Decided without video (voice and identity card only)</label>
+              </div>
+              <p class="hint" id="without-video-hint">
+                {videoSeen
+                  ? `You have seen the ${remoteLabel.toLowerCase()}'s video in this check.`
+                  : `No video from the ${remoteLabel.toLowerCase()} has been seen in this check, so this is ticked. The audit trail records it.`}
+              </p>
               <ErrorMessage error={error} />
               <div class="buttons">
                 <button type="button" class="good" disabled={busy || blocked !== null} aria-describedby={blocked ? "blocked" : undefined} onClick={() => void decide("verified")}>
@@ -373,6 +396,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
             <section class="panel" aria-labelledby="done">
               <h2 id="done">{STATE_LABEL[state]}</h2>
               {session?.outcome_reason ? <p>Reason: {session.outcome_reason}</p> : null}
+              {session?.decided_without_video ? <p>Decided without video (voice and identity card only).</p> : null}
               <p>She sees the result on her own phone now.</p>
             </section>
           )}
@@ -391,7 +415,17 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
         </div>
         <div>
           {!decided && claim.meeting ? (
-            <VideoPanel meeting={claim.meeting} attendee={claim.attendee} remoteLabel={claim.channel === "public" ? "Member of the public" : "Officer"} />
+            <VideoPanel
+              meeting={claim.meeting}
+              attendee={claim.attendee}
+              remoteLabel={remoteLabel}
+              purpose={`${
+                claim.channel === "public"
+                  ? "The member of the public needs to see and hear you while you check the officer with her."
+                  : "The officer needs to see and hear you while you check them."
+              } The browser will ask to use the camera and microphone. Without video you can still decide by voice and the identity card.`}
+              onRemoteVideoSeen={() => setVideoSeen(true)}
+            />
           ) : null}
           {!decided && !claim.meeting ? <p class="warning">Video is not available for this check.</p> : null}
         </div>

@@ -9,7 +9,8 @@ import { clockTime, codeProblem, formatCode, normaliseCode } from "../shared/for
 import { poll } from "../shared/poll";
 import { herCallStatus, herStatus } from "../shared/states";
 import type { PublicCall, PublicView } from "../shared/types";
-import { Call999, CannotStart, ErrorMessage, RegisterPhoto, Shell, StatusPanel, useFocusOnMount, VideoPanel } from "../shared/ui";
+import { Call999, CannotStart, ErrorMessage, RegisterPhoto, Shell, StatusPanel, useFocusOnMount } from "../shared/ui";
+import type { VideoPanelProps } from "../shared/videopanel";
 import { decidedBy, FOLLOW_MS, officerCardHeading, problemText } from "./model";
 
 type Screen =
@@ -342,7 +343,12 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
         </>
       ) : null}
       {status.live && call.meeting ? (
-        <VideoPanel meeting={call.meeting} attendee={call.attendee} remoteLabel="Control room" />
+        <LazyVideoPanel
+          meeting={call.meeting}
+          attendee={call.attendee}
+          remoteLabel="Control room"
+          purpose="The sergeant in the control room will see and hear you while they check the officer. Your phone will ask to use the camera and microphone."
+        />
       ) : null}
       <p>
         Your reference: <span class="reference">{call.reference}</span>
@@ -358,6 +364,35 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
         onView={setView}
       />
     </section>
+  );
+}
+
+type Panel = typeof import("../shared/videopanel").VideoPanel;
+
+/** The video panel, fetched only when she starts her own call: her page stays small. */
+function LazyVideoPanel(props: VideoPanelProps) {
+  const [panel, setPanel] = useState<{ Panel: Panel } | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let gone = false;
+    import("../shared/videopanel").then(
+      (module) => !gone && setPanel({ Panel: module.VideoPanel }),
+      () => !gone && setFailed(true),
+    );
+    return () => {
+      gone = true;
+    };
+  }, []);
+  return (
+    panel ? (
+      <panel.Panel {...props} />
+    ) : (
+      <section class="video" aria-label="Video call">
+        <p class="video-status" role="status">
+          {failed ? "Video could not be loaded. The check goes on: keep this page open." : "Starting video…"}
+        </p>
+      </section>
+    )
   );
 }
 

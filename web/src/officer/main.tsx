@@ -11,7 +11,8 @@ import { poll } from "../shared/poll";
 import { officerStatus } from "../shared/states";
 import type { Session } from "../shared/types";
 import { SignIn, SignOutButton, useSignedIn } from "../shared/signin";
-import { Call999, CannotStart, ErrorMessage, Shell, StatusPanel, useFocusOnMount, VideoPanel } from "../shared/ui";
+import { Call999, CannotStart, ErrorMessage, Shell, StatusPanel, useFocusOnMount } from "../shared/ui";
+import { VideoPanel } from "../shared/videopanel";
 import { currentPosition, explainRefusal, publicAddress, startWithRetry } from "./model";
 
 const ACTIVE_KEY = "safe-connection.active-session";
@@ -146,7 +147,13 @@ function Active(props: { api: ApiClient; config: AppConfig; initial: Session; on
         </section>
       ) : null}
       {live && session.meeting && session.attendee ? (
-        <VideoPanel meeting={session.meeting} attendee={session.attendee} remoteLabel="Control room" />
+        <VideoPanel
+          meeting={session.meeting}
+          attendee={session.attendee}
+          remoteLabel="Control room"
+          purpose="The sergeant in the control room must see your face and hear you to confirm who you are, in front of the person you stopped. Your phone will ask to use the camera and microphone."
+          fallback999="If the video will not come back, call 999 and give your force and shoulder number: the operator can confirm you."
+        />
       ) : null}
       <p>
         Reference: <span class="reference">{session.reference}</span>

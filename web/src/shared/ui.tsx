@@ -1,11 +1,10 @@
-/** Components shared by the three faces: status, 999, errors, the identity card, video, sign-in. */
+/** Components shared by the three faces: status, 999, errors, the identity card (the video panel is videopanel.tsx). */
 import type { ComponentChildren, Ref } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import { ApiError } from "./api";
 import { TONE_ICON, type Status } from "./states";
-import type { ChimeAttendee, ChimeMeeting, IdentityCard } from "./types";
-import { VideoCall, type VideoStatus } from "./video";
+import type { IdentityCard } from "./types";
 
 export function Shell(props: { title: string; subtitle?: string; children: ComponentChildren; aside?: ComponentChildren }) {
   return (
@@ -150,101 +149,6 @@ export function CannotStart(props: { title: string; error: unknown; advice?: str
       <ErrorMessage error={props.error} />
       {props.advice ? <Call999 prominent text={props.advice} /> : null}
     </Shell>
-  );
-}
-
-/** Video tiles and controls for one Chime meeting; leaves the call when it goes away. */
-export function VideoPanel(props: {
-  meeting: ChimeMeeting;
-  attendee: ChimeAttendee;
-  remoteLabel: string;
-}) {
-  // Leaving is one tap, so rejoining must be too: each join is a fresh session (a new key).
-  const [attempt, setAttempt] = useState(0);
-  const [left, setLeft] = useState(false);
-  if (left) {
-    return (
-      <section class="video" aria-label="Video call">
-        <p class="video-status" role="status">
-          You left the video call.
-        </p>
-        <button
-          type="button"
-          class="primary"
-          onClick={() => {
-            setAttempt(attempt + 1);
-            setLeft(false);
-          }}
-        >
-          Rejoin video
-        </button>
-      </section>
-    );
-  }
-  return <VideoSession key={`${props.meeting.MeetingId}-${attempt}`} {...props} onLeave={() => setLeft(true)} />;
-}
-
-function VideoSession(props: {
-  meeting: ChimeMeeting;
-  attendee: ChimeAttendee;
-  remoteLabel: string;
-  onLeave: () => void;
-}) {
-  const local = useRef<HTMLVideoElement>(null);
-  const remote = useRef<HTMLVideoElement>(null);
-  const audio = useRef<HTMLAudioElement>(null);
-  const call = useRef<VideoCall | null>(null);
-  const [status, setStatus] = useState<VideoStatus>({ phase: "starting", message: "Starting video…", remoteVideo: false });
-  const [muted, setMuted] = useState(false);
-  const [cameraOn, setCameraOn] = useState(true);
-
-  useEffect(() => {
-    const current = new VideoCall(setStatus);
-    call.current = current;
-    if (local.current && remote.current && audio.current) {
-      void current.join(props.meeting, props.attendee, { local: local.current, remote: remote.current, audio: audio.current });
-    }
-    return () => void current.leave();
-  }, []);
-
-  const leave = async () => {
-    await call.current?.leave();
-    props.onLeave();
-  };
-
-  return (
-    <section class="video" aria-label="Video call">
-      <div class="tiles">
-        <figure class="tile remote">
-          <video ref={remote} autoPlay playsInline aria-label={props.remoteLabel} />
-          {!status.remoteVideo ? <div class="tile-placeholder">No video from {props.remoteLabel.toLowerCase()}</div> : null}
-          <figcaption>{props.remoteLabel}</figcaption>
-        </figure>
-        <figure class="tile local">
-          <video ref={local} autoPlay playsInline muted aria-label="Your camera" />
-          <figcaption>You</figcaption>
-        </figure>
-      </div>
-      <audio ref={audio} autoPlay />
-      <p class={`video-status phase-${status.phase}`} role="status">
-        {status.message}
-      </p>
-      <div class="controls">
-        <button type="button" aria-pressed={muted} onClick={() => setMuted(call.current?.toggleMute() ?? !muted)}>
-          {muted ? "Unmute microphone" : "Mute microphone"}
-        </button>
-        <button
-          type="button"
-          aria-pressed={!cameraOn}
-          onClick={() => setCameraOn(call.current?.toggleCamera() ?? !cameraOn)}
-        >
-          {cameraOn ? "Turn camera off" : "Turn camera on"}
-        </button>
-        <button type="button" class="secondary" onClick={() => void leave()}>
-          Leave video
-        </button>
-      </div>
-    </section>
   );
 }
 
