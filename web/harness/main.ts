@@ -1,28 +1,37 @@
 /**
- * A page for the emulator's conformance tests (tests/emulator/test_media_sdk.py), never shipped:
- * it joins one meeting with the pages' own VideoCall (web/src/shared/video.ts) and the unmodified
- * Chime SDK, and records what happens on `window.harness` for the test to read.
+ * A page for the emulator's conformance tests (tests/emulator/test_media_browser.py) and
+ * `python -m bench.media`, never shipped: it joins one meeting with the pages' own VideoCall
+ * (web/src/shared/video.ts) and the unmodified Chime SDK, and records on `window.harness` what
+ * each end would show (the pages' own `describe`), for the test to read.
  */
-import { VideoCall, type VideoStatus } from "../src/shared/video";
+import { describe, type CallView } from "../src/shared/call";
+import { VideoCall } from "../src/shared/video";
 import type { ChimeAttendee, ChimeMeeting } from "../src/shared/types";
 
 interface Harness {
-  statuses: VideoStatus[];
+  statuses: CallView[];
   join(meeting: ChimeMeeting, attendee: ChimeAttendee): Promise<void>;
   leave(): Promise<void>;
 }
 
 let call: VideoCall | null = null;
-const statuses: VideoStatus[] = [];
+const statuses: CallView[] = [];
 const element = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 const harness: Harness = {
   statuses,
   async join(meeting, attendee) {
-    call = new VideoCall((status) => {
-      statuses.push(status);
-      element("status").textContent = status.message;
-    });
+    call = new VideoCall(
+      attendee.AttendeeId,
+      (state) => {
+        const view = describe(state, "Other side", Date.now());
+        statuses.push(view);
+        element("status").textContent = view.message;
+      },
+      (notice) => {
+        element("status").textContent = notice;
+      },
+    );
     await call.join(meeting, attendee, {
       local: element<HTMLVideoElement>("local"),
       remote: element<HTMLVideoElement>("remote"),
