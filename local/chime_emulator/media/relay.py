@@ -38,6 +38,7 @@ from aiortc import (
     RTCPeerConnection,
     RTCSessionDescription,
 )
+from aiortc.jitterbuffer import JitterBuffer
 from aiortc.mediastreams import MediaStreamError
 from av.audio.frame import AudioFrame
 from av.frame import Frame
@@ -105,6 +106,48 @@ class ForwardedTrack(MediaStreamTrack):
         return frame
 
 
+VIDEO_STALL_SECONDS = 1.0  # packets arriving with no picture for this long: ask for a key frame
+
+
+class Stall:
+    """Whether a video feed has stalled: its packets keep arriving, and no frame comes of them.
+
+    Each check gives the receiver's packet count and the feed's frame count; it answers True
+    once packets have grown with no new frame for :data:`VIDEO_STALL_SECONDS`, then starts over
+    (so a key frame is asked for at most once a stall period).
+    """
+
+    def __init__(self) -> None:
+        self._since: float | None = None  # when frames last moved (or packets first came)
+        self._packets = 0
+        self._frames = 0
+
+    def check(self, at: float, packets: int, frames: int) -> bool:
+        moved = frames != self._frames
+        arriving = packets > self._packets
+        self._packets, self._frames = packets, frames
+        if moved or not arriving:
+            self._since = None if not arriving else at
+            return False
+        if self._since is None:
+            self._since = at
+            return False
+        if at - self._since >= VIDEO_STALL_SECONDS:
+            self._since = at
+            return True
+        return False
+
+
+async def restart_picture(receiver: Any, ssrcs: list[int]) -> None:
+    """Empty a video receiver's jitter buffer and ask its sender for a key frame (RTCP PLI).
+
+    Both through aiortc's internals: it has no public way to do either.
+    """
+    receiver._RTCRtpReceiver__jitter_buffer = JitterBuffer(capacity=512, is_video=True)
+    for ssrc in ssrcs:
+        await receiver._send_rtcp_pli(ssrc)
+
+
 class Feed:
     """One attendee's incoming track, read as it arrives and handed to every receiver of it.
 
@@ -119,6 +162,7 @@ class Feed:
         self.receivers: set[ForwardedTrack] = set()
         self.frames = 0
         self.volume_db = SILENT_DB  # loudness of the last audio frame, for AUDIO_METADATA
+        self.stall = Stall()
         self._on_ended = on_ended
         self._task = asyncio.ensure_future(self._pump())
 
@@ -271,15 +315,44 @@ class PeerMedia:
         return self.reception.strength()
 
     async def _watch_reception(self) -> None:
-        """Sample their audio's receiver statistics every :data:`SIGNAL_SAMPLE_SECONDS`."""
+        """Sample their audio's receiver statistics every :data:`SIGNAL_SAMPLE_SECONDS`, and
+        restart their camera's picture if it has stalled (:meth:`_unstall_video`)."""
         received = lost = 0
         while True:
             try:
                 received, lost = await self._audio_packets()
+                await self._unstall_video()
             except Exception:  # a connection closing under us: count nothing new, so it fades
                 log.debug("no receiver statistics for %s", self.attendee_id, exc_info=True)
             self.reception.sample(time.monotonic(), received, lost)
             await asyncio.sleep(SIGNAL_SAMPLE_SECONDS)  # a pace, not a synchronisation
+
+    async def _unstall_video(self) -> None:
+        """Ask for a key frame when their camera's packets arrive but no picture comes of them.
+
+        aiortc's video jitter buffer hands on a frame only once every packet before it is there.
+        When the SDK turns its camera's section off and on again (nobody watching, then someone),
+        the few packets sent while the relay had already answered "inactive" are dropped, and
+        the browser does not resend them: the buffer then waits for its 512 packets to fill (over
+        30 s at a low bitrate) before it skips ahead. A browser's own receiver asks for a key
+        frame when its picture stalls; so does the relay, after :data:`VIDEO_STALL_SECONDS`: it
+        empties the buffer and sends a picture loss indication (RTCP PLI) to the sender.
+        """
+        feed = self.feeds.get("video")
+        if feed is None:
+            return
+        receiving = [t for t in self.pc.getTransceivers() if t.receiver.track is feed.track]
+        if not receiving:
+            return
+        transceiver = receiving[0]
+        packets, ssrcs = 0, []
+        for stats in (await transceiver.receiver.getStats()).values():
+            if stats.type == "inbound-rtp":
+                packets += stats.packetsReceived
+                ssrcs.append(stats.ssrc)
+        if feed.stall.check(time.monotonic(), packets, feed.frames):
+            log.info("video from %s stalled: asking for a key frame", self.attendee_id)
+            await restart_picture(transceiver.receiver, ssrcs)
 
     async def _audio_packets(self) -> tuple[int, int]:
         """Their audio's RTP packets so far: received, and lost (``inbound-rtp`` totals)."""
@@ -370,6 +443,16 @@ class PeerMedia:
                 feed.receivers.add(track)
             self.video_sources[mid] = feed
         return track
+
+    async def packets(self) -> dict[str, int]:
+        """RTP packets received from this attendee so far, by kind (``inbound-rtp`` totals)."""
+        totals: dict[str, int] = {}
+        for transceiver in self.pc.getTransceivers():
+            report = await transceiver.receiver.getStats()
+            for stats in report.values():
+                if stats.type == "inbound-rtp":
+                    totals[stats.kind] = totals.get(stats.kind, 0) + stats.packetsReceived
+        return totals
 
     def stats(self) -> dict[str, Any]:
         """Frames received from this attendee, by kind (for the control API and the tests)."""

@@ -268,6 +268,7 @@ class MediaServer:
                         "AudioStreamId": member.audio_stream_id,
                         "VideoStreamIds": [source.stream_id for source in member.video],
                         "FramesReceived": member.media.stats() if member.media else {},
+                        "PacketsReceived": await member.media.packets() if member.media else {},
                         "FramesSent": member.media.sent() if member.media else {},
                     }
                     for member in room.members.values()

@@ -224,6 +224,13 @@ class SignalingConnection:
             ],
         )
         await self.send(signal(pb.SdkSignalFrame.SUBSCRIBE_ACK, suback=ack))
+        log.info(
+            "subscribe from %s: sends %s, asks for streams %s, forwarded %s",
+            self.attendee_id,
+            [source.stream_id for source in member.video],
+            [stream_id for stream_id in sub.receive_stream_ids if stream_id],
+            [stream_id for stream_id, _ in answer.tracks],
+        )
         self.room.route_audio()
         if not self.subscribed:
             self.subscribed = True
@@ -239,5 +246,6 @@ class SignalingConnection:
             await self.room.broadcast_index(besides=member)
 
     def _feed_arrived(self, media: PeerMedia, feed: Feed) -> None:
+        log.info("%s from %s arrives at the relay", feed.kind, self.attendee_id)
         if feed.kind == "audio":
             self.room.route_audio()
