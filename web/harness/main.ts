@@ -4,7 +4,7 @@
  * (web/src/shared/video.ts) and the unmodified Chime SDK, and records on `window.harness` what
  * each end would show (the pages' own `describe`), for the test to read.
  */
-import { describe, type CallView } from "../src/shared/call";
+import { describe, type CallView } from "../src/shared/callview";
 import { VideoCall } from "../src/shared/video";
 import type { ChimeAttendee, ChimeMeeting } from "../src/shared/types";
 

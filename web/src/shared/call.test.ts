@@ -1,25 +1,24 @@
 import { describe as group, expect, it } from "vitest";
 
+import { mediaAdvice, platformOf } from "./advice";
 import {
   CALL_SETTINGS,
-  describe,
   initialCall,
   isNormalEnd,
-  mediaAdvice,
   NOTICE_MS,
   phaseOf,
-  platformOf,
-  qualityOf,
   reduce,
   shouldRunCamera,
   shouldSendVideo,
   shouldShowRemoteVideo,
+  STALE_POOR_MS,
   VIDEO_GRACE_MS,
   type CallEvent,
   type CallOptions,
   type CallState,
   type LocalMedia,
 } from "./call";
+import { describe, qualityOf } from "./callview";
 
 const BOTH: LocalMedia = { audio: true, video: true, cameraProblem: null, microphoneProblem: null };
 const NO_CAMERA: LocalMedia = { audio: true, video: false, cameraProblem: "denied", microphoneProblem: null };
@@ -143,6 +142,25 @@ group("the other side's connection, in words", () => {
     expect(view.remotePlaceholder).toBe("No signal — reconnecting…");
   });
 
+  it("does not say reconnecting while their media is still connecting after they joined", () => {
+    const joining = run([
+      ...joined,
+      { type: "presence", attendeeId: SERGEANT, present: true, dropped: false },
+      { type: "signal", attendeeId: SERGEANT, strength: 0, muted: false },
+    ]);
+    const view = consoleView(joining, T0 + 6_000);
+    expect(view.remoteReconnecting).toBe(false);
+    expect(view.quality).toBeNull();
+    expect(view.message).not.toContain("reconnecting");
+    // Heard once, a 0 afterwards is their connection failing.
+    const failing = reduce(
+      reduce(joining, { type: "signal", attendeeId: SERGEANT, strength: 1, muted: null }, T0 + 7_000),
+      { type: "signal", attendeeId: SERGEANT, strength: 0, muted: null },
+      T0 + 8_000,
+    );
+    expect(consoleView(failing, T0 + 9_000).remoteReconnecting).toBe(true);
+  });
+
   it("says the officer is reconnecting while their presence has dropped, and again when they are back", () => {
     const dropped = run([...joined, ...sergeantHere, { type: "presence", attendeeId: SERGEANT, present: false, dropped: true }]);
     const view = consoleView(dropped);
@@ -227,6 +245,59 @@ group("poor connection: audio only, and back", () => {
     ]);
     expect(phaseOf(theirs)).toBe("connected");
     expect(phaseOf(reduce(theirs, { type: "poor" }, T0 + 70_000))).toBe("audio_only");
+  });
+
+  // Our own measurement of received audio (reception.ts), one sample a second from T0 + 20 s.
+  const receptionFrom = (healthy: boolean, from: number, to: number): [CallEvent, number][] => {
+    const out: [CallEvent, number][] = [];
+    for (let at = from; at <= to; at += 1000) out.push([{ type: "reception", healthy }, at]);
+    return out;
+  };
+
+  it("keeps an early warning and believes it once our own reception agrees", () => {
+    // The SDK warns once, early, and does not say it again; the audio really does arrive badly.
+    const early = run([...joined, ...sergeantHere, [{ type: "poor" }, T0 + 8_000]]);
+    expect(phaseOf(early)).toBe("connected");
+    const measured = run([...joined, ...sergeantHere, [{ type: "poor" }, T0 + 8_000], ...receptionFrom(false, T0 + 9_000, T0 + 13_000)]);
+    // Heard at T0 + 7 s: believed once a whole window (5 s) and a sample lie after that, not before.
+    const notYet = run([...joined, ...sergeantHere, [{ type: "poor" }, T0 + 8_000], ...receptionFrom(false, T0 + 9_000, T0 + 12_000)]);
+    expect(phaseOf(notYet)).toBe("connected");
+    expect(phaseOf(measured)).toBe("audio_only");
+    expect(shouldSendVideo(measured)).toBe(false);
+  });
+
+  it("does not believe the SDK while our own audio arrives well (a stale stream after a reconnection)", () => {
+    const state = run([...joined, ...sergeantHere, [{ type: "poor" }, T0 + 30_000], ...receptionFrom(true, T0 + 30_000, T0 + 90_000)]);
+    expect(phaseOf(state)).toBe("connected");
+    expect(shouldSendVideo(state)).toBe(true);
+  });
+
+  it("ends a believed warning the SDK no longer re-assesses, after our reception is good long enough", () => {
+    const poor = run([...joined, ...sergeantHere, ...receptionFrom(false, T0 + 20_000, T0 + 30_000), [{ type: "poor" }, T0 + 30_500]]);
+    expect(phaseOf(poor)).toBe("audio_only");
+    const soon = [...joined, ...sergeantHere, ...receptionFrom(false, T0 + 20_000, T0 + 30_000), [{ type: "poor" }, T0 + 30_500] as [CallEvent, number]];
+    // Good again, but not yet longer than the SDK's own cooldown and window: the SDK decides.
+    expect(phaseOf(run([...soon, ...receptionFrom(true, T0 + 31_000, T0 + 31_000 + STALE_POOR_MS - 1000)]))).toBe("audio_only");
+    const stale = run([...soon, ...receptionFrom(true, T0 + 31_000, T0 + 31_000 + STALE_POOR_MS)]);
+    expect(phaseOf(stale)).toBe("connected");
+    expect(officerView(stale, T0 + 31_000 + STALE_POOR_MS).message).toBe("Connected. The connection is better: your video is back on.");
+  });
+
+  it("does not count our own short outage as a poor connection", () => {
+    const state = run([
+      ...joined,
+      ...sergeantHere,
+      ...receptionFrom(true, T0 + 20_000, T0 + 30_000),
+      [{ type: "network", online: false }, T0 + 31_000],
+      ...receptionFrom(false, T0 + 32_000, T0 + 36_000),
+      [{ type: "poor" }, T0 + 36_500],
+      [{ type: "network", online: true }, T0 + 37_000],
+      // The window still holds the gap for a few seconds, then audio arrives well again.
+      ...receptionFrom(false, T0 + 38_000, T0 + 40_000),
+      ...receptionFrom(true, T0 + 41_000, T0 + 60_000),
+    ]);
+    expect(phaseOf(state)).toBe("connected");
+    expect(shouldSendVideo(state)).toBe(true);
   });
 
   it("ignores a good connection it was never told was poor", () => {

@@ -9,6 +9,11 @@
  * docs/web.md ("Video") describes every phase.
  */
 
+import { RECEPTION_WINDOW_MS } from "./reception";
+
+/** How often the page samples its own reception (video.ts). */
+export const RECEPTION_SAMPLE_MS = 1_000;
+
 /**
  * The SDK's settings, chosen together with the server's drop grace (docs/web.md, "Video";
  * docs/operations.md, "The drop grace and the SDK's reconnecting").
@@ -47,9 +52,17 @@ export const NOTICE_MS = 15_000;
 /**
  * The SDK calls a connection poor from the audio it received over its last 15 samples (15 s).
  * While nobody else was sending (alone in the meeting, or the other side had no signal) that
- * says nothing about our own connection, so such a warning is not believed.
+ * says nothing about our own connection. Its warning is believed when our own measurement
+ * (reception.ts) agrees over a window that lies wholly after the other side was heard and we
+ * were connected and online; without a measurement of our own, after the SDK's whole window.
  */
 export const POOR_WINDOW_MS = 16_000;
+/**
+ * Once believed, "poor" lasts until the SDK says the connection is good, or until our own
+ * reception has been good for this long: longer than the SDK's cooldown and window, so this
+ * only ends a warning the SDK has stopped re-assessing (it read a stream that has gone).
+ */
+export const STALE_POOR_MS = 25_000;
 
 /** Why the camera or microphone is not available. */
 export type MediaProblem = "denied" | "missing" | "busy" | "unsupported" | "failed";
@@ -80,6 +93,8 @@ export interface RemoteAttendee {
   since: number;
   /** The SDK's normalised signal strength (1, 0.5 or 0), null until the first report. */
   signal: number | null;
+  /** A signal above 0 has come from them since they joined: a 0 after it means they are failing. */
+  heard: boolean;
   muted: boolean | null;
 }
 
@@ -91,12 +106,20 @@ export interface CallState {
   local: LocalMedia;
   /** The user's own camera button. */
   cameraWanted: boolean;
-  /** The SDK said the connection is poor (or suggested stopping video), until it says it is good. */
+  /** The SDK's latest word: poor (or stop video) until it says good. */
+  sdkPoor: boolean;
+  /** We believe the connection is poor (the SDK said so and our own reception agrees): audio only. */
   poor: boolean;
+  /** Our own measurement of received audio (reception.ts): true well, false badly, null unknown. */
+  reception: boolean | null;
+  /** Since when `reception` has had its value. */
+  receptionSince: number;
+  /** Since when we have been connected and online (null: not now). */
+  steadySince: number | null;
   hidden: boolean;
   /** The browser says it is offline (`navigator.onLine`). */
   offline: boolean;
-  /** Since when someone else has been present with a signal (null: nobody now). */
+  /** Since when someone else has been present with a signal above 0 (null: nobody now). */
   remoteOkSince: number | null;
   /** The page was hidden while the call was live, and is not back yet. */
   awaySince: number | null;
@@ -120,6 +143,7 @@ export type CallEvent =
   | { type: "stopped"; status: string }
   | { type: "poor" }
   | { type: "good" }
+  | { type: "reception"; healthy: boolean | null }
   | { type: "presence"; attendeeId: string; present: boolean; dropped: boolean }
   | { type: "signal"; attendeeId: string; strength: number | null; muted: boolean | null }
   | { type: "remoteVideo"; attendeeId: string; on: boolean }
@@ -147,7 +171,11 @@ export function initialCall(options: CallOptions = {}): CallState {
     everConnected: false,
     local: NO_MEDIA,
     cameraWanted: true,
+    sdkPoor: false,
     poor: false,
+    reception: null,
+    receptionSince: 0,
+    steadySince: null,
     hidden: options.hidden ?? false,
     offline: options.offline ?? false,
     remoteOkSince: null,
@@ -165,7 +193,7 @@ export function initialCall(options: CallOptions = {}): CallState {
  * How the SDK's stop reads: a normal end of the call (nothing to retry) or a lost connection.
  * `Left` is our own leave; the meeting ending is the check being decided or ended.
  */
-const NORMAL_END: Record<string, string> = {
+export const NORMAL_END: Record<string, string> = {
   Left: "You left the video call.",
   MeetingEnded: "The video call has ended.",
   TURNCredentialsForbidden: "The video call has ended.",
@@ -181,11 +209,37 @@ export function isNormalEnd(status: string): boolean {
 const LIVE: ReadonlySet<Connection> = new Set<Connection>(["starting", "connected", "reconnecting"]);
 
 export function reduce(state: CallState, event: CallEvent, now: number): CallState {
-  const next = step(state, event, now);
-  if (next === state) return next;
-  const ok = Object.values(next.remotes).some((r) => r.present && r.signal !== 0);
-  const since = ok ? (next.remoteOkSince ?? now) : null;
-  return since === next.remoteOkSince ? next : { ...next, remoteOkSince: since };
+  return settle(state, step(state, event, now), now);
+}
+
+/** What follows from the event and the clock: the times things have held since, and our belief in "poor". */
+function settle(before: CallState, next: CallState, now: number): CallState {
+  const ok = Object.values(next.remotes).some((r) => r.present && r.signal !== null && r.signal > 0);
+  const remoteOkSince = ok ? (next.remoteOkSince ?? now) : null;
+  const steady = next.connection === "connected" && !next.offline;
+  const steadySince = steady ? (next.steadySince ?? now) : null;
+  const timed = { ...next, remoteOkSince, steadySince };
+  const poor = believePoor(timed, now);
+  if (next === before && remoteOkSince === next.remoteOkSince && steadySince === next.steadySince && poor === next.poor) return before;
+  const better = next.poor && !poor && next.connection === "connected";
+  return {
+    ...timed,
+    poor,
+    notice: better ? { text: "The connection is better: your video is back on.", until: now + NOTICE_MS } : timed.notice,
+  };
+}
+
+function believePoor(state: CallState, now: number): boolean {
+  if (!state.sdkPoor) return false;
+  if (state.poor) {
+    // The SDK has stopped re-assessing a warning (a stream that has gone): our own reception says otherwise.
+    return !(state.reception === true && now - state.receptionSince >= STALE_POOR_MS);
+  }
+  if (state.steadySince === null || state.remoteOkSince === null) return false;
+  const since = Math.max(state.steadySince, state.remoteOkSince);
+  if (state.reception === null) return now - since >= POOR_WINDOW_MS;
+  // The measurement's window (plus one sample's interval) lies after `since`.
+  return state.reception === false && now - since >= RECEPTION_WINDOW_MS + RECEPTION_SAMPLE_MS;
 }
 
 function step(state: CallState, event: CallEvent, now: number): CallState {
@@ -206,7 +260,7 @@ function step(state: CallState, event: CallEvent, now: number): CallState {
         ...state,
         connection: "connected",
         everConnected: true,
-        // A fresh connection starts from a good one: the SDK says again if it is poor.
+        // A fresh connection starts from a good one: believed again only if our reception agrees.
         poor: wasReconnecting ? false : state.poor,
         notice,
         autoRejoinAllowed: true,
@@ -226,19 +280,22 @@ function step(state: CallState, event: CallEvent, now: number): CallState {
       };
     }
     case "poor":
-      if (state.poor) return state;
-      // Received audio was lost, but was anyone sending it? (see POOR_WINDOW_MS)
-      if (state.remoteOkSince === null || now - state.remoteOkSince < POOR_WINDOW_MS) return state;
-      return { ...state, poor: true };
+      // Kept even when not believed yet: the SDK does not say it again (see POOR_WINDOW_MS).
+      return state.sdkPoor ? state : { ...state, sdkPoor: true };
     case "good":
-      return state.poor ? { ...state, poor: false, notice: { text: "The connection is better: your video is back on.", until: now + NOTICE_MS } } : state;
+      return state.sdkPoor ? { ...state, sdkPoor: false } : state;
+    case "reception":
+      return state.reception === event.healthy ? state : { ...state, reception: event.healthy, receptionSince: now };
     case "presence": {
       const before = state.remotes[event.attendeeId];
       const next: RemoteAttendee = before
         ? { ...before }
-        : { present: false, dropped: false, video: false, everVideo: false, since: now, signal: null, muted: null };
+        : { present: false, dropped: false, video: false, everVideo: false, since: now, signal: null, heard: false, muted: null };
       if (event.present) {
-        if (!next.present) next.since = now;
+        if (!next.present) {
+          next.since = now;
+          next.heard = false; // their media connects after their presence: a 0 until then is not a failure
+        }
         next.present = true;
         next.dropped = false;
       } else {
@@ -255,13 +312,14 @@ function step(state: CallState, event: CallEvent, now: number): CallState {
       if (!before) return state;
       const next = { ...before };
       if (event.strength !== null) next.signal = event.strength;
+      if (event.strength !== null && event.strength > 0) next.heard = true;
       if (event.muted !== null) next.muted = event.muted;
-      if (next.signal === before.signal && next.muted === before.muted) return state;
+      if (next.signal === before.signal && next.muted === before.muted && next.heard === before.heard) return state;
       return { ...state, remotes: { ...state.remotes, [event.attendeeId]: next } };
     }
     case "remoteVideo": {
       const before = state.remotes[event.attendeeId] ?? {
-        present: true, dropped: false, video: false, everVideo: false, since: now, signal: null, muted: null,
+        present: true, dropped: false, video: false, everVideo: false, since: now, signal: null, heard: false, muted: null,
       };
       if (before.video === event.on && state.remotes[event.attendeeId]) return state;
       const next = { ...before, video: event.on, everVideo: before.everVideo || event.on };
@@ -360,238 +418,4 @@ export function shouldSendVideo(state: CallState): boolean {
 /** Remote video is shown (not paused) while the page is seen. */
 export function shouldShowRemoteVideo(state: CallState): boolean {
   return !state.hidden;
-}
-
-/** The other side's connection as a word (never colour alone). */
-export type Quality = "good" | "weak" | "none";
-
-export const QUALITY_WORD: Record<Quality, string> = {
-  good: "Good",
-  weak: "Weak",
-  none: "No signal — reconnecting…",
-};
-
-/** The SDK normalises the server's 0-2 signal strength to 0, 0.5 and 1. */
-export function qualityOf(signal: number | null): Quality | null {
-  if (signal === null || Number.isNaN(signal)) return null;
-  if (signal >= 0.75) return "good";
-  if (signal > 0) return "weak";
-  return "none";
-}
-
-export type Platform = "ios" | "android" | "other";
-
-export function platformOf(userAgent: string, maxTouchPoints = 0): Platform {
-  if (/iPhone|iPad|iPod/.test(userAgent) || (/Macintosh/.test(userAgent) && maxTouchPoints > 1)) return "ios";
-  if (/Android/.test(userAgent)) return "android";
-  return "other";
-}
-
-/** What to do about a refused or missing camera or microphone, on each kind of phone. */
-export interface Advice {
-  /** One sentence: what is wrong. */
-  problem: string;
-  ios: string[];
-  android: string[];
-  /** Which list to show first (the phone in hand when we can tell). */
-  first: "ios" | "android";
-  /** The list for browsers that are neither (a control-room computer). */
-  other: string[];
-}
-
-const PROBLEM_TEXT: Record<MediaProblem, (what: string) => string> = {
-  denied: (what) => `The ${what} ${what.includes(" and ") ? "are" : "is"} blocked for this site.`,
-  missing: (what) => `No ${what} was found on this device.`,
-  busy: (what) => `Another app is using the ${what}.`,
-  unsupported: (what) => `This browser cannot use the ${what} on this page.`,
-  failed: (what) => `The ${what} could not start.`,
-};
-
-export function mediaAdvice(local: LocalMedia, platform: Platform): Advice | null {
-  const camera = local.video ? null : local.cameraProblem;
-  const microphone = local.audio ? null : local.microphoneProblem;
-  if (!camera && !microphone) return null;
-  const both = camera && microphone;
-  const what = both ? "camera and microphone" : camera ? "camera" : "microphone";
-  const Setting = both ? "Camera and Microphone" : camera ? "Camera" : "Microphone";
-  const problem = (both && camera !== microphone ? "denied" : (camera ?? microphone)) as MediaProblem;
-  const again = "Come back to this page and tap “Try camera and microphone again”.";
-  let ios: string[];
-  let android: string[];
-  let other: string[];
-  switch (problem) {
-    case "denied":
-      ios = [
-        "Tap “aA” at the left of the address bar, then “Website Settings”.",
-        `Set ${Setting} to “Allow”.`,
-        `If ${both ? "they are" : "it is"} already allowed: open the Settings app, then Apps, Safari, and set ${Setting} to “Ask” or “Allow”.`,
-        again,
-      ];
-      android = [
-        "Tap the icon at the left of the address bar (a padlock or two sliders), then “Permissions”.",
-        `Turn on ${Setting}.`,
-        `If Chrome itself is not allowed: open Android Settings, then Apps, Chrome, Permissions, and allow ${Setting}.`,
-        again,
-      ];
-      other = [`Click the icon at the left of the address bar and allow ${Setting} for this site.`, again];
-      break;
-    case "busy":
-      ios = [`Close any other app using the ${what} (a phone or video call, the Camera app).`, again];
-      android = [`Close any other app using the ${what} (a phone or video call, the Camera app).`, again];
-      other = [`Close any other program using the ${what}.`, again];
-      break;
-    case "missing":
-      ios = [
-        `Check that the ${what} works in another app.`,
-        `If Screen Time is on: Settings, Screen Time, Content & Privacy Restrictions, and allow the ${what}.`,
-        again,
-      ];
-      android = [`Check that the ${what} works in another app, then restart Chrome.`, again];
-      other = [`Plug in a ${what}, or choose it in the browser's settings.`, again];
-      break;
-    case "unsupported":
-      ios = ["Open this page in Safari (the address must start with https://)."];
-      android = ["Open this page in Chrome (the address must start with https://)."];
-      other = ["Open this page in an up-to-date Chrome, Edge, Firefox or Safari, at an https:// address."];
-      break;
-    case "failed":
-      ios = [again, "If it fails again, close Safari completely and open this page again."];
-      android = [again, "If it fails again, close Chrome completely and open this page again."];
-      other = [again, "If it fails again, restart the browser."];
-      break;
-  }
-  return { problem: PROBLEM_TEXT[problem](what), ios, android, other, first: platform === "android" ? "android" : "ios" };
-}
-
-/** What the panel shows, from the state and the clock. */
-export interface CallView {
-  phase: Phase;
-  /** The status line (role="status"): our own connection first, then the other side. */
-  message: string;
-  /** The other side's connection as a word, when known. */
-  quality: { level: Quality; word: string } | null;
-  /** The other side is here but sends no video. */
-  remoteAudioOnly: boolean;
-  /** The other side's connection is failing (no signal, or their presence dropped). */
-  remoteReconnecting: boolean;
-  remoteMuted: boolean;
-  /** What the remote tile says when it shows no picture; null while it shows one. */
-  remotePlaceholder: string | null;
-  /** What the own tile says when it shows no picture; null while it shows one. */
-  localPlaceholder: string | null;
-  /** Our camera is being sent to the other side. */
-  sending: boolean;
-  advice: Advice | null;
-  /** Offer "Try camera and microphone again". */
-  canRetryMedia: boolean;
-  /** Offer "Rejoin video" (the SDK gave up). */
-  canRejoin: boolean;
-  /** Show mute, camera and leave. */
-  controls: boolean;
-  /** Frames from the other side have been shown. */
-  remoteSeen: boolean;
-}
-
-function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/**
- * What each end sees. `remoteLabel` names the other side as the tile does ("Officer", "Control
- * room", "Member of the public"); sentences say "the officer", "the control room".
- */
-export function describe(state: CallState, remoteLabel: string, now: number, platform: Platform = "other"): CallView {
-  const phase = phaseOf(state);
-  const them = `the ${remoteLabel.toLowerCase()}`;
-  const other = otherSide(state);
-  // What we know of the other side is current only while we are connected ourselves.
-  const live = phase === "connected" || phase === "audio_only" || phase === "no_media";
-  const quality = live && other && other.present ? qualityOf(other.signal) : live && other?.dropped ? "none" : null;
-  const remoteReconnecting = live && !!other && (other.present ? other.signal === 0 : other.dropped);
-  const waitingForVideo = !!other && other.present && !other.video && !other.everVideo && now - other.since < VIDEO_GRACE_MS;
-  const remoteAudioOnly = live && !!other && other.present && !other.video && !waitingForVideo;
-  const advice = phase === "ready" || phase === "starting" ? null : mediaAdvice(state.local, platform);
-
-  let own: string;
-  switch (phase) {
-    case "ready":
-      own = "Your camera and microphone are off. Turn them on to join the video call.";
-      break;
-    case "starting":
-      own = "Starting video…";
-      break;
-    case "connected":
-      own = "Connected.";
-      break;
-    case "reconnecting":
-      own = "Reconnecting… The call comes back by itself when the connection returns.";
-      break;
-    case "audio_only":
-      own = state.poor
-        ? "Audio only: your connection is poor, so your video is off and the call goes on by voice. Your video comes back on by itself when the connection improves."
-        : `Audio only: ${lowerFirst(advice?.problem ?? "your camera is off.")} The call goes on by voice.`;
-      break;
-    case "no_media":
-      own = `No camera or microphone: ${lowerFirst(advice?.problem ?? "none could start.")} ${sentence(them)} cannot see or hear you, but the check goes on.`;
-      break;
-    case "lost":
-      own = state.everConnected
-        ? "The video call was lost: the connection did not come back in time."
-        : "The video call could not connect.";
-      break;
-    case "ended":
-      own = NORMAL_END[state.stopStatus ?? ""] ?? "The video call has ended.";
-      break;
-  }
-
-  let theirs = "";
-  if (live) {
-    if (!other) theirs = `Waiting for ${them} to join the video…`;
-    else if (remoteReconnecting) theirs = `No signal from ${them}: they are reconnecting…`;
-    else if (!other.present) theirs = other.everVideo ? `The other side's video has stopped: ${them} left the video call.` : `${sentence(them)} left the video call.`;
-    else if (other.video) theirs = quality === "weak" ? `${sentence(them)}'s connection is weak: their video may freeze.` : "";
-    else if (waitingForVideo) theirs = `Waiting for ${them}'s video…`;
-    else if (other.everVideo) theirs = `The other side's video has stopped: ${them} is on audio only.`;
-    else theirs = `${sentence(them)} is on audio only (no video).`;
-    if (theirs && quality === "weak" && !other?.video && other?.present) theirs += ` Their connection is weak.`;
-  }
-  const notice = live && state.notice && state.notice.until !== null && now <= state.notice.until ? state.notice.text : "";
-  const message = [own, notice, theirs].filter(Boolean).join(" ");
-
-  let remotePlaceholder: string | null = null;
-  if (!live) remotePlaceholder = `No video from ${them}`;
-  else if (state.hidden) remotePlaceholder = "Video paused while this page is in the background";
-  else if (!other) remotePlaceholder = `Waiting for ${them} to join`;
-  else if (remoteReconnecting) remotePlaceholder = `${QUALITY_WORD.none}`;
-  else if (!other.present) remotePlaceholder = `${sentence(them)} left the video call`;
-  else if (!other.video) remotePlaceholder = waitingForVideo ? `Waiting for ${them}'s video…` : `Audio only: no video from ${them}`;
-  if (phase === "reconnecting") remotePlaceholder = "Reconnecting…";
-
-  const sending = shouldSendVideo(state);
-  let localPlaceholder: string | null = null;
-  if (!state.local.video) localPlaceholder = phase === "ready" || phase === "starting" ? "Camera off" : "No camera";
-  else if (!state.cameraWanted) localPlaceholder = "Your camera is off";
-  else if (state.hidden) localPlaceholder = "Camera paused";
-  else if (phase === "lost" || phase === "ended") localPlaceholder = "Camera off";
-
-  return {
-    phase,
-    message,
-    quality: quality ? { level: quality, word: QUALITY_WORD[quality] } : null,
-    remoteAudioOnly,
-    remoteReconnecting,
-    remoteMuted: live && !!other?.present && other.muted === true,
-    remotePlaceholder,
-    localPlaceholder,
-    sending,
-    advice,
-    canRetryMedia: live && advice !== null,
-    canRejoin: phase === "lost",
-    controls: live || phase === "starting" || phase === "reconnecting",
-    remoteSeen: state.remoteSeen,
-  };
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -13,6 +13,7 @@
 import {
   CALL_SETTINGS,
   initialCall,
+  RECEPTION_SAMPLE_MS,
   reduce,
   shouldRunCamera,
   shouldSendVideo,
@@ -22,6 +23,7 @@ import {
   type CallState,
 } from "./call";
 import { askForMedia, classifyMediaError, codecOrder, h264IsPowerEfficient, VIDEO_CONSTRAINTS } from "./media";
+import { audioTotals, ReceptionMeter } from "./reception";
 import type { ChimeAttendee, ChimeMeeting } from "./types";
 
 export interface VideoElements {
@@ -49,6 +51,8 @@ export class VideoCall {
   private finished = false; // the SDK stopped: the devices are released
   private rejoinAsked = false;
   private work: Promise<void> = Promise.resolve();
+  private readonly reception = new ReceptionMeter();
+  private receptionTimer: ReturnType<typeof setInterval> | null = null;
   muted = false;
 
   constructor(
@@ -204,7 +208,10 @@ export class VideoCall {
   private makeObserver(chime: ChimeModule, audioVideo: AudioVideo, elements: VideoElements): Observer {
     return {
       audioVideoDidStartConnecting: (reconnecting) => this.dispatch({ type: "connecting", reconnecting }),
-      audioVideoDidStart: () => this.dispatch({ type: "started" }),
+      audioVideoDidStart: () => {
+        this.dispatch({ type: "started" });
+        this.measureReception(audioVideo);
+      },
       audioVideoDidStop: (status) => {
         const code = status.statusCode();
         this.dispatch({ type: "stopped", status: chime.MeetingSessionStatusCode[code] ?? String(code) });
@@ -230,6 +237,35 @@ export class VideoCall {
       connectionDidSuggestStopVideo: () => this.dispatch({ type: "poor" }),
       connectionDidBecomeGood: () => this.dispatch({ type: "good" }),
     };
+  }
+
+  /**
+   * Sample our own received audio every second (reception.ts), so that the SDK's word "poor" is
+   * believed only when it is true now. Started once; stopped when the SDK stops or we leave.
+   */
+  private measureReception(audioVideo: AudioVideo): void {
+    if (this.receptionTimer !== null) return;
+    let reading = false;
+    this.receptionTimer = setInterval(() => {
+      if (reading) return; // a slow getStats is not queued behind itself
+      reading = true;
+      // The SDK answers null instead of a promise while it has no peer connection (reconnecting).
+      Promise.resolve()
+        .then(() => audioVideo.getRTCPeerConnectionStats())
+        .then((report: RTCStatsReport | null | undefined) => {
+          const totals = report ? audioTotals(report.values()) : null;
+          this.dispatch({ type: "reception", healthy: this.reception.add(Date.now(), totals) });
+        })
+        .catch(() => this.dispatch({ type: "reception", healthy: this.reception.add(Date.now(), null) }))
+        .finally(() => {
+          reading = false;
+        });
+    }, RECEPTION_SAMPLE_MS);
+  }
+
+  private stopMeasuring(): void {
+    if (this.receptionTimer !== null) clearInterval(this.receptionTimer);
+    this.receptionTimer = null;
   }
 
   private readonly onVisibility = () => this.dispatch({ type: "visibility", hidden: document.visibilityState === "hidden" });
@@ -336,6 +372,7 @@ export class VideoCall {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.stopMeasuring();
     // The visibility and network listeners stay: coming back may rejoin (see call.ts).
     const av = this.audioVideo;
     if (!av) return;
@@ -345,6 +382,7 @@ export class VideoCall {
   }
 
   private detach(): void {
+    this.stopMeasuring();
     if (typeof document !== "undefined") document.removeEventListener("visibilitychange", this.onVisibility);
     if (typeof window !== "undefined") {
       window.removeEventListener("online", this.onOnline);

@@ -6,7 +6,9 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 
-import { describe, initialCall, platformOf, type Advice, type CallState, type Platform } from "./call";
+import { platformOf, type Advice, type Platform } from "./advice";
+import { initialCall, type CallState } from "./call";
+import { describe } from "./callview";
 import { alreadyGranted } from "./media";
 import type { ChimeAttendee, ChimeMeeting } from "./types";
 import { Call999, useNow } from "./ui";
@@ -127,7 +129,9 @@ function VideoSession(
   }, [state.remoteSeen]);
 
   const view = describe(state, props.remoteLabel, now, platform);
-  const ready = view.phase === "ready" && !checking;
+  // A rejoin (started) joins at once: its first render, before the join, is not the ready step.
+  const starting = view.phase === "ready" && (checking || props.started);
+  const ready = view.phase === "ready" && !starting;
 
   const leave = async () => {
     await call.current?.leave();
@@ -175,7 +179,7 @@ function VideoSession(
       </div>
       <audio ref={audio} autoPlay />
       <p class={`video-status phase-${view.phase}`} role="status">
-        {checking && view.phase === "ready" ? "Starting video…" : view.message}
+        {starting ? "Starting video…" : view.message}
       </p>
       {view.advice ? <MediaAdvice advice={view.advice} platform={platform} /> : null}
       {view.canRetryMedia ? (
