@@ -283,6 +283,28 @@ group("poor connection: audio only, and back", () => {
     expect(officerView(stale, T0 + 31_000 + STALE_POOR_MS).message).toBe("Connected. The connection is better: your video is back on.");
   });
 
+  it("does not believe it while the other side is weak: the loss is theirs (their phone going offline)", () => {
+    const state = run([
+      ...joined,
+      ...sergeantHere,
+      ...receptionFrom(true, T0 + 20_000, T0 + 30_000),
+      [{ type: "signal", attendeeId: SERGEANT, strength: 0.5, muted: null }, T0 + 30_900],
+      [{ type: "poor" }, T0 + 30_950],
+      ...receptionFrom(false, T0 + 31_000, T0 + 40_000),
+    ]);
+    expect(phaseOf(state)).toBe("connected");
+    // Heard well again for a whole window, and our audio still arrives badly: now it is ours.
+    const ours = run([
+      ...joined,
+      ...sergeantHere,
+      [{ type: "signal", attendeeId: SERGEANT, strength: 0.5, muted: null }, T0 + 30_900],
+      [{ type: "poor" }, T0 + 30_950],
+      [{ type: "signal", attendeeId: SERGEANT, strength: 1, muted: null }, T0 + 31_000],
+      ...receptionFrom(false, T0 + 32_000, T0 + 38_000),
+    ]);
+    expect(phaseOf(ours)).toBe("audio_only");
+  });
+
   it("does not count our own short outage as a poor connection", () => {
     const state = run([
       ...joined,

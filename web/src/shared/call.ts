@@ -11,6 +11,9 @@
 
 import { RECEPTION_WINDOW_MS } from "./reception";
 
+/** The SDK's normalised signal strength of a connection the server receives well (level 2 of 2). */
+export const GOOD_SIGNAL = 0.75;
+
 /** How often the page samples its own reception (video.ts). */
 export const RECEPTION_SAMPLE_MS = 1_000;
 
@@ -52,8 +55,9 @@ export const NOTICE_MS = 15_000;
 /**
  * The SDK calls a connection poor from the audio it received over its last 15 samples (15 s).
  * While nobody else was sending (alone in the meeting, or the other side had no signal) that
- * says nothing about our own connection. Its warning is believed when our own measurement
- * (reception.ts) agrees over a window that lies wholly after the other side was heard and we
+ * says nothing about our own connection, nor while the server itself received them badly (their
+ * signal weak: the loss is theirs). Its warning is believed when our own measurement
+ * (reception.ts) agrees over a window that lies wholly after the other side was heard well and we
  * were connected and online; without a measurement of our own, after the SDK's whole window.
  */
 export const POOR_WINDOW_MS = 16_000;
@@ -119,7 +123,7 @@ export interface CallState {
   hidden: boolean;
   /** The browser says it is offline (`navigator.onLine`). */
   offline: boolean;
-  /** Since when someone else has been present with a signal above 0 (null: nobody now). */
+  /** Since when someone else has been present with a good signal (null: nobody now). */
   remoteOkSince: number | null;
   /** The page was hidden while the call was live, and is not back yet. */
   awaySince: number | null;
@@ -214,7 +218,8 @@ export function reduce(state: CallState, event: CallEvent, now: number): CallSta
 
 /** What follows from the event and the clock: the times things have held since, and our belief in "poor". */
 function settle(before: CallState, next: CallState, now: number): CallState {
-  const ok = Object.values(next.remotes).some((r) => r.present && r.signal !== null && r.signal > 0);
+  // Heard well: a weak signal means the server loses their packets, and the loss we see is theirs.
+  const ok = Object.values(next.remotes).some((r) => r.present && r.signal !== null && r.signal >= GOOD_SIGNAL);
   const remoteOkSince = ok ? (next.remoteOkSince ?? now) : null;
   const steady = next.connection === "connected" && !next.offline;
   const steadySince = steady ? (next.steadySince ?? now) : null;

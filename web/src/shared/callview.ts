@@ -4,7 +4,7 @@
  * (call.ts) and the clock. Pure, unit-tested in call.test.ts; docs/web.md ("Video") lists each.
  */
 import { mediaAdvice, type Advice, type Platform } from "./advice";
-import { NORMAL_END, otherSide, phaseOf, shouldSendVideo, VIDEO_GRACE_MS, type CallState, type Phase } from "./call";
+import { GOOD_SIGNAL, NORMAL_END, otherSide, phaseOf, shouldSendVideo, VIDEO_GRACE_MS, type CallState, type Phase } from "./call";
 
 /** The other side's connection as a word (never colour alone). */
 export type Quality = "good" | "weak" | "none";
@@ -18,7 +18,7 @@ export const QUALITY_WORD: Record<Quality, string> = {
 /** The SDK normalises the server's 0-2 signal strength to 0, 0.5 and 1. */
 export function qualityOf(signal: number | null): Quality | null {
   if (signal === null || Number.isNaN(signal)) return null;
-  if (signal >= 0.75) return "good";
+  if (signal >= GOOD_SIGNAL) return "good";
   if (signal > 0) return "weak";
   return "none";
 }
