@@ -77,6 +77,7 @@ web: web/dist/index.html
 # Type-check and unit-test the pages' state handling (Vitest).
 web-test: $(WEB_DEPS)
 	$(NPM) run typecheck
+	$(NPM) run lint
 	$(NPM) test
 
 # The pages' API types and the server's constants, from the pydantic models (docs/web.md);

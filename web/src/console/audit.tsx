@@ -12,9 +12,10 @@ export function AuditTrailPanel(props: { api: ApiClient; sessionId: string; leve
   const [trail, setTrail] = useState<AuditTrail | null>(null);
   const [error, setError] = useState<unknown>(null);
   const heading = useFocusOnMount<HTMLHeadingElement>();
+  const { api, sessionId } = props;
   useEffect(() => {
     // The trail is written from the table's stream a moment after each change: follow it.
-    return poll(() => props.api.request<AuditTrail>(`/sessions/${encodeURIComponent(props.sessionId)}/audit`), {
+    return poll(() => api.request<AuditTrail>(`/sessions/${encodeURIComponent(sessionId)}/audit`), {
       intervalMs: 2000,
       onValue: (next) => {
         setTrail(next);
@@ -22,7 +23,7 @@ export function AuditTrailPanel(props: { api: ApiClient; sessionId: string; leve
       },
       onError: setError,
     });
-  }, [props.sessionId]);
+  }, [api, sessionId]);
   const Heading = props.level === 1 ? "h1" : "h2";
   return (
     <section class={props.level === 2 ? "panel" : ""} aria-labelledby="audit-heading">

@@ -1,22 +1,32 @@
 /** The control-room console: duty, the live queue, claim → identity card + video → decision; 999 lookup; audit. */
 import { render } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
 
 import "../styles.css";
-import { ApiClient, ApiError } from "../shared/api";
+import { ApiClient } from "../shared/api";
 import { REASON_MAX_LENGTH } from "../shared/api.generated";
 import { configureAuth, idToken } from "../shared/auth";
 import type { Claims } from "../shared/claims";
 import { loadConfig, type AppConfig } from "../shared/config";
 import { formatWaiting, spokenWaiting } from "../shared/format";
 import { poll } from "../shared/poll";
-import { arrivals, isFinal, queueTitle, reasonProblem, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "../shared/states";
-import type { Claim, Duty as DutyAnswer, OutcomeRequest, Queue as QueueAnswer, QueueItem, Session } from "../shared/types";
+import { arrivals, isFinal, queueTitle, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "../shared/states";
+import type { Claim, Duty as DutyAnswer, Queue as QueueAnswer, QueueItem, Session } from "../shared/types";
 import { SignIn, SignOutButton, useSignedIn } from "../shared/signin";
 import { CannotStart, ErrorMessage, IdentityCardView, Shell, useFocusOnMount, useNow } from "../shared/ui";
 import { VideoPanel } from "../shared/videopanel";
 import { AuditTrailPanel } from "./audit";
 import { OfficerLookup } from "./lookup";
+import {
+  initialWorkspace,
+  refusal,
+  sessionState,
+  shoulderInvalid,
+  submission,
+  withoutVideo as decidedWithoutVideo,
+  workspaceReducer,
+  type Outcome,
+} from "./model";
 
 type Tab = "queue" | "lookup";
 
@@ -43,7 +53,9 @@ function App(props: { config: AppConfig }) {
 }
 
 function Console(props: { config: AppConfig; claims: Claims }) {
-  const api = new ApiClient(props.config.apiUrl, idToken);
+  // One client for the console's life: `idToken` fetches the current token (refreshed when close
+  // to expiry) for each request, so nothing about the client changes while signed in.
+  const api = useMemo(() => new ApiClient(props.config.apiUrl, idToken), [props.config.apiUrl]);
   const sergeant = props.claims.roles.includes("sergeant");
   const [tab, setTab] = useState<Tab>("queue");
   const [claim, setClaim] = useState<{ claim: Claim; item: QueueItem | null } | null>(null);
@@ -132,11 +144,12 @@ function Queue(props: { api: ApiClient; canClaim: boolean; onClaimed: (claim: Cl
   const [claiming, setClaiming] = useState<string | null>(null);
   const previous = useRef<QueueItem[] | null>(null);
   const now = useNow();
+  const { api } = props;
 
   useEffect(() => {
     // The server decides who sees a row, from the configured ladder and the caller's token: a
     // sergeant gets what they were paged for, an operator the whole force. Shown as it comes.
-    return poll(() => props.api.request<QueueAnswer>("/queue"), {
+    return poll(() => api.request<QueueAnswer>("/queue"), {
       intervalMs: 2000,
       onValue: ({ sessions }) => {
         const arrived = arrivals(previous.current, sessions);
@@ -148,7 +161,7 @@ function Queue(props: { api: ApiClient; canClaim: boolean; onClaimed: (claim: Cl
       },
       onError: setError,
     });
-  }, []);
+  }, [api]);
 
   const claim = async (item: QueueItem) => {
     setClaiming(item.session_id);
@@ -222,68 +235,38 @@ function Queue(props: { api: ApiClient; canClaim: boolean; onClaimed: (claim: Cl
 }
 
 function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; item: QueueItem | null; onDone: () => void }) {
-  const { claim } = props;
-  const [session, setSession] = useState<Session | null>(null);
-  const [choosing, setChoosing] = useState<OutcomeRequest["outcome"] | null>(null);
-  const [reason, setReason] = useState("");
-  const [shoulder, setShoulder] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [pollError, setPollError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [showAudit, setShowAudit] = useState(false);
-  // "Decided without video": ticked until the other side's video has been seen, unless the
-  // sergeant says otherwise (their choice, once made, stays).
-  const [videoSeen, setVideoSeen] = useState(false);
-  const [withoutVideoChoice, setWithoutVideoChoice] = useState<boolean | null>(null);
-  const withoutVideo = withoutVideoChoice ?? !videoSeen;
+  const { api, claim } = props;
+  const [ws, dispatch] = useReducer(workspaceReducer, initialWorkspace);
+  const { session, choosing, reason, shoulder, problem, error, pollError, busy, showAudit, videoSeen } = ws;
+  const withoutVideo = decidedWithoutVideo(ws);
   const stopPolling = useRef<() => void>(() => undefined);
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const card = claim.officer ?? null;
   const blocked = verifyBlocked(card);
   const needsShoulder = !card;
-  const state = session?.state ?? claim.state;
+  const state = sessionState(ws, claim.state);
   const decided = isFinal(state);
 
   useEffect(() => {
-    stopPolling.current = poll(() => props.api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}`), {
+    stopPolling.current = poll(() => api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}`), {
       intervalMs: 2000,
-      // A final state, once seen, stays: an older answer still in flight must not undo a decision.
-      onValue: (next) => {
-        setSession((before) => (before && isFinal(before.state) ? before : next));
-        setPollError(null);
-      },
-      onError: setPollError,
+      onValue: (next) => dispatch({ type: "polled", session: next }),
+      onError: (err) => dispatch({ type: "poll_failed", error: err }),
       done: (next) => isFinal(next.state),
     });
     return () => stopPolling.current();
-  }, [claim.session_id]);
+  }, [api, claim.session_id]);
 
-  const decide = async (outcome: OutcomeRequest["outcome"]) => {
-    setError(null);
-    if (outcome === "not_verified") {
-      const wrong = reasonProblem(reason);
-      setProblem(wrong);
-      if (wrong) return;
-    }
-    if (outcome === "verified" && needsShoulder && !shoulder.trim()) {
-      setProblem("Type the shoulder number of the officer you confirmed.");
-      return;
-    }
-    setProblem(null);
-    setBusy(true);
+  const decide = async (outcome: Outcome) => {
+    const planned = submission(ws, outcome, needsShoulder);
+    dispatch({ type: "submit", submission: planned });
+    if (!planned.body) return;
     try {
-      const body: OutcomeRequest = { outcome };
-      if (outcome === "not_verified") body.reason = reason.trim();
-      if (outcome === "verified" && needsShoulder) body.shoulder_number = shoulder.trim();
-      if (withoutVideo) body.without_video = true;
-      const decidedSession = await props.api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}/outcome`, { method: "POST", body });
+      const decidedSession = await api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}/outcome`, { method: "POST", body: planned.body });
       stopPolling.current();
-      setSession(decidedSession);
+      dispatch({ type: "decided", session: decidedSession });
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 409 ? new Error(err.message) : err);
-    } finally {
-      setBusy(false);
+      dispatch({ type: "refused", error: refusal(err) });
     }
   };
 
@@ -332,9 +315,9 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
                   <input
                     id="shoulder"
                     value={shoulder}
-                    aria-invalid={problem && !shoulder.trim() ? "true" : "false"}
+                    aria-invalid={shoulderInvalid(ws) ? "true" : "false"}
                     aria-describedby={problem ? "reason-error" : undefined}
-                    onInput={(e) => setShoulder((e.currentTarget as HTMLInputElement).value)}
+                    onInput={(e) => dispatch({ type: "shoulder", value: (e.currentTarget as HTMLInputElement).value })}
                   />
                 </>
               ) : null}
@@ -352,7 +335,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
                     maxLength={REASON_MAX_LENGTH + 100}
                     aria-invalid={problem ? "true" : "false"}
                     aria-describedby={problem ? "reason-error" : undefined}
-                    onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+                    onInput={(e) => dispatch({ type: "reason", value: (e.currentTarget as HTMLTextAreaElement).value })}
                   />
                 </>
               ) : null}
@@ -367,7 +350,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
                   id="without-video"
                   checked={withoutVideo}
                   aria-describedby="without-video-hint"
-                  onChange={(e) => setWithoutVideoChoice((e.currentTarget as HTMLInputElement).checked)}
+                  onChange={(e) => dispatch({ type: "without_video", checked: (e.currentTarget as HTMLInputElement).checked })}
                 />
                 <label for="without-video">Decided without video (voice and identity card only)</label>
               </div>
@@ -386,7 +369,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
                     <span aria-hidden="true">✖ </span>Confirm not verified
                   </button>
                 ) : (
-                  <button type="button" class="danger" disabled={busy} onClick={() => setChoosing("not_verified")}>
+                  <button type="button" class="danger" disabled={busy} onClick={() => dispatch({ type: "choose", outcome: "not_verified" })}>
                     <span aria-hidden="true">✖ </span>Not verified…
                   </button>
                 )}
@@ -401,7 +384,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
             </section>
           )}
           <p class="controls">
-            <button type="button" aria-expanded={showAudit} onClick={() => setShowAudit(!showAudit)}>
+            <button type="button" aria-expanded={showAudit} onClick={() => dispatch({ type: "toggle_audit" })}>
               {showAudit ? "Hide the audit trail" : "Audit trail"}
             </button>
             {decided ? (
@@ -411,7 +394,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
               </button>
             ) : null}
           </p>
-          {showAudit ? <AuditTrailPanel api={props.api} sessionId={claim.session_id} level={2} /> : null}
+          {showAudit ? <AuditTrailPanel api={api} sessionId={claim.session_id} level={2} /> : null}
         </div>
         <div>
           {!decided && claim.meeting ? (
@@ -424,7 +407,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
                   ? "The member of the public needs to see and hear you while you check the officer with her."
                   : "The officer needs to see and hear you while you check them."
               } The browser will ask to use the camera and microphone. Without video you can still decide by voice and the identity card.`}
-              onRemoteVideoSeen={() => setVideoSeen(true)}
+              onRemoteVideoSeen={() => dispatch({ type: "video_seen" })}
             />
           ) : null}
           {!decided && !claim.meeting ? <p class="warning">Video is not available for this check.</p> : null}

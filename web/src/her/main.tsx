@@ -1,6 +1,6 @@
 /** Her page: type the officer's code, watch the control room's decision, call them herself. */
 import { render } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import "../styles.css";
 import { ApiClient, ApiError, newIdempotencyKey, retryAfterMs } from "../shared/api";
@@ -19,7 +19,7 @@ type Screen =
   | { kind: "call" };
 
 function App(props: { config: AppConfig }) {
-  const api = new ApiClient(props.config.apiUrl);
+  const api = useMemo(() => new ApiClient(props.config.apiUrl), [props.config.apiUrl]);
   const [screen, setScreen] = useState<Screen>({ kind: "enter" });
   return (
     <Shell title="Check a police officer">
@@ -125,10 +125,12 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
   const [calling, setCalling] = useState(false);
   const status = herStatus(view);
   const heading = useFocusOnMount<HTMLHeadingElement>();
+  const { api, code } = props;
+  const startedLive = herStatus(props.initial).live;
 
   useEffect(() => {
-    if (!herStatus(props.initial).live) return;
-    return poll(() => props.api.request<PublicView>(`/verify/${encodeURIComponent(props.code)}`), {
+    if (!startedLive) return;
+    return poll(() => api.request<PublicView>(`/verify/${encodeURIComponent(code)}`), {
       intervalMs: FOLLOW_MS,
       initialDelayMs: FOLLOW_MS, // the answer that opened this screen is fresh
       retryAfterMs,
@@ -139,7 +141,7 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
       onError: (err) => setError(err instanceof ApiError ? new Error(problemText(err)) : err),
       done: (next) => !herStatus(next).live,
     });
-  }, [props.code]);
+  }, [api, code, startedLive]);
 
   const officer = view.officer;
   return (
@@ -260,10 +262,14 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [call?.call_id]);
 
+  const { api } = props;
+  const callId = call?.call_id;
+  const pollToken = call?.poll_token;
+
   useEffect(() => {
-    if (!call) return;
-    const headers = { "X-Call-Token": call.poll_token };
-    return poll(() => props.api.request<PublicView>(`/public/calls/${encodeURIComponent(call.call_id)}`, { headers }), {
+    if (callId === undefined || pollToken === undefined) return;
+    const headers = { "X-Call-Token": pollToken };
+    return poll(() => api.request<PublicView>(`/public/calls/${encodeURIComponent(callId)}`, { headers }), {
       intervalMs: 5000,
       retryAfterMs,
       onValue: (next) => {
@@ -273,7 +279,7 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
       onError: setError,
       done: (next) => !herCallStatus(next.state).live,
     });
-  }, [call?.call_id]);
+  }, [api, callId, pollToken]);
 
   const start = async (event: Event) => {
     event.preventDefault();

@@ -1,6 +1,6 @@
 /** The officer app: one button to start, the code to show her, the call, the live state, 999. */
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import "../styles.css";
 import { ApiClient, ApiError, newIdempotencyKey } from "../shared/api";
@@ -41,7 +41,8 @@ function App(props: { config: AppConfig }) {
 }
 
 function Officer(props: { config: AppConfig }) {
-  const api = new ApiClient(props.config.apiUrl, idToken);
+  // One client while signed in: `idToken` fetches the current (refreshed) token for each request.
+  const api = useMemo(() => new ApiClient(props.config.apiUrl, idToken), [props.config.apiUrl]);
   const [session, setSession] = useState<Session | null>(() => {
     const saved = sessionStorage.getItem(ACTIVE_KEY);
     return saved ? (JSON.parse(saved) as Session) : null;
@@ -97,21 +98,28 @@ function Active(props: { api: ApiClient; config: AppConfig; initial: Session; on
   const [cancelError, setCancelError] = useState<unknown>(null);
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const status = officerStatus(session.state, { failed: failed instanceof ApiError && failed.isOutage, reason: session.outcome_reason, advice: session.advice });
+  // The poll follows one session: it starts with the session and the onChange of the render that
+  // started it (each answer is laid over that first session), and a later render does not restart it.
+  const latest = useRef(props);
+  latest.current = props;
+  const { api } = props;
+  const sessionId = props.initial.session_id;
 
   useEffect(() => {
-    if (!officerStatus(props.initial.state).live) return;
-    return poll(() => props.api.request<Session>(`/sessions/${encodeURIComponent(props.initial.session_id)}`), {
+    const { initial, onChange } = latest.current;
+    if (!officerStatus(initial.state).live) return;
+    return poll(() => api.request<Session>(`/sessions/${encodeURIComponent(sessionId)}`), {
       intervalMs: 2000,
       onValue: (next) => {
         setFailed(null);
         // GET leaves out the officer's attendee: keep the one from the start.
         setSession((before) => ({ ...before, ...next, attendee: before.attendee, meeting: before.meeting }));
-        props.onChange({ ...props.initial, ...next, attendee: props.initial.attendee, meeting: props.initial.meeting });
+        onChange({ ...initial, ...next, attendee: initial.attendee, meeting: initial.meeting });
       },
       onError: setFailed,
       done: (next) => !officerStatus(next.state).live,
     });
-  }, [props.initial.session_id]);
+  }, [api, sessionId]);
 
   const cancel = async () => {
     setCancelError(null);

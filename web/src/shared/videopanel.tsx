@@ -97,22 +97,26 @@ function VideoSession(
     }
   };
 
+  // One call per session (the key above makes a new session for each join), made with the props
+  // and `begin` of its first render: a later render never restarts it.
+  const mounted = useRef({ props, begin });
   useEffect(() => {
-    const current = new VideoCall(props.attendee.AttendeeId, setState, (notice) => props.onRejoin(notice), {
-      automatic: props.automatic,
-      notice: props.notice,
+    const { props: first, begin: join } = mounted.current;
+    const current = new VideoCall(first.attendee.AttendeeId, setState, (notice) => first.onRejoin(notice), {
+      automatic: first.automatic,
+      notice: first.notice,
     });
     call.current = current;
     setState(current.current());
     let gone = false;
-    if (props.started) begin();
+    if (first.started) join();
     else {
       // Already granted (a managed phone, a control-room machine): starting asks nothing, so the
       // tap that started the check or the claim is enough. Otherwise: explain, then one button.
       void alreadyGranted(typeof navigator === "undefined" ? undefined : navigator.permissions).then((granted) => {
         if (gone) return;
         setChecking(false);
-        if (granted) begin();
+        if (granted) join();
       });
     }
     return () => {
@@ -121,12 +125,13 @@ function VideoSession(
     };
   }, []);
 
+  const { onRemoteVideoSeen } = props;
   useEffect(() => {
     if (state.remoteSeen && !seenReported.current) {
       seenReported.current = true;
-      props.onRemoteVideoSeen?.();
+      onRemoteVideoSeen?.();
     }
-  }, [state.remoteSeen]);
+  }, [state.remoteSeen, onRemoteVideoSeen]);
 
   const view = describe(state, props.remoteLabel, now, platform);
   // A rejoin (started) joins at once: its first render, before the join, is not the ready step.
