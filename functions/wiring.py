@@ -1,18 +1,21 @@
 """Composition root: the services with their adapters, built lazily once per process.
 
 Nothing here runs at import time. The first request that needs a service builds it (and the boto3
-clients it uses); every later request in the same Lambda container reuses it.
+clients it uses); every later request in the same Lambda container reuses it. Every builder is
+:func:`built_once`, which also registers it, so :func:`reset` forgets all of them without a list
+to keep up to date.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from functions.adapters.alerts import SnsAlerts
 from functions.adapters.audit_table import DynamoAuditLog
-from functions.adapters.aws import LazyClient, client
+from functions.adapters.aws import client, lazy_client
 from functions.adapters.chime import ChimeMeetings
 from functions.adapters.idempotency import PowertoolsIdempotency
 from functions.adapters.photos import S3Photos
@@ -24,6 +27,7 @@ from functions.config import settings
 from functions.services.audit import AuditService
 from functions.services.meeting_events import MeetingEventService
 from functions.services.officers import OfficerService
+from functions.services.opening import SessionOpener
 from functions.services.public import PublicService
 from functions.services.sessions import SessionService, utcnow
 from functions.services.timers import TimerService
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "audit_service",
+    "built_once",
     "idempotency",
     "meeting_event_service",
     "officer_service",
@@ -43,8 +48,31 @@ __all__ = [
     "token_verifier",
 ]
 
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
-@cache
+
+class Built(Protocol[T_co]):
+    """A builder whose result is kept: the first call builds, later calls return the same."""
+
+    def __call__(self) -> T_co: ...
+
+    def cache_clear(self) -> None: ...
+
+
+_built: list[Built[object]] = [settings]
+"""Everything :func:`reset` forgets: every :func:`built_once` builder, and the settings they
+read (cached in :mod:`functions.config`)."""
+
+
+def built_once(build: Callable[[], T]) -> Built[T]:
+    """Cache ``build``'s result for the process and register it with :func:`reset`."""
+    cached = cache(build)
+    _built.append(cached)
+    return cached
+
+
+@built_once
 def _sessions() -> DynamoSessionStore:
     s = settings()
     return DynamoSessionStore(
@@ -55,35 +83,48 @@ def _sessions() -> DynamoSessionStore:
     )
 
 
-@cache
+@built_once
 def _register() -> DynamoOfficerRegister:
     s = settings()
     return DynamoOfficerRegister(client("dynamodb"), s.officers_table, s.sessions_table)
 
 
-@cache
+@built_once
 def _alerts() -> SnsAlerts:
     return SnsAlerts(client("sns"), settings().alerts_topic_arn)
 
 
-@cache
+@built_once
 def _photos() -> S3Photos:
     s = settings()
     # Lazy: most requests of the services holding it (starting a session) never touch S3.
-    return S3Photos(LazyClient("s3"), s.photos_bucket, url_seconds=s.photo_url_seconds)
+    return S3Photos(lazy_client("s3"), s.photos_bucket, url_seconds=s.photo_url_seconds)
 
 
-@cache
+@built_once
 def _meetings() -> ChimeMeetings:
     return ChimeMeetings(client("chime-sdk-meetings"))
 
 
-@cache
+@built_once
 def _timers() -> SqsTimers:
     return SqsTimers(client("sqs"), settings().timers_queue_url)
 
 
-@cache
+@built_once
+def _opener() -> SessionOpener:
+    """The one start flow, shared by the officer's start and her own call."""
+    return SessionOpener(
+        sessions=_sessions(),
+        register=_register(),
+        meetings=_meetings(),
+        alerts=_alerts(),
+        timers=_timers(),
+        settings=settings(),
+    )
+
+
+@built_once
 def session_service() -> SessionService:
     """The verification use cases."""
     return SessionService(
@@ -93,11 +134,12 @@ def session_service() -> SessionService:
         alerts=_alerts(),
         photos=_photos(),
         timers=_timers(),
+        opener=_opener(),
         settings=settings(),
     )
 
 
-@cache
+@built_once
 def public_service() -> PublicService:
     """Her side: the code, her own call, attendance."""
     s = settings()
@@ -108,13 +150,13 @@ def public_service() -> PublicService:
         alerts=_alerts(),
         photos=_photos(),
         limiter=DynamoRateLimiter(client("dynamodb"), s.rate_limits_table),
-        starter=session_service(),
+        opener=_opener(),
         settings=s,
         clock=utcnow,
     )
 
 
-@cache
+@built_once
 def timer_service() -> TimerService:
     """Escalation ladder and drop-grace checks."""
     return TimerService(
@@ -127,7 +169,7 @@ def timer_service() -> TimerService:
     )
 
 
-@cache
+@built_once
 def meeting_event_service() -> MeetingEventService:
     """Chime meeting events."""
     return MeetingEventService(
@@ -139,20 +181,20 @@ def meeting_event_service() -> MeetingEventService:
     )
 
 
-@cache
+@built_once
 def audit_service() -> AuditService:
     """The audit trail."""
     return AuditService(log=DynamoAuditLog(client("dynamodb"), settings().audit_table))
 
 
-@cache
+@built_once
 def idempotency() -> PowertoolsIdempotency:
     """``Idempotency-Key`` handling for the routes that create sessions."""
     s = settings()
     return PowertoolsIdempotency(client("dynamodb"), s.idempotency_table, s.idempotency_seconds)
 
 
-@cache
+@built_once
 def officer_service() -> OfficerService:
     """The register and duty use cases."""
     return OfficerService(
@@ -160,7 +202,7 @@ def officer_service() -> OfficerService:
     )
 
 
-@cache
+@built_once
 def token_verifier() -> CognitoTokenVerifier:
     """Verifies Cognito ID tokens; fetches the pool's keys on first use."""
     from functions.auth.tokens import CognitoTokenVerifier  # only the authorizer pays for PyJWT
@@ -173,21 +215,5 @@ def token_verifier() -> CognitoTokenVerifier:
 
 def reset() -> None:
     """Forget every built object (tests that change settings between cases)."""
-    for built in (
-        _sessions,
-        _register,
-        _alerts,
-        _photos,
-        _meetings,
-        _timers,
-        session_service,
-        officer_service,
-        public_service,
-        timer_service,
-        meeting_event_service,
-        audit_service,
-        idempotency,
-        token_verifier,
-        settings,
-    ):
+    for built in _built:
         built.cache_clear()

@@ -5,10 +5,13 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from functions.services.alerting import FORCE_WIDE
 from functions.services.ports import Alert, Pager
+
+if TYPE_CHECKING:
+    from mypy_boto3_sns import SNSClient
 
 __all__ = ["SnsAlerts"]
 
@@ -24,7 +27,7 @@ class SnsAlerts:
         The alerts topic.
     """
 
-    def __init__(self, client: Any, topic_arn: str) -> None:
+    def __init__(self, client: SNSClient, topic_arn: str) -> None:
         self.client = client
         self.topic_arn = topic_arn
 

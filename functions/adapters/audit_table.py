@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from functions.services.ports import AuditEntry
 
 from .dynamo import from_item, to_item, value
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 __all__ = ["DynamoAuditLog"]
 
@@ -23,7 +27,7 @@ class DynamoAuditLog:
         The audit table.
     """
 
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self.client = client
         self.table = table
 
@@ -41,7 +45,7 @@ class DynamoAuditLog:
 
     def history(self, session_id: str) -> list[AuditEntry]:
         """Every entry of a session, oldest first (a session has a few dozen at most)."""
-        params: dict[str, Any] = {
+        params: QueryInputTypeDef = {
             "TableName": self.table,
             "KeyConditionExpression": "session_id = :id",
             "ExpressionAttributeValues": {":id": value(session_id)},

@@ -9,12 +9,19 @@ there is no local mode here.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import boto3
 from botocore.config import Config
 
-__all__ = ["RETRY_CONFIG", "LazyClient", "client", "reset_clients"]
+if TYPE_CHECKING:  # boto3-stubs: for the type checker only, the Lambda package does not ship them
+    from mypy_boto3_chime_sdk_meetings import ChimeSDKMeetingsClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sns import SNSClient
+    from mypy_boto3_sqs import SQSClient
+
+__all__ = ["RETRY_CONFIG", "LazyClient", "client", "lazy_client", "reset_clients"]
 
 # Standard retry mode (exponential backoff with jitter, retry quota) with timeouts set for the
 # request budget (docs/operations.md, "Time budgets"): a call that hangs fails after at most
@@ -35,6 +42,16 @@ _lock = threading.Lock()
 _session: boto3.session.Session | None = None
 
 
+@overload
+def client(service: Literal["dynamodb"]) -> DynamoDBClient: ...
+@overload
+def client(service: Literal["sns"]) -> SNSClient: ...
+@overload
+def client(service: Literal["sqs"]) -> SQSClient: ...
+@overload
+def client(service: Literal["s3"]) -> S3Client: ...
+@overload
+def client(service: Literal["chime-sdk-meetings"]) -> ChimeSDKMeetingsClient: ...
 def client(service: str) -> Any:
     """Return the process-wide client for ``service``, creating it on first use.
 
@@ -43,6 +60,10 @@ def client(service: str) -> Any:
     service
         boto3 service name, e.g. ``"dynamodb"`` or ``"chime-sdk-meetings"``.
     """
+    return _shared(service)
+
+
+def _shared(service: str) -> Any:
     found = _clients.get(service)
     if found is not None:
         return found
@@ -68,7 +89,22 @@ class LazyClient:
         self.service = service
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(client(self.service), name)
+        return getattr(_shared(self.service), name)
+
+
+@overload
+def lazy_client(service: Literal["dynamodb"]) -> DynamoDBClient: ...
+@overload
+def lazy_client(service: Literal["sns"]) -> SNSClient: ...
+@overload
+def lazy_client(service: Literal["sqs"]) -> SQSClient: ...
+@overload
+def lazy_client(service: Literal["s3"]) -> S3Client: ...
+@overload
+def lazy_client(service: Literal["chime-sdk-meetings"]) -> ChimeSDKMeetingsClient: ...
+def lazy_client(service: str) -> Any:
+    """:class:`LazyClient` for ``service``, typed as the client it stands in for."""
+    return cast(Any, LazyClient(service))
 
 
 def reset_clients() -> None:

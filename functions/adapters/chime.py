@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from mypy_boto3_chime_sdk_meetings import ChimeSDKMeetingsClient
+    from mypy_boto3_chime_sdk_meetings.type_defs import AttendeeTypeDef, MeetingTypeDef
 
 __all__ = ["ChimeMeetings"]
 
@@ -20,7 +24,7 @@ class ChimeMeetings:
         sergeant or a supervisor. A verification call is small on purpose.
     """
 
-    def __init__(self, client: Any, max_attendees: int = 4) -> None:
+    def __init__(self, client: ChimeSDKMeetingsClient, max_attendees: int = 4) -> None:
         self.client = client
         self.max_attendees = max_attendees
 
@@ -45,14 +49,14 @@ class ChimeMeetings:
             self.delete(response["Meeting"]["MeetingId"])
             detail = errors[0].get("ErrorMessage") if errors else "no attendee returned"
             raise RuntimeError(f"Chime refused the attendee: {detail}")
-        return _public_meeting(response["Meeting"]), response["Attendees"][0]
+        return _public_meeting(response["Meeting"]), _plain(response["Attendees"][0])
 
     def add_attendee(self, meeting_id: str, external_user_id: str) -> dict[str, Any]:
         """Add (or, for the same ``external_user_id``, return again) an attendee."""
-        attendee: dict[str, Any] = self.client.create_attendee(
+        response = self.client.create_attendee(
             MeetingId=meeting_id, ExternalUserId=external_user_id
-        )["Attendee"]
-        return attendee
+        )
+        return _plain(response["Attendee"])
 
     def delete(self, meeting_id: str) -> None:
         # Already ended (idle timeout, or an earlier delete) is fine: the goal is met.
@@ -60,6 +64,11 @@ class ChimeMeetings:
             self.client.delete_meeting(MeetingId=meeting_id)
 
 
-def _public_meeting(meeting: dict[str, Any]) -> dict[str, Any]:
+def _public_meeting(meeting: MeetingTypeDef) -> dict[str, Any]:
     # The Meeting object goes to clients as AWS returned it, minus nothing: it holds no secret.
     return dict(meeting)
+
+
+def _plain(shape: AttendeeTypeDef) -> dict[str, Any]:
+    """The response's object itself, as the port's plain JSON dict (a TypedDict is one)."""
+    return cast("dict[str, Any]", shape)

@@ -26,7 +26,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
@@ -41,6 +41,9 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 
 from functions.domain import Conflict
 from functions.services.budget import FALL_BACK_TO_999, Deadline, Unavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 __all__ = ["PowertoolsIdempotency"]
 
@@ -63,7 +66,7 @@ class _OwnRetryClient:
     call passes through unchanged.
     """
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: DynamoDBClient) -> None:
         self._client = client
 
     def put_item(self, **params: Any) -> Any:
@@ -134,7 +137,7 @@ class PowertoolsIdempotency:
     """
 
     def __init__(
-        self, client: Any, table: str, expires_seconds: int, grace_seconds: float = 6.0
+        self, client: DynamoDBClient, table: str, expires_seconds: int, grace_seconds: float = 6.0
     ) -> None:
         self.persistence = DynamoDBPersistenceLayer(
             table_name=table, boto3_client=cast(Any, _OwnRetryClient(client))

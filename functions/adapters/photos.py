@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 __all__ = ["S3Photos"]
 
@@ -23,7 +26,7 @@ class S3Photos:
         Lifetime of a presigned URL.
     """
 
-    def __init__(self, client: Any, bucket: str, url_seconds: int = 300) -> None:
+    def __init__(self, client: S3Client, bucket: str, url_seconds: int = 300) -> None:
         self.client = client
         self.bucket = bucket
         self.url_seconds = url_seconds

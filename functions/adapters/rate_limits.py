@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from functions.services.ports import CodeLookups
 
 from .dynamo import value
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 __all__ = ["DynamoRateLimiter"]
 
@@ -38,7 +41,9 @@ class DynamoRateLimiter:
         Seconds since the epoch (injectable for tests).
     """
 
-    def __init__(self, client: Any, table: str, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table: str, clock: Callable[[], float] = time.time
+    ) -> None:
         self.client = client
         self.table = table
         self.clock = clock

@@ -9,13 +9,22 @@ its "verified" check, atomically.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from functions.domain import Conflict, Officer
 from functions.services.ports import OfficerEntry, Pager
 
 from .dynamo import from_item, to_item, value
 from .sessions_table import LIVE_STATES
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import (
+        KeysAndAttributesUnionTypeDef,
+        PutTypeDef,
+        TransactWriteItemTypeDef,
+    )
 
 __all__ = ["DynamoOfficerRegister", "entry_from_item"]
 
@@ -50,7 +59,7 @@ class DynamoOfficerRegister:
         Table names (live sessions' snapshots are updated in the same transaction).
     """
 
-    def __init__(self, client: Any, table: str, sessions_table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str, sessions_table: str) -> None:
         self.client = client
         self.table = table
         self.sessions_table = sessions_table
@@ -102,13 +111,13 @@ class DynamoOfficerRegister:
         item = to_item(data)
         if live:
             item["live_sessions"] = {"SS": sorted(live)}
-        put: dict[str, Any] = {"TableName": self.table, "Item": item}
+        put: PutTypeDef = {"TableName": self.table, "Item": item}
         if expected_revision is None:
             put["ConditionExpression"] = "attribute_not_exists(officer_id)"
         else:
             put["ConditionExpression"] = "revision = :rev"
             put["ExpressionAttributeValues"] = {":rev": value(expected_revision)}
-        actions: list[dict[str, Any]] = [
+        actions: list[TransactWriteItemTypeDef] = [
             {"Put": put},
             {
                 "Put": {
@@ -188,7 +197,7 @@ class DynamoOfficerRegister:
         live: set[str] = set()
         keys = [{"session_id": value(s)} for s in sorted(session_ids)]
         for start in range(0, len(keys), 100):
-            request = {
+            request: Mapping[str, KeysAndAttributesUnionTypeDef] = {
                 self.sessions_table: {
                     "Keys": keys[start : start + 100],
                     "ConsistentRead": True,

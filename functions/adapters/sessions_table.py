@@ -11,8 +11,9 @@ conditions are in :mod:`.session_items`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 
@@ -34,6 +35,10 @@ from .session_items import (
 )
 
 _S = SessionState
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef, TransactWriteItemTypeDef
 
 __all__ = [
     "CODE_PREFIX",
@@ -60,7 +65,9 @@ class DynamoSessionStore:
         How long a session stays after its last change before TTL removes it.
     """
 
-    def __init__(self, client: Any, table: str, officers_table: str, retention: timedelta) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table: str, officers_table: str, retention: timedelta
+    ) -> None:
         self.client = client
         self.table = table
         self.officers_table = officers_table
@@ -89,7 +96,7 @@ class DynamoSessionStore:
             transaction may have been applied.
         """
         session = record.session
-        actions: list[dict[str, Any]] = [
+        actions: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self.table,
@@ -316,7 +323,7 @@ class DynamoSessionStore:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except self.client.exceptions.ConditionalCheckFailedException as exc:
-            old = exc.response.get("Item")
+            old = _item_as_it_was(exc)
             raise TransitionRefused(record_from_item(old) if old else None) from None
         return record_from_item(response["Attributes"])
 
@@ -331,18 +338,19 @@ class DynamoSessionStore:
         return record_from_item(item) if item else None
 
     def waiting(self, force: str, area: str | None, limit: int) -> list[SessionRecord]:
-        params: dict[str, Any] = {
+        values = {":force": value(force)}
+        params: QueryInputTypeDef = {
             "TableName": self.table,
             "IndexName": "queue",
             "KeyConditionExpression": "queue_force = :force",
-            "ExpressionAttributeValues": {":force": value(force)},
+            "ExpressionAttributeValues": values,
             "ScanIndexForward": True,
         }
         if area:
             # Her own calls may have no area: they are for every sergeant of the force.
             params["FilterExpression"] = "#area = :area OR attribute_not_exists(#area)"
             params["ExpressionAttributeNames"] = {"#area": "area"}
-            params["ExpressionAttributeValues"][":area"] = value(area)
+            values[":area"] = value(area)
         found: list[SessionRecord] = []
         while len(found) < limit:
             response = self.client.query(**params)
@@ -378,7 +386,7 @@ class DynamoSessionStore:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except self.client.exceptions.ConditionalCheckFailedException as exc:
-            old = exc.response.get("Item")
+            old = _item_as_it_was(exc)
             if not old:
                 raise TransitionRefused(None) from None
             return record_from_item(old), False
@@ -421,3 +429,13 @@ class DynamoSessionStore:
         )
         items = response.get("Items", [])
         return record_from_item(items[0]) if items else None
+
+
+def _item_as_it_was(failed: ClientError) -> dict[str, Any] | None:
+    """The item a failed condition returned (``ReturnValuesOnConditionCheckFailure=ALL_OLD``).
+
+    botocore's stubs do not list ``Item`` among an error response's keys, though DynamoDB sends it.
+    """
+    response: Mapping[str, Any] = failed.response
+    item: dict[str, Any] | None = response.get("Item")
+    return item

@@ -180,7 +180,7 @@ class SessionOpener:
             return replace(build(found, code, meeting), started_by=attempt)
 
         try:
-            record = self.create_record(record_for, current)
+            record = self._create_record(record_for, current)
         except FileExistsError:
             return self._existing(session_id, meeting, attendee, attempt, same_caller)
         except OutcomeUnknown as unknown:
@@ -193,7 +193,7 @@ class SessionOpener:
             log.exception("could not write the session")
             self.closer.close(session_id, meeting["MeetingId"])
             raise Unavailable(FALL_BACK_TO_999) from exc
-        self.page(record)
+        self._page(record)
         return Opened(record, attendee, written_now=True)
 
     def _landed(
@@ -239,10 +239,10 @@ class SessionOpener:
                 code="idempotency_key_used",
             )
         if existing.started_by == attempt:
-            self.page(existing)  # our write landed but its answer was lost: the page is ours
+            self._page(existing)  # our write landed but its answer was lost: the page is ours
         return Opened(existing, attendee, written_now=False)
 
-    def create_record(
+    def _create_record(
         self,
         build: Callable[[OfficerEntry | None, str], SessionRecord],
         entry: OfficerEntry | None,
@@ -269,7 +269,7 @@ class SessionOpener:
                     raise Forbidden("That officer has just left the register.") from None
         raise Conflict("Could not create the session; try again.")
 
-    def page(self, record: SessionRecord) -> None:
+    def _page(self, record: SessionRecord) -> None:
         """Page the sergeants; if that fails, have the timers queue resend it at once."""
         try:
             self.alerts.publish(alert_for(record, "verification.requested"))

@@ -40,6 +40,7 @@ from functions.domain.fields import ForceCode, ShoulderNumber
 from functions.domain.sessions import TERMINAL_STATES
 
 from .alerting import alert_for
+from .opening import SessionOpener
 from .ports import (
     AlertPublisher,
     MeetingGateway,
@@ -51,7 +52,6 @@ from .ports import (
     SessionStore,
     TransitionRefused,
 )
-from .sessions import SessionService
 
 __all__ = ["PUBLIC_VIEW_KEYS", "PublicService", "RateLimited", "StartedCall"]
 
@@ -137,8 +137,9 @@ class PublicService:
     ----------
     sessions, register, meetings, alerts, photos, limiter
         The ports.
-    starter
-        The session use cases, whose creation and paging her calls share.
+    opener
+        The start flow (over the same ports) that the officer's start shares: it creates her
+        call's meeting, first check, record and page.
     settings
         Rate limits, code lifetime, media region.
     clock
@@ -154,7 +155,7 @@ class PublicService:
         alerts: AlertPublisher,
         photos: PhotoStore,
         limiter: RateLimiter,
-        starter: SessionService,
+        opener: SessionOpener,
         settings: Settings,
         clock: Callable[[], datetime],
     ) -> None:
@@ -164,7 +165,7 @@ class PublicService:
         self.alerts = alerts
         self.photos = photos
         self.limiter = limiter
-        self.starter = starter
+        self.opener = opener
         self.settings = settings
         self.clock = clock
 
@@ -290,7 +291,7 @@ class PublicService:
             )
 
         shoulder = call.shoulder_number
-        opened = self.starter.opener.open(
+        opened = self.opener.open(
             session_id=session_id,
             user=caller,
             build=build,

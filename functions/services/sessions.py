@@ -107,6 +107,9 @@ class SessionService:
     ----------
     sessions, register, meetings, alerts, photos, timers
         The ports (see :mod:`functions.services.ports`).
+    opener
+        The start flow (over the same ports), shared with her own call
+        (:class:`~functions.services.public.PublicService`).
     settings
         Media region and other configuration.
     clock
@@ -122,6 +125,7 @@ class SessionService:
         alerts: AlertPublisher,
         photos: PhotoStore,
         timers: TimerQueue,
+        opener: SessionOpener,
         settings: Settings,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -133,14 +137,7 @@ class SessionService:
         self.photos = photos
         self.settings = settings
         self.clock = clock
-        self.opener = SessionOpener(
-            sessions=sessions,
-            register=register,
-            meetings=meetings,
-            alerts=alerts,
-            timers=timers,
-            settings=settings,
-        )
+        self.opener = opener
         self.closer = MeetingCloser(meetings=meetings, timers=timers)
 
     # ------------------------------------------------------------------ start

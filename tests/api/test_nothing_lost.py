@@ -29,6 +29,7 @@ from functions.adapters.timers import SqsTimers
 from functions.config import settings
 from functions.domain import Principal, Role
 from functions.events.handlers import session_stream
+from functions.services.opening import SessionOpener
 from functions.services.sessions import SessionService, Unavailable
 from local.events import EventPump
 from local.provision import Stack
@@ -207,7 +208,8 @@ def _service(stack: Stack, **overrides: Any) -> SessionService:
         "timers": SqsTimers(client("sqs"), s.timers_queue_url),
     }
     parts.update(overrides)
-    return SessionService(settings=s, **parts)
+    opener = SessionOpener(settings=s, **{k: v for k, v in parts.items() if k != "photos"})
+    return SessionService(settings=s, opener=opener, **parts)
 
 
 OFFICER_NORTH = Principal(

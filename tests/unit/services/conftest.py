@@ -7,6 +7,7 @@ import pytest
 from functions.config import Settings
 from functions.services.meeting_events import MeetingEventService
 from functions.services.officers import OfficerService
+from functions.services.opening import SessionOpener
 from functions.services.ports import OfficerEntry
 from functions.services.public import PublicService
 from functions.services.sessions import SessionService
@@ -84,6 +85,26 @@ def settings() -> Settings:
 
 
 @pytest.fixture
+def opener(
+    sessions: FakeSessionStore,
+    register: FakeOfficerRegister,
+    meetings: FakeMeetings,
+    alerts: FakeAlerts,
+    timers: FakeTimers,
+    settings: Settings,
+) -> SessionOpener:
+    """The start flow, shared by ``service`` and ``public`` as the wiring shares it."""
+    return SessionOpener(
+        sessions=sessions,
+        register=register,
+        meetings=meetings,
+        alerts=alerts,
+        timers=timers,
+        settings=settings,
+    )
+
+
+@pytest.fixture
 def service(
     sessions: FakeSessionStore,
     register: FakeOfficerRegister,
@@ -91,6 +112,7 @@ def service(
     alerts: FakeAlerts,
     photos: FakePhotos,
     timers: FakeTimers,
+    opener: SessionOpener,
     settings: Settings,
     clock: Clock,
 ) -> SessionService:
@@ -101,6 +123,7 @@ def service(
         alerts=alerts,
         photos=photos,
         timers=timers,
+        opener=opener,
         settings=settings,
         clock=clock,
     )
@@ -156,11 +179,11 @@ def public(
     alerts: FakeAlerts,
     photos: FakePhotos,
     limiter: FakeRateLimiter,
-    service: SessionService,
+    opener: SessionOpener,
     settings: Settings,
     clock: Clock,
 ) -> PublicService:
-    """Her side, sharing the session use cases (and every fake) with ``service``."""
+    """Her side, sharing the start flow (and every fake) with ``service``."""
     return PublicService(
         sessions=sessions,
         register=register,
@@ -168,7 +191,7 @@ def public(
         alerts=alerts,
         photos=photos,
         limiter=limiter,
-        starter=service,
+        opener=opener,
         settings=settings,
         clock=clock,
     )
