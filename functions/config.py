@@ -3,6 +3,11 @@
 Every setting is an environment variable so that the same code runs in Lambda (values from the
 Chalice stage config / CDK), under ``chalice local`` and in tests. Endpoints are never configured
 here: boto3 reads the standard ``AWS_ENDPOINT_URL*`` variables itself.
+
+:class:`Settings` is what the services are given. The variables' names, defaults and checks are
+declared in :mod:`functions.settings_env` (``pydantic-settings``), the tables' and queues' from
+:mod:`functions.resources`; :meth:`Settings.from_env` imports that module on first use, so that
+importing this one (and ``app``) costs no more than a dataclass.
 """
 
 from __future__ import annotations
@@ -35,6 +40,20 @@ whose delay SQS caps at 900 s.
 """
 
 
+RUNGS = ("area", "force", "inspector")
+
+DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "verify": (30, 3600),  # wrong codes (guesses): 30 an hour per client
+    "public_call": (5, 3600),  # her own calls to the ops room
+    "attendance": (10, 3600),  # asking for a uniformed officer
+    "call_status": (720, 3600),  # following her call: every 5 s for an hour
+}
+"""Public routes' limits per client: ``(requests, window_seconds)``; see docs/security.md."""
+
+DEFAULT_VERIFY_FOLLOW = 720
+"""Lookups of codes per client in the ``verify`` window: her page asking every 5 s for an hour."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """The application's settings.
@@ -46,7 +65,8 @@ class Settings:
     media_region
         Chime media region (``MEDIA_REGION``, default ``eu-west-2`` for London).
     sessions_table, officers_table
-        DynamoDB table names.
+        DynamoDB table names (each table's variable and default name are in
+        :mod:`functions.resources`, as for the other tables).
     alerts_topic_arn
         SNS topic that pages sergeants.
     photos_bucket
@@ -107,16 +127,16 @@ class Settings:
     escalation_delay_seconds: int
     session_retention_days: int
     photo_url_seconds: int
-    escalation_ladder: tuple[str, ...] = ("area", "force", "inspector")
+    audit_table: str
+    idempotency_table: str
+    timers_queue_url: str
+    rate_limits_table: str
+    escalation_ladder: tuple[str, ...] = RUNGS
     drop_grace_seconds: int = DEFAULT_DROP_GRACE_SECONDS
-    audit_table: str = "safe-connection-audit"
-    idempotency_table: str = "safe-connection-idempotency"
-    timers_queue_url: str = ""
     idempotency_seconds: int = 3600
     public_code_hours: int = 1
-    rate_limits_table: str = "safe-connection-rate-limits"
     rate_limits: tuple[tuple[str, int, int], ...] = ()
-    verify_follow_limit: int = 720
+    verify_follow_limit: int = DEFAULT_VERIFY_FOLLOW
     request_budget_seconds: int = 6
     meeting_check_seconds: int = 10
 
@@ -129,141 +149,29 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
-        """Build settings from a mapping of environment variables."""
-        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-2"
-        rate_limits = tuple((route, *_rate(env, route)) for route in DEFAULT_RATE_LIMITS)
-        budget, check = _budgets(env)
-        return cls(
-            region=region,
-            media_region=env.get("MEDIA_REGION", "eu-west-2"),
-            sessions_table=env.get("SESSIONS_TABLE", "safe-connection-sessions"),
-            officers_table=env.get("OFFICERS_TABLE", "safe-connection-officers"),
-            alerts_topic_arn=env.get("ALERTS_TOPIC_ARN", ""),
-            photos_bucket=env.get("PHOTOS_BUCKET", "safe-connection-photos"),
-            user_pool_id=env.get("USER_POOL_ID", ""),
-            user_pool_client_ids=tuple(
-                c.strip() for c in env.get("USER_POOL_CLIENT_IDS", "").split(",") if c.strip()
-            ),
-            escalation_delay_seconds=_int(env, "ESCALATION_DELAY_SECONDS", 30, minimum=1),
-            session_retention_days=_int(env, "SESSION_RETENTION_DAYS", 30, minimum=1),
-            photo_url_seconds=_int(env, "PHOTO_URL_SECONDS", 300, minimum=30),
-            escalation_ladder=_ladder(env.get("ESCALATION_LADDER", "area,force,inspector")),
-            drop_grace_seconds=_int(
-                env, "DROP_GRACE_SECONDS", DEFAULT_DROP_GRACE_SECONDS, minimum=1
-            ),
-            audit_table=env.get("AUDIT_TABLE", "safe-connection-audit"),
-            idempotency_table=env.get("IDEMPOTENCY_TABLE", "safe-connection-idempotency"),
-            timers_queue_url=env.get("TIMERS_QUEUE_URL", ""),
-            idempotency_seconds=_int(env, "IDEMPOTENCY_SECONDS", 3600, minimum=60),
-            public_code_hours=_int(env, "PUBLIC_CODE_HOURS", 1, minimum=1),
-            rate_limits_table=env.get("RATE_LIMITS_TABLE", "safe-connection-rate-limits"),
-            rate_limits=rate_limits,
-            verify_follow_limit=_follow(env, _verify_limit(rate_limits)),
-            request_budget_seconds=budget,
-            meeting_check_seconds=check,
-        )
+        """Build settings from a mapping of environment variables.
 
+        Parameters
+        ----------
+        env
+            The variables, usually ``os.environ``; names, defaults and checks are declared in
+            :class:`functions.settings_env.Environment` (``pydantic-settings``).
 
-RUNGS = ("area", "force", "inspector")
+        Returns
+        -------
+        Settings
+            Every setting, defaults filled in.
 
-DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
-    "verify": (30, 3600),  # wrong codes (guesses): 30 an hour per client
-    "public_call": (5, 3600),  # her own calls to the ops room
-    "attendance": (10, 3600),  # asking for a uniformed officer
-    "call_status": (720, 3600),  # following her call: every 5 s for an hour
-}
-"""Public routes' limits per client: ``(requests, window_seconds)``; see docs/security.md."""
+        Raises
+        ------
+        ValueError
+            For the first variable that cannot work, saying which and why.
+        """
+        # Imported here, not at the top: pydantic-settings costs about 20 ms of import, paid on
+        # the first request instead of while ``app`` is imported.
+        from functions.settings_env import read
 
-DEFAULT_VERIFY_FOLLOW = 720
-"""Lookups of codes per client in the ``verify`` window: her page asking every 5 s for an hour."""
-
-_FOLLOW = "RATE_LIMIT_VERIFY_FOLLOW"
-
-
-def _rate(env: Mapping[str, str], route: str) -> tuple[int, int]:
-    name = f"RATE_LIMIT_{route.upper()}"
-    raw = env.get(name)
-    if not raw:
-        return DEFAULT_RATE_LIMITS[route]
-    requests, _, window = raw.partition("/")
-    try:
-        parsed = int(requests), int(window)
-    except ValueError:
-        raise ValueError(f"{name} must look like 30/3600 (requests/seconds), got {raw!r}") from None
-    if parsed[0] < 1 or parsed[1] < 1:
-        raise ValueError(f"{name} must be positive, got {raw!r}")
-    return parsed
-
-
-def _verify_limit(rate_limits: tuple[tuple[str, int, int], ...]) -> tuple[int, int]:
-    return next((requests, window) for route, requests, window in rate_limits if route == "verify")
-
-
-def _follow(env: Mapping[str, str], verify: tuple[int, int]) -> int:
-    """``RATE_LIMIT_VERIFY_FOLLOW``: a count of lookups in ``RATE_LIMIT_VERIFY``'s window.
-
-    Both counters live in one item per client and window (one write per lookup), so the follow
-    limit has no window of its own: it is written ``720`` or, in the same ``requests/seconds``
-    form as the other limits, ``720/3600`` with the seconds equal to ``RATE_LIMIT_VERIFY``'s. It
-    must be at least the guess limit, since every wrong code is also a lookup.
-    """
-    guesses, window = verify
-    raw = env.get(_FOLLOW)
-    follows, seconds = DEFAULT_VERIFY_FOLLOW, window
-    if raw:
-        requests, slash, per = raw.partition("/")
-        try:
-            follows, seconds = int(requests), int(per) if slash else window
-        except ValueError:
-            raise ValueError(
-                f"{_FOLLOW} must look like 720/{window} or 720 (lookups in RATE_LIMIT_VERIFY's "
-                f"window), got {raw!r}"
-            ) from None
-    if seconds != window:
-        raise ValueError(
-            f"{_FOLLOW} is counted in RATE_LIMIT_VERIFY's window of {window} s: write "
-            f"{follows}/{window} or just {follows}, not {raw!r}"
-        )
-    if follows < guesses:
-        raise ValueError(
-            f"{_FOLLOW} ({follows}) must be at least RATE_LIMIT_VERIFY's {guesses}: every wrong "
-            "code is also a lookup"
-        )
-    return follows
-
-
-def _budgets(env: Mapping[str, str]) -> tuple[int, int]:
-    budget = _int(env, "REQUEST_BUDGET_SECONDS", 6, minimum=2)
-    check = _int(env, "MEETING_CHECK_SECONDS", max(10, budget + 2), minimum=1)
-    if check <= budget:
-        raise ValueError(
-            f"MEETING_CHECK_SECONDS ({check}) must be more than REQUEST_BUDGET_SECONDS ({budget}):"
-            " a meeting is only judged ownerless once the start that made it has answered"
-        )
-    return budget, check
-
-
-def _ladder(raw: str) -> tuple[str, ...]:
-    rungs = tuple(r.strip().lower() for r in raw.split(",") if r.strip())
-    unknown = [r for r in rungs if r not in RUNGS]
-    if unknown:
-        raise ValueError(
-            f"ESCALATION_LADDER takes {', '.join(RUNGS)} (comma-separated), not {unknown[0]!r}"
-        )
-    return rungs
-
-
-def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return value
+        return read(env)
 
 
 @cache

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from functions import resources
+from functions import resources, settings_env
 from functions.config import Settings
 from infra.safe_connection_infra.api import ERROR_ENVELOPE_RESPONSES, PUBLIC_ROUTE_PREFIXES
 
@@ -24,11 +24,8 @@ def rest_api(stage: Synthesized) -> dict[str, Any]:
 
 
 def variables_the_app_reads() -> set[str]:
-    """Every environment variable ``functions/config.py`` reads (Lambda's own excluded)."""
-    text = (ROOT / "functions" / "config.py").read_text()
-    names = set(re.findall(r"""env\.get\(\s*"([A-Z][A-Z0-9_]+)\"""", text))
-    names |= set(re.findall(r"""_int\(\s*env,\s*"([A-Z][A-Z0-9_]+)\"""", text))
-    return names - LAMBDA_RESERVED
+    """Every environment variable the settings read (Lambda's own excluded)."""
+    return set(settings_env.variables()) - LAMBDA_RESERVED
 
 
 def deployment_variables() -> set[str]:

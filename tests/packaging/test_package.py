@@ -90,6 +90,7 @@ def test_the_app_imports_from_the_zip_with_only_runtime_requirements(
     probe = (
         "import sys; sys.path.insert(0, '.'); import app; "
         "import functions.domain, functions.wiring; "
+        "from functions.config import settings; settings(); "
         "print(len(app.app.routes)); "
         "assert 'moto' not in sys.modules and 'pytest' not in sys.modules"
     )

@@ -3,12 +3,19 @@ grace."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from dataclasses import fields
+from pathlib import Path
 
 import pytest
 
+from functions import resources, settings_env
 from functions.config import DEFAULT_DROP_GRACE_SECONDS, Settings
 from local.chime_emulator.media.server import PING_INTERVAL, PING_TIMEOUT
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SDK_NO_PACKETS_SECONDS = (8, 25)
 """When the pages' Chime SDK starts reconnecting: about 8 s without packets, 25 s at most (the
@@ -98,3 +105,95 @@ def test_the_session_is_not_dropped_while_the_sdk_may_still_be_reconnecting() ->
     assert (PING_TIMEOUT, PING_INTERVAL + PING_TIMEOUT) == (10, 15)
     assert (soonest_dropped, PING_INTERVAL + PING_TIMEOUT + DEFAULT_DROP_GRACE_SECONDS) == (55, 60)
     assert soonest_dropped >= latest_give_up == 55
+
+
+def test_table_and_queue_variables_are_the_resources_own() -> None:
+    # One definition: the variables and default names are functions/resources.py's.
+    defaults = Settings.from_env({})
+    tables = {
+        resources.SESSIONS: "sessions_table",
+        resources.OFFICERS: "officers_table",
+        resources.AUDIT: "audit_table",
+        resources.IDEMPOTENCY: "idempotency_table",
+        resources.RATE_LIMITS: "rate_limits_table",
+    }
+    assert set(tables) == set(resources.TABLES)
+    for table, name in tables.items():
+        assert getattr(defaults, name) == table.default_name
+        assert getattr(Settings.from_env({table.env_var: "deployed"}), name) == "deployed"
+    # A queue's URL and a topic's ARN are known only once deployed: blank by default.
+    for resource, name in (
+        (resources.TIMERS_QUEUE, "timers_queue_url"),
+        (resources.ALERTS_TOPIC, "alerts_topic_arn"),
+    ):
+        assert getattr(defaults, name) == ""
+        assert getattr(Settings.from_env({resource.env_var: "deployed"}), name) == "deployed"
+    assert {t.env_var for t in resources.TABLES} <= settings_env.variables()
+
+
+def test_blank_numbers_limits_and_region_are_unset_but_blank_names_stay_blank() -> None:
+    blank = Settings.from_env(
+        {
+            "AWS_REGION": "",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "ESCALATION_DELAY_SECONDS": "",
+            "RATE_LIMIT_VERIFY": "",
+            "RATE_LIMIT_VERIFY_FOLLOW": "",
+            "MEETING_CHECK_SECONDS": "",
+            "MEDIA_REGION": "",
+            "SESSIONS_TABLE": "",
+            "ESCALATION_LADDER": "",
+            "USER_POOL_CLIENT_IDS": " , ",
+        }
+    )
+    assert blank.region == "us-east-1"
+    assert (blank.escalation_delay_seconds, blank.meeting_check_seconds) == (30, 10)
+    assert (blank.rate_limit("verify"), blank.verify_follow_limit) == ((30, 3600), 720)
+    assert (blank.media_region, blank.sessions_table) == ("", "")
+    assert (blank.escalation_ladder, blank.user_pool_client_ids) == ((), ())
+    listed = Settings.from_env({"USER_POOL_CLIENT_IDS": "a, b", "ESCALATION_LADDER": "Force,AREA"})
+    assert listed.user_pool_client_ids == ("a", "b")
+    assert listed.escalation_ladder == ("force", "area")
+    # Names are case-sensitive, as on Linux.
+    assert Settings.from_env({"aws_region": "us-east-1"}).region == "eu-west-2"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PHOTO_URL_SECONDS": "1.0"}, "PHOTO_URL_SECONDS must be a whole number, got '1.0'"),
+        ({"PHOTO_URL_SECONDS": "29"}, "PHOTO_URL_SECONDS must be at least 30, got 29"),
+        (
+            {"RATE_LIMIT_ATTENDANCE": "10"},
+            "RATE_LIMIT_ATTENDANCE must look like 30/3600 (requests/seconds), got '10'",
+        ),
+        ({"RATE_LIMIT_CALL_STATUS": "0/60"}, "RATE_LIMIT_CALL_STATUS must be positive, got '0/60'"),
+        (
+            {"ESCALATION_LADDER": "area,sergeant"},
+            "ESCALATION_LADDER takes area, force, inspector (comma-separated), not 'sergeant'",
+        ),
+        # Of two bad values, the one checked first is reported, as it always was.
+        (
+            {"ESCALATION_DELAY_SECONDS": "x", "REQUEST_BUDGET_SECONDS": "1"},
+            "REQUEST_BUDGET_SECONDS must be at least 2, got 1",
+        ),
+        (
+            {"IDEMPOTENCY_SECONDS": "1", "MEETING_CHECK_SECONDS": "6"},
+            "MEETING_CHECK_SECONDS (6) must be more than REQUEST_BUDGET_SECONDS (6)",
+        ),
+    ],
+)
+def test_a_bad_value_is_refused_with_its_own_message(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)) as refused:
+        Settings.from_env(env)
+    assert type(refused.value) is ValueError  # not pydantic's ValidationError
+    assert str(refused.value).startswith(message)
+
+
+def test_importing_the_app_does_not_import_pydantic_settings() -> None:
+    # Its import (about 20 ms) is paid when the settings are first built, not at cold import.
+    probe = "import sys, app; assert 'pydantic_settings' not in sys.modules, 'imported'"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
