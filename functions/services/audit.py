@@ -1,37 +1,57 @@
-"""The append-only audit trail: one entry per transition, from the sessions table's stream."""
+"""The append-only audit trail: one entry per transition, from the sessions table's stream.
+
+The service sees a stream record as an :class:`ItemChange` of plain Python values; reading the
+record off the stream (and its images out of DynamoDB's attribute-value JSON) is the event
+handler's job (:mod:`functions.events.records`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
-
-from boto3.dynamodb.types import TypeDeserializer
 
 from functions.domain import NotFound, Principal, Role
 from functions.domain.states import OUTCOME_STATES
 
 from .ports import AuditEntry, AuditLog
 
-__all__ = ["AuditService", "entry_from_stream_record"]
+__all__ = ["AuditService", "ItemChange", "entry_from_change"]
 
-_deserializer = TypeDeserializer()
 _OUTCOMES = frozenset(state.value for state in OUTCOME_STATES)
 
 
-def _image(raw: dict[str, Any] | None) -> dict[str, Any]:
-    return {k: _deserializer.deserialize(v) for k, v in (raw or {}).items()}
+@dataclass(frozen=True)
+class ItemChange:
+    """One change to an item of the sessions table, as its stream reports it.
+
+    Attributes
+    ----------
+    event_id
+        The stream record's ``eventID`` (the same for a redelivered record).
+    event_name
+        ``INSERT``, ``MODIFY`` or ``REMOVE``.
+    new, old
+        The item after and before the change, as Python values (numbers as ``Decimal``); empty
+        when the record has no such image.
+    """
+
+    event_id: str
+    event_name: str
+    new: Mapping[str, Any] = field(default_factory=dict)
+    old: Mapping[str, Any] = field(default_factory=dict)
 
 
-def entry_from_stream_record(record: dict[str, Any]) -> AuditEntry | None:
-    """The audit entry a stream record describes, or None if it is not a transition.
+def entry_from_change(change: ItemChange) -> AuditEntry | None:
+    """The audit entry a change describes, or None if it is not a transition.
 
     A transition is an INSERT, or a MODIFY whose ``version`` moved (presence updates and
     snapshot refreshes do not move it). The key is the session and its new version, so a
     redelivered record maps to the same entry.
     """
-    if record.get("eventName") not in ("INSERT", "MODIFY"):
+    if change.event_name not in ("INSERT", "MODIFY"):
         return None
-    change = record.get("dynamodb") or {}
-    new, old = _image(change.get("NewImage")), _image(change.get("OldImage"))
+    new, old = change.new, change.old
     if "state" not in new or (old and old.get("version") == new.get("version")):
         return None  # not a session (a code claim), or not a transition
     from_state = str(old["state"]) if old else None
@@ -48,7 +68,7 @@ def entry_from_stream_record(record: dict[str, Any]) -> AuditEntry | None:
         to_state=to_state,
         actor=str(new.get("changed_by") or "system"),
         reason=str(new["change_reason"]) if new.get("change_reason") else None,
-        event_id=str(record.get("eventID", "")),
+        event_id=change.event_id,
         without_video=into_outcome and new.get("decided_without_video") is True,
     )
 
@@ -65,9 +85,9 @@ class AuditService:
     def __init__(self, *, log: AuditLog) -> None:
         self.log = log
 
-    def record(self, stream_record: dict[str, Any]) -> bool:
-        """Append the entry for one stream record (idempotent); whether anything was written."""
-        entry = entry_from_stream_record(stream_record)
+    def record(self, change: ItemChange) -> bool:
+        """Append the entry for one change (idempotent); whether anything was written."""
+        entry = entry_from_change(change)
         return self.log.append(entry) if entry else False
 
     def history(self, principal: Principal, session_id: str) -> list[AuditEntry]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import TypeSerializer
 
-from functions.services.audit import entry_from_stream_record
+from functions.events.records import entry_from_stream_record
 
 _serializer = TypeSerializer()
 

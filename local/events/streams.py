@@ -6,7 +6,7 @@ records as Lambda's DynamoDB event and, on failure, retries the batch (from the 
 ``itemIdentifier`` when the handler answers ``batchItemFailures``) up to ``max_attempts`` times,
 then dead-letters the records it gives up on and moves on. After each batch it tells moto how far
 it has delivered (:class:`local.moto_streams.DeliveryReporter`), so moto can trim it. Each read
-that finds nothing new is recorded (:meth:`local.pump_state.PumpState.caught_up`), which is how
+that finds nothing new is recorded (:meth:`local.events.state.PumpState.caught_up`), which is how
 the pump knows the stream has been read to its end.
 """
 
@@ -19,14 +19,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .event_sources import ERROR_BACKOFF_SECONDS, StreamSource, plural, stream_record
-from .invocation import BatchFailedError, Handler, LocalContext, failed_identifiers
-from .moto_streams import DeliveryReporter
-from .pump_state import PumpState
+from local.invocation import BatchFailedError, Handler, LocalContext, failed_identifiers
+from local.moto_streams import DeliveryReporter
+
+from .sources import ERROR_BACKOFF_SECONDS, StreamSource, plural, stream_record
+from .state import PumpState
 
 __all__ = ["StreamPoller"]
 
-# The pump's one logger, whichever module logs (see local/pump_state.py).
+# The pump's one logger, whichever module logs (see local/events/state.py).
 log = logging.getLogger("local.events")
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from .invocation import HandlerRef, lambda_value
+from local.invocation import HandlerRef, lambda_value
 
 __all__ = [
     "ERROR_BACKOFF_SECONDS",

@@ -1,49 +1,12 @@
-"""Deliver queued messages and stream records to the app's Lambda handlers, as AWS would.
+"""The event pump itself: :class:`EventPump` starts a thread per source and waits on them.
 
-``chalice local`` serves only HTTP. In AWS, Lambda *event-source mappings* poll the SQS queues
-(the Timers queue, and the MeetingEvents queue that the EventBridge rule on ``aws.chime`` feeds)
-and the sessions table's DynamoDB stream, and invoke the handlers with batches. This module does
-the same against moto, in threads of the calling process, so ``make run`` and the tests run the
-very handlers that are deployed, with the very event shapes Lambda builds:
-
-SQS (one poller thread per queue)
-    Long-polls the queue, invokes the handler with up to ``batch_size`` messages as Lambda's
-    ``{"Records": [{"messageId", "receiptHandle", "body", "attributes", "messageAttributes",
-    "md5OfBody", "eventSource": "aws:sqs", "eventSourceARN", "awsRegion"}]}``, and deletes only
-    the messages that were handled: a ``{"batchItemFailures": [{"itemIdentifier": messageId}]}``
-    answer keeps those messages, an exception (or an invalid answer) keeps the whole batch.
-    A kept message becomes visible again after ``retry_delay_seconds`` (Lambda waits for the
-    queue's visibility timeout; locally that would be a minute), and once it has been received
-    the queue's ``maxReceiveCount`` times, SQS (moto) moves it to the dead-letter queue.
-Dead-letter queues (one watcher thread each)
-    Every message that lands there is logged as ``DEAD LETTER <source>: <body>``, remembered in
-    :attr:`EventPump.dead_letters` and deleted.
-DynamoDB stream (one thread per stream)
-    Reads each shard in order from ``TRIM_HORIZON`` (or ``LATEST`` at start), invokes the
-    handler with up to ``batch_size`` records as Lambda's ``{"Records": [{"eventID",
-    "eventName", "eventVersion": "1.1", "eventSource": "aws:dynamodb", "awsRegion", "dynamodb":
-    {...}, "eventSourceARN"}]}`` and, on failure, retries the batch (from the first reported
-    ``itemIdentifier`` sequence number when the handler answers ``batchItemFailures``, as with
-    ``ReportBatchItemFailures``) up to ``max_attempts`` times; then it logs ``DEAD LETTER
-    <source>: ...`` for each record it gives up on, and moves on. After each batch it tells
-    moto how far it has delivered (:class:`local.moto_streams.DeliveryReporter`), so that moto
-    can trim what every reader has delivered, as DynamoDB trims records after 24 hours; a moto
-    that cannot trim is simply not told again.
-
-Handlers are named by import path (``"functions.events.handlers:timers"``) or given as callables
-(:mod:`local.invocation`), and are imported when the pump starts (:meth:`EventPump.start`), so
-the pump works before the handlers exist and reports which one is missing.
-
-Tests wait on conditions, never on fixed sleeps: :meth:`EventPump.wait_idle` returns once every
-queue is empty (nothing visible, in flight or delayed, nothing in a dead-letter queue waiting to
-be reported), every stream has been read to its end and no handler is running;
-:meth:`EventPump.wait_for` returns once a predicate holds.
-
-This module composes the pieces and waits on them; each job is a module of its own: the sources
-and the Lambda event shapes (:mod:`local.event_sources`), polling a queue and watching its
-dead-letter queue (:mod:`local.queue_pump`), walking a stream's shards (:mod:`local.stream_pump`)
-and the state the threads share (:mod:`local.pump_state`). All of them log as
-``local.events``.
+:meth:`EventPump.for_stack` builds the local stack's mappings (the two queues with their
+dead-letter queues, and the sessions table's stream); :meth:`EventPump.start` resolves the
+handlers and starts a :class:`local.events.sqs.QueuePoller` (and a
+:class:`local.events.sqs.DeadLetterWatcher`) per queue and a
+:class:`local.events.streams.StreamPoller` per stream; :meth:`EventPump.stop` ends them.
+:meth:`EventPump.wait_idle` and :meth:`EventPump.wait_for` are how tests wait, on the state the
+threads share (:class:`local.events.state.PumpState`), never on fixed sleeps.
 """
 
 from __future__ import annotations
@@ -58,26 +21,17 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 import boto3
 from botocore.config import Config
 
-from .event_sources import MAX_SQS_BATCH, DeadLetter, QueueSource, Source, StreamSource, plural
-from .invocation import Handler, HandlerMissingError, HandlerRef, LocalContext, resolve_handler
-from .pump_state import PumpState
-from .queue_pump import DeadLetterWatcher, QueuePoller
-from .stream_pump import StreamPoller
+from local.invocation import Handler, HandlerMissingError, HandlerRef, resolve_handler
+
+from .sources import MAX_SQS_BATCH, DeadLetter, QueueSource, Source, StreamSource, plural
+from .sqs import DeadLetterWatcher, QueuePoller
+from .state import PumpState
+from .streams import StreamPoller
 
 if TYPE_CHECKING:
-    from .provision import Stack
+    from local.provision import Stack
 
-__all__ = [
-    "DEFAULT_HANDLERS",
-    "DeadLetter",
-    "EventPump",
-    "Handler",
-    "HandlerMissingError",
-    "LocalContext",
-    "QueueSource",
-    "StreamSource",
-    "resolve_handler",
-]
+__all__ = ["DEFAULT_HANDLERS", "EventPump"]
 
 DEFAULT_HANDLERS: dict[str, str] = {
     "timers": "functions.events.handlers:timers",
@@ -92,7 +46,7 @@ IDLE_RECHECK_SECONDS = 0.25
 """How often :meth:`EventPump.wait_idle` and :meth:`EventPump.wait_for` look again at state that
 changes without the pump noticing (a delayed message becoming due, a table written by a test)."""
 
-# The pump's one logger, whichever module logs (see local/pump_state.py).
+# The pump's one logger, whichever module logs (see local/events/state.py).
 log = logging.getLogger("local.events")
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@
 with a batch as Lambda's SQS event, deletes only the messages that were handled and makes the
 rest visible again after ``retry_delay_seconds``; SQS (moto) moves a message to the dead-letter
 queue once it has been received ``maxReceiveCount`` times. :class:`DeadLetterWatcher` logs,
-remembers (:attr:`local.pump_state.PumpState.dead_letters`) and deletes every message that lands
+remembers (:attr:`local.events.state.PumpState.dead_letters`) and deletes every message that lands
 there. Each runs in a thread of its own (:meth:`QueuePoller.run`, :meth:`DeadLetterWatcher.run`)
 until the pump's stop signal is set.
 """
@@ -16,13 +16,14 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .event_sources import ERROR_BACKOFF_SECONDS, MAX_SQS_BATCH, QueueSource, plural, sqs_record
-from .invocation import BatchFailedError, Handler, LocalContext, failed_identifiers
-from .pump_state import PumpState
+from local.invocation import BatchFailedError, Handler, LocalContext, failed_identifiers
+
+from .sources import ERROR_BACKOFF_SECONDS, MAX_SQS_BATCH, QueueSource, plural, sqs_record
+from .state import PumpState
 
 __all__ = ["DeadLetterWatcher", "QueuePoller"]
 
-# The pump's one logger, whichever module logs (see local/pump_state.py).
+# The pump's one logger, whichever module logs (see local/events/state.py).
 log = logging.getLogger("local.events")
 
 

@@ -1,7 +1,7 @@
 """What the event pump's threads share: the stop signal, what they have done, and a condition.
 
-The pollers (:mod:`local.queue_pump`, :mod:`local.stream_pump`) record here each batch they
-handle, each dead letter and each stream read to its end; :class:`local.events.EventPump` waits
+The pollers (:mod:`local.events.sqs`, :mod:`local.events.streams`) record here each batch they
+handle, each dead letter and each stream read to its end; :class:`local.events.pump.EventPump` waits
 on it (``wait_for``, ``wait_idle``). Every change bumps :attr:`PumpState.generation` and wakes
 the waiters, so a waiter that saw nothing change can sleep until something does.
 """
@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .event_sources import DeadLetter
+from .sources import DeadLetter
 
 __all__ = ["PumpState"]
 
