@@ -1,6 +1,6 @@
 """Time budgets: an answer within a bound, whatever hangs, and the calls a request runs together.
 
-An officer on the street must hear "call 999" within seconds, not after botocore has waited out
+An officer on the street must hear "call 999" within seconds, not after the AWS SDK has waited out
 every read timeout and retry. Two layers keep that promise (docs/operations.md, "Time budgets"):
 
 - each AWS call is bounded by its client's timeouts and retries (``functions.adapters.aws``),

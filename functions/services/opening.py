@@ -15,7 +15,7 @@ round trip  calls
 - The first check is sent *before* the session is written, so no session can exist without one.
   If it cannot be sent, the start fails (503) and the meeting is ended: there is no session yet.
 - The page is owed by the attempt that wrote the session. When the write's answer is lost and
-  botocore's retry finds the session already there, the session carries this attempt's id, so
+  the AWS SDK's retry finds the session already there, the session carries this attempt's id, so
   the attempt knows the page is still its to send: exactly one page. A session written by an
   earlier attempt (a client retry after a crash) was paged by that attempt, or, if it died
   first, is paged by its first check one escalation delay later: late, never lost.
