@@ -1,7 +1,7 @@
 """Ports: what the use cases need from the outside world, as ``typing.Protocol`` s.
 
-Adapters in :mod:`functions.adapters` implement them over the AWS SDK; unit tests implement them with
-in-memory fakes. The use cases never import the AWS SDK.
+Adapters in :mod:`functions.adapters` implement them over the AWS SDK; unit tests implement them
+with in-memory fakes. The use cases never import the AWS SDK.
 """
 
 from __future__ import annotations
