@@ -321,7 +321,8 @@ def test_offline_a_few_seconds_comes_back_and_past_the_sdk_timeout_the_session_d
 ) -> None:
     """One call through three outages on the officer's phone, with the real drop grace.
 
-    1. Offline for 5 s (a figure): how soon each side decodes video again.
+    1. Offline for a few seconds, until both ends show it (a figure): how soon each side decodes
+       video again.
     2. Offline until the SDK itself reconnects (~8 s without packets): both ends say
        "Reconnecting…", and once the network is back video resumes both ways and the session is
        still being checked (not dropped).
@@ -345,26 +346,29 @@ def test_offline_a_few_seconds_comes_back_and_past_the_sdk_timeout_the_session_d
     wait_for_more_frames(officer, what="the sergeant's video on the officer's phone")
     wait_for_more_frames(console, what="the officer's video on the console")
 
-    # 1. Offline for five seconds (holding it is the scenario): sound comes back at once, without
-    # a reconnection. Whether video does soon depends on the SDK: it may count the gap as a poor
-    # connection, and then the officer's app stays on audio only until the SDK says it is good.
+    # 1. Offline for a few seconds: until both ends show it (the officer's phone at once, the
+    # console when the emulator has heard nothing from the officer for 2 s). Sound comes back at
+    # once, without a reconnection. Whether video does soon depends on the SDK: it may count the
+    # gap as a poor connection, and then the officer's app stays on audio only until it is good.
     went = ends.officer_network(OFFLINE)
-    time.sleep(5)
+    expect(ends.status("officer")).to_contain_text("Reconnecting…")
+    expect(ends.status("console")).to_contain_text(RECONNECTING)
     back = ends.officer_network(NORMAL)
     sound = {
-        name: wait_for_more_audio(page, what=f"sound resuming on the {name} after 5 s offline")
+        name: wait_for_more_audio(page, what=f"sound resuming on the {name} after a short outage")
         for name, page in (("officer", officer), ("console", console))
     }
     pictures: dict[str, float | None] = {}
     for name, page in (("officer", officer), ("console", console)):
         try:
             pictures[name] = seconds(
-                wait_for_more_frames(page, timeout=FIGURE_WAIT, what="video after 5 s offline")
+                wait_for_more_frames(page, timeout=FIGURE_WAIT, what="video after a short outage")
                 - back
             )
         except AssertionError:
             pictures[name] = None  # not within FIGURE_WAIT
-    figures["offline_5_s"] = {
+    figures["offline_a_few_seconds"] = {
+        "offline_s": seconds(back - went),
         "sound_resumed_after_online_s": {k: seconds(v - back) for k, v in sound.items()},
         "video_resumed_after_online_s": pictures,
         "sdk_reconnected": officer.evaluate(
