@@ -8,6 +8,7 @@ from functions.http.auth import auth_blueprint
 from functions.http.middleware import configure_logging
 from functions.http.officers_api import officers_blueprint
 from functions.http.public_api import public_blueprint
+from functions.http.reports_api import reports_blueprint
 from functions.http.sessions_api import sessions_blueprint
 
 app = Chalice(app_name="safe-connection")
@@ -18,4 +19,5 @@ app.register_blueprint(auth_blueprint)
 app.register_blueprint(sessions_blueprint)
 app.register_blueprint(officers_blueprint)
 app.register_blueprint(public_blueprint)
+app.register_blueprint(reports_blueprint)
 app.register_blueprint(events_blueprint)

@@ -114,6 +114,13 @@ class Settings:
         Lookups of codes (right or wrong) allowed per client in the same window as the
         ``verify`` limit (``RATE_LIMIT_VERIFY_FOLLOW``): her page follows her stop live, asking
         again every few seconds, so this is generous (720 an hour: every 5 s).
+    service_level_target_seconds, service_level_goal
+        The control room's target: a share ``goal`` (``SERVICE_LEVEL_GOAL``, default 0.8) of
+        requests answered within ``SERVICE_LEVEL_TARGET_SECONDS`` (default 30). The reports
+        measure against it and the staffing model plans for it.
+    report_time_zone
+        The IANA time zone the reports' days and hours are in (``REPORT_TIME_ZONE``, default
+        ``Europe/London``).
     """
 
     region: str
@@ -139,6 +146,9 @@ class Settings:
     verify_follow_limit: int = DEFAULT_VERIFY_FOLLOW
     request_budget_seconds: int = 6
     meeting_check_seconds: int = 10
+    service_level_target_seconds: int = 30
+    service_level_goal: float = 0.8
+    report_time_zone: str = "Europe/London"
 
     def rate_limit(self, route: str) -> tuple[int, int]:
         """``(requests, window_seconds)`` for a public route."""

@@ -17,6 +17,11 @@ officers table (PK ``officer_id``):
     force + shoulder number (999 route) ........... Query ``by_shoulder`` on ``force_shoulder``
     shoulder-number uniqueness .................... an item ``officer_id = "shoulder#FORCE#NUM"``
                                                     written in the same transaction as the officer
+    a force's sergeants on duty now ............... Query ``sergeants_on_duty`` (sparse)
+audit table (PK ``session_id``, SK ``seq``):
+    a session's trail ............................. Query on ``session_id``
+    a force's entries for one day of requests ..... Query ``by_force_day`` (reports, stops.csv)
+    a force's exports of the record of stops ...... Query on ``session_id = "export#FORCE"``
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ from typing import Any
 __all__ = [
     "ALERTS_TOPIC",
     "AUDIT",
+    "AUDIT_BY_FORCE_DAY",
     "IDEMPOTENCY",
     "MEETING_EVENTS_QUEUE",
     "MEETING_EVENTS_RULE",
     "OFFICERS",
+    "OFFICERS_ON_DUTY",
     "QUEUES",
     "RATE_LIMITS",
     "SESSIONS",
@@ -132,13 +139,19 @@ SESSIONS = Table(
     stream=True,
 )
 
+OFFICERS_ON_DUTY = Index("sergeants_on_duty", "duty_force", "officer_id")
+"""Sergeants booked on duty, by force (sparse: only they carry ``duty_force``)."""
+
 OFFICERS = Table(
     logical_name="Officers",
     env_var="OFFICERS_TABLE",
     default_name="safe-connection-officers",
     partition_key="officer_id",
-    indexes=(Index("by_shoulder", "force_shoulder"),),
+    indexes=(Index("by_shoulder", "force_shoulder"), OFFICERS_ON_DUTY),
 )
+
+AUDIT_BY_FORCE_DAY = Index("by_force_day", "force_day", "day_order")
+"""A force's entries for one UTC day of requests (sparse: only session entries carry it)."""
 
 AUDIT = Table(
     logical_name="Audit",
@@ -146,8 +159,10 @@ AUDIT = Table(
     default_name="safe-connection-audit",
     partition_key="session_id",
     sort_key="seq",
+    indexes=(AUDIT_BY_FORCE_DAY,),
 )
-"""Append-only trail of every transition (written from the sessions stream, never updated)."""
+"""Append-only trail of every transition (written from the sessions stream, never updated),
+and of every export of the record of stops."""
 
 IDEMPOTENCY = Table(
     logical_name="Idempotency",

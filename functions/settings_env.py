@@ -156,6 +156,25 @@ class Environment(BaseSettings):
     verify_follow_limit: Annotated[int, BLANK_IS_UNSET] = Field(
         DEFAULT_VERIFY_FOLLOW, validation_alias=_FOLLOW, validate_default=True
     )
+    service_level_target_seconds: Whole = _whole_field("SERVICE_LEVEL_TARGET_SECONDS", 30, 1)
+    service_level_goal: Annotated[float, BLANK_IS_UNSET] = Field(
+        0.8, validation_alias="SERVICE_LEVEL_GOAL", gt=0, lt=1
+    )
+    report_time_zone: Annotated[str, BLANK_IS_UNSET] = Field(
+        "Europe/London", validation_alias="REPORT_TIME_ZONE"
+    )
+
+    @field_validator("report_time_zone", mode="after")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        """An IANA zone that this Python can load (``tzdata`` ships the database)."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"REPORT_TIME_ZONE must be an IANA time zone, not {name!r}") from None
+        return name
 
     @field_validator("meeting_check_seconds", mode="after")
     @classmethod

@@ -29,6 +29,7 @@ from functions.services.meeting_events import MeetingEventService
 from functions.services.officers import OfficerService
 from functions.services.opening import SessionOpener
 from functions.services.public import PublicService
+from functions.services.reports import ReportService
 from functions.services.sessions import SessionService, utcnow
 from functions.services.timers import TimerService
 
@@ -42,6 +43,7 @@ __all__ = [
     "meeting_event_service",
     "officer_service",
     "public_service",
+    "report_service",
     "reset",
     "session_service",
     "timer_service",
@@ -199,6 +201,21 @@ def officer_service() -> OfficerService:
     """The register and duty use cases."""
     return OfficerService(
         register=_register(), sessions=_sessions(), alerts=_alerts(), photos=_photos()
+    )
+
+
+@built_once
+def report_service() -> ReportService:
+    """The supervisors' reports: service level, staffing, the record of stops."""
+    s = settings()
+    return ReportService(
+        audit=DynamoAuditLog(client("dynamodb"), s.audit_table),
+        register=_register(),
+        sessions=_sessions(),
+        time_zone=s.report_time_zone,
+        target_seconds=s.service_level_target_seconds,
+        goal=s.service_level_goal,
+        clock=utcnow,
     )
 
 

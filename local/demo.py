@@ -171,6 +171,13 @@ _DEMO: list[tuple[str, str, tuple[Role, ...], dict[str, Any], str]] = [
         "999 operator: looks officers up by force and shoulder number",
     ),
     ("admin", "Admin-Register-2026!", (Role.ADMIN,), {"area": None}, "keeps the officer register"),
+    (
+        "supervisor",
+        "Supervisor-Service-2026!",
+        (Role.SUPERVISOR,),
+        {"area": None},
+        "duty inspector: service level, staffing and the record of stops (console, Service)",
+    ),
 ]
 
 

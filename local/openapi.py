@@ -187,7 +187,14 @@ def _operation(path: str, method: str, entry: Any, refs: Mapping[Any, Any]) -> d
     responses: dict[str, Any] = {
         str(status): {
             "description": _summary(model)[0],
-            "content": {"application/json": {"schema": refs[(model, "serialization")]}},
+            "content": {"application/json": {"schema": refs[(model, "serialization")]}}
+            if doc.media_type == "application/json"
+            else {
+                doc.media_type: {
+                    "schema": {"type": "string", "contentMediaType": doc.media_type},
+                    "x-row": refs[(model, "serialization")],
+                }
+            },
         }
         for status, model in doc.responses.items()
     }

@@ -1,7 +1,8 @@
 """Write ``web/src/shared/api.generated.ts``: the API's types and the server's constants.
 
 The pages take server facts from the server. This module turns the JSON schema of the HTTP
-models (every public pydantic model of :mod:`functions.http.schemas`, with the domain models and
+models (every public pydantic model of :mod:`functions.http.schemas` and
+:mod:`functions.http.report_schemas`, with the domain models and
 enums they refer to, plus :data:`EXTRA_TYPES`) into TypeScript with the npm package
 json-schema-to-typescript (``web/scripts/schema-to-ts.mjs``), and appends the domain's constants
 (the session states and their groups, the text limits, the public code's alphabet and length).
@@ -32,7 +33,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from functions import domain
-from functions.http import schemas
+from functions.http import report_schemas, schemas
 
 __all__ = [
     "COMMAND",
@@ -121,7 +122,7 @@ def json_schema(
     the API validates them, the rest as it serialises them. Definitions keep their names (the
     TypeScript names); nothing else keeps a title.
     """
-    chosen = list(api_models() if models is None else models)
+    chosen = list([*api_models(), *api_models(report_schemas)] if models is None else models)
     pairs = [(model, _mode(model)) for model in chosen]
     pairs += [(extra, "serialization") for extra in extras if issubclass(extra, BaseModel)]
     defs: dict[str, Any] = {}

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from functions.domain import Conflict, Officer
+from functions.resources import OFFICERS_ON_DUTY
 from functions.services.ports import OfficerEntry, Pager
 
 from .dynamo import from_item, to_item, value
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import (
         KeysAndAttributesUnionTypeDef,
         PutTypeDef,
+        QueryInputTypeDef,
         TransactWriteItemTypeDef,
     )
 
@@ -84,6 +86,27 @@ class DynamoOfficerRegister:
         items = response.get("Items", [])
         return entry_from_item(items[0]) if items else None
 
+    def sergeants_on_duty(self, force: str, area: str | None = None) -> int:
+        """How many sergeants of ``force`` (and ``area``, if given) are booked on duty now."""
+        values = {":force": value(force)}
+        params: QueryInputTypeDef = {
+            "TableName": self.table,
+            "IndexName": OFFICERS_ON_DUTY.name,
+            "KeyConditionExpression": "duty_force = :force",
+            "ExpressionAttributeValues": values,
+            "Select": "COUNT",
+        }
+        if area is not None:
+            params["FilterExpression"] = "area = :area"
+            values[":area"] = value(area)
+        count = 0
+        while True:
+            response = self.client.query(**params)
+            count += response.get("Count", 0)
+            if "LastEvaluatedKey" not in response:
+                return count
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     def save(self, entry: OfficerEntry, *, expected_revision: int | None) -> OfficerEntry:
         previous = self.get(entry.officer.officer_id) if expected_revision is not None else None
         if expected_revision is not None and (
@@ -107,6 +130,8 @@ class DynamoOfficerRegister:
             if entry.pager
             else None,
             subscription_arn=entry.subscription_arn,
+            # The sparse index of sergeants on duty, which the staffing report counts.
+            duty_force=officer.force if officer.on_duty and officer.is_sergeant else None,
         )
         item = to_item(data)
         if live:

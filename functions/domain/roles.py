@@ -22,6 +22,9 @@ class Role(StrEnum):
     SERGEANT = "sergeant"
     OPERATOR = "operator"
     ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    """The control room's supervisor (a duty inspector): service level, staffing and the
+    record of stops of their own force; may also be a sergeant."""
 
 
 def roles_from_groups(groups: Iterable[str]) -> frozenset[Role]:

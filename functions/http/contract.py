@@ -65,6 +65,9 @@ class RouteDoc:
         The model of the query string (each field a parameter).
     headers
         Request headers it reads.
+    media_type
+        The success response's type: JSON by default; for another (CSV) the model describes
+        one row (its columns).
     """
 
     responses: Mapping[int, type[BaseModel]]
@@ -74,6 +77,7 @@ class RouteDoc:
     body_required: bool = True
     query: type[BaseModel] | None = None
     headers: tuple[Header, ...] = field(default=())
+    media_type: str = "application/json"
 
 
 def documented(
@@ -85,6 +89,7 @@ def documented(
     body_required: bool = True,
     query: type[BaseModel] | None = None,
     headers: tuple[Header, ...] = (),
+    media_type: str = "application/json",
 ) -> Callable[[F], F]:
     """Record the route's contract on the view (put it between ``@route`` and ``@api_route``)."""
     doc = RouteDoc(
@@ -95,6 +100,7 @@ def documented(
         body_required=body_required,
         query=query,
         headers=headers,
+        media_type=media_type,
     )
 
     def mark(view: F) -> F:

@@ -47,30 +47,59 @@ def entry_from_change(change: ItemChange) -> AuditEntry | None:
 
     A transition is an INSERT, or a MODIFY whose ``version`` moved (presence updates and
     snapshot refreshes do not move it). The key is the session and its new version, so a
-    redelivered record maps to the same entry.
+    redelivered record maps to the same entry. Her request for a uniformed officer moves no
+    version, so its entry (``kind`` ``"attendance"``) takes the version's seq with an ``a``
+    after it, which sorts between that transition and the next.
     """
     if change.event_name not in ("INSERT", "MODIFY"):
         return None
     new, old = change.new, change.old
-    if "state" not in new or (old and old.get("version") == new.get("version")):
-        return None  # not a session (a code claim), or not a transition
+    if "state" not in new:
+        return None  # not a session (a code claim)
+    if old and old.get("version") == new.get("version"):
+        if new.get("attendance_requested_at") and not old.get("attendance_requested_at"):
+            return _entry(change, kind="attendance")
+        return None  # not a transition
+    return _entry(change)
+
+
+def _entry(change: ItemChange, kind: str = "transition") -> AuditEntry:
+    new, old = change.new, change.old
+    attendance = kind == "attendance"
     from_state = str(old["state"]) if old else None
     to_state = str(new["state"])
     # The decision's own entry says whether it was made without video; later entries (none
     # today: an outcome is final) would not repeat it.
-    into_outcome = to_state in _OUTCOMES and from_state not in _OUTCOMES
+    into_outcome = not attendance and to_state in _OUTCOMES and from_state not in _OUTCOMES
+    officer = new.get("officer") or {}
     return AuditEntry(
         session_id=str(new["session_id"]),
-        seq=f"{int(new['version']):06d}",
-        at=str(new.get("updated_at", "")),
+        seq=f"{int(new['version']):06d}" + ("a" if attendance else ""),
+        at=str(new["attendance_requested_at"] if attendance else new.get("updated_at", "")),
         force=str(new.get("force", "")),
         from_state=from_state,
         to_state=to_state,
-        actor=str(new.get("changed_by") or "system"),
-        reason=str(new["change_reason"]) if new.get("change_reason") else None,
+        actor="public" if attendance else str(new.get("changed_by") or "system"),
+        reason="attendance requested"
+        if attendance
+        else (str(new["change_reason"]) if new.get("change_reason") else None),
         event_id=change.event_id,
         without_video=into_outcome and new.get("decided_without_video") is True,
+        created_at=str(new.get("created_at", "")),
+        channel=str(new.get("channel", "")),
+        area=str(new["area"]) if new.get("area") else None,
+        reference=str(new["reference"]) if new.get("reference") else None,
+        escalation_level=int(new.get("escalation_level") or 0),
+        officer=_rank_and_number(officer, new.get("named_shoulder_number")),
+        kind=kind,
     )
+
+
+def _rank_and_number(officer: Mapping[str, Any], named: object) -> str | None:
+    # The register's snapshot names the officer; her own call may name only a shoulder number.
+    if officer.get("shoulder_number"):
+        return f"{officer.get('rank', '')} {officer['shoulder_number']}".strip()
+    return str(named) if named else None
 
 
 class AuditService:

@@ -256,8 +256,10 @@ class Api(Construct):
             "DefinitionBody.x-amazon-apigateway-gateway-responses", gateway_responses()
         )
         for path, method in method_not_allowed(self._packaged_paths()).items():
+            # An override's path splits on "."; a literal one (``/reports/stops.csv``) is "\.".
+            escaped = path.replace(".", "\\.")
             api.add_property_override(
-                f"DefinitionBody.paths.{path}.x-amazon-apigateway-any-method", method
+                f"DefinitionBody.paths.{escaped}.x-amazon-apigateway-any-method", method
             )
 
     def _packaged_paths(self) -> dict[str, Any]:

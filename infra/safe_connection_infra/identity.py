@@ -46,6 +46,7 @@ _ROLE_DESCRIPTIONS = {
     Role.SERGEANT: "Uniformed sergeants: claim and decide verifications",
     Role.OPERATOR: "Control-room operators: the 999 lookup",
     Role.ADMIN: "Register administrators: officers, photos, sergeants",
+    Role.SUPERVISOR: "Control-room supervisors: service level, staffing, the record of stops",
 }
 
 

@@ -8,7 +8,7 @@ order DynamoDB sorts a string sort key (by its UTF-8 bytes, which is code point 
 
 from __future__ import annotations
 
-from functions.services.ports import AuditEntry
+from functions.services.ports import AuditEntry, ExportEntry
 from tests.unit.services.fakes import _Port
 
 __all__ = ["FakeAuditLog"]
@@ -20,6 +20,7 @@ class FakeAuditLog(_Port):
     def __init__(self) -> None:
         super().__init__()
         self.entries: dict[tuple[str, str], AuditEntry] = {}
+        self.exported: dict[tuple[str, str], ExportEntry] = {}
 
     def append(self, entry: AuditEntry) -> bool:
         self._enter("append", entry.session_id, entry.seq)
@@ -38,3 +39,28 @@ class FakeAuditLog(_Port):
                 for (owner, _), entry in sorted(self.entries.items(), key=lambda kv: kv[0][1])
                 if owner == session_id
             ]
+
+    def for_day(self, force: str, day: str) -> list[AuditEntry]:
+        self._enter("for_day", force, day)
+        with self.lock:
+            return sorted(
+                (
+                    entry
+                    for entry in self.entries.values()
+                    if entry.created_at and entry.force == force and entry.created_at[:10] == day
+                ),
+                key=lambda e: f"{e.created_at}#{e.session_id}#{e.seq}".encode(),
+            )
+
+    def record_export(self, export: ExportEntry) -> None:
+        self._enter("record_export", export.force, export.export_id)
+        with self.lock:
+            key = (export.force, f"{export.at}#{export.export_id}")
+            if key in self.exported:
+                raise RuntimeError("an export with this key exists")
+            self.exported[key] = export
+
+    def exports(self, force: str) -> list[ExportEntry]:
+        self._enter("exports", force)
+        with self.lock:
+            return [e for (owner, _), e in sorted(self.exported.items()) if owner == force]

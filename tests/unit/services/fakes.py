@@ -117,6 +117,18 @@ class FakeOfficerRegister(_Port):
                     return entry
             return None
 
+    def sergeants_on_duty(self, force: str, area: str | None = None) -> int:
+        self._enter("sergeants_on_duty", force, area)
+        with self.lock:
+            return sum(
+                1
+                for entry in self.entries.values()
+                if entry.officer.force == force
+                and entry.officer.on_duty
+                and entry.officer.is_sergeant
+                and area in (None, entry.officer.area)
+            )
+
     def save(self, entry: OfficerEntry, *, expected_revision: int | None) -> OfficerEntry:
         self._enter("save", entry.officer.officer_id, expected_revision)
         return self._save(entry, expected_revision=expected_revision)

@@ -53,6 +53,15 @@ export type SessionState =
   "requested" | "escalated" | "claimed" | "verified" | "not_verified" | "cancelled" | "expired" | "dropped";
 
 /**
+ * One bar of the answer-time histogram: answers over the previous bound, up to this one.
+ *
+ * ``up_to_seconds`` is None for the last bucket (every longer answer).
+ */
+export interface AnswerBucket {
+  up_to_seconds: number | null;
+  answers: number;
+}
+/**
  * ``GET /sessions/{id}/audit``: every transition, oldest first.
  */
 export interface AuditTrail {
@@ -192,6 +201,13 @@ export interface ErrorResponse {
   error: ErrorInfo;
 }
 /**
+ * How many requests reached a rung of the escalation ladder (level 1 is the first).
+ */
+export interface Escalations {
+  level: number;
+  requests: number;
+}
+/**
  * ``POST /officers/import``.
  */
 export interface ImportCounts {
@@ -307,6 +323,28 @@ export interface OutcomeRequest {
   without_video?: boolean;
 }
 /**
+ * How the requests ended (a request still live is in none of these).
+ */
+export interface Outcomes {
+  verified: number;
+  not_verified: number;
+  dropped: number;
+  cancelled: number;
+  expired: number;
+}
+/**
+ * A force (the caller's own), optionally one area, and a period of days, inclusive.
+ *
+ * The days are in the report's time zone (``REPORT_TIME_ZONE``); both default to today, and a
+ * period covers at most 93 days.
+ */
+export interface PeriodQuery {
+  force: string;
+  area?: string | null;
+  from?: string | null;
+  to?: string | null;
+}
+/**
  * The officer on her view: what she can check against the person in front of her.
  */
 export interface PublicOfficer {
@@ -357,6 +395,72 @@ export interface QueueView {
   sessions: QueueItem[];
 }
 /**
+ * One hour's measures; ``hour`` is its start in the report's time zone.
+ */
+export interface ServiceHourView {
+  requests: number;
+  officer_requests: number;
+  public_requests: number;
+  answered: number;
+  answered_within_target: number;
+  service_level: number | null;
+  answer_seconds_mean: number | null;
+  answer_seconds_median: number | null;
+  answer_seconds_p90: number | null;
+  abandoned: number;
+  abandonment_rate: number | null;
+  still_waiting: number;
+  outcomes: Outcomes;
+  escalations: Escalations[];
+  longest_wait_seconds: number | null;
+  attendance_requests: number;
+  handling_seconds_mean: number | null;
+  answer_histogram: AnswerBucket[];
+  hour: string;
+}
+/**
+ * The measures of one interval (a period's totals, or one hour); see the module's text.
+ */
+export interface ServiceMeasures {
+  requests: number;
+  officer_requests: number;
+  public_requests: number;
+  answered: number;
+  answered_within_target: number;
+  service_level: number | null;
+  answer_seconds_mean: number | null;
+  answer_seconds_median: number | null;
+  answer_seconds_p90: number | null;
+  abandoned: number;
+  abandonment_rate: number | null;
+  still_waiting: number;
+  outcomes: Outcomes;
+  escalations: Escalations[];
+  longest_wait_seconds: number | null;
+  attendance_requests: number;
+  handling_seconds_mean: number | null;
+  answer_histogram: AnswerBucket[];
+}
+/**
+ * The period's measures in total and by hour, against the target, and the queue now.
+ *
+ * ``service_level`` is answered within ``target_seconds`` out of requests (0 to 1);
+ * ``goal`` is the share the control room aims for (``SERVICE_LEVEL_GOAL``).
+ */
+export interface ServiceReportView {
+  force: string;
+  area: string | null;
+  first_day: string;
+  last_day: string;
+  time_zone: string;
+  target_seconds: number;
+  goal: number;
+  totals: ServiceMeasures;
+  hours: ServiceHourView[];
+  waiting_now: number;
+  oldest_wait_seconds: number | null;
+}
+/**
  * A session as police users see it (never shown to the public).
  */
 export interface SessionView {
@@ -386,6 +490,49 @@ export interface SessionView {
     [k: string]: unknown | undefined;
   } | null;
   advice: string | null;
+}
+/**
+ * One hour planned with Erlang C.
+ *
+ * ``sergeants_needed`` is the fewest that answer ``goal`` of the hour's ``arrivals`` within
+ * ``target_seconds``, given ``handling_seconds`` a call; ``expected_service_level`` and
+ * ``expected_wait_seconds`` are what the ``sergeants_on_duty`` now would give (a wait of None:
+ * too few, the queue would grow without end). ``handling_measured`` is false when no call of the
+ * hour was handled to its end, so the day's mean (or a typical 180 s) stands in.
+ */
+export interface StaffingHourView {
+  hour: string;
+  arrivals: number;
+  period_seconds: number;
+  handling_seconds: number;
+  handling_measured: boolean;
+  traffic_erlangs: number;
+  sergeants_on_duty: number;
+  sergeants_needed: number;
+  expected_service_level: number;
+  expected_wait_seconds: number | null;
+  expected_service_level_needed: number;
+}
+/**
+ * A force (the caller's own), optionally one area, and a day (default today).
+ */
+export interface StaffingQuery {
+  force: string;
+  area?: string | null;
+  date?: string | null;
+}
+/**
+ * A day's hours, planned for ``goal`` answered within ``target_seconds``.
+ */
+export interface StaffingView {
+  force: string;
+  area: string | null;
+  day: string;
+  time_zone: string;
+  target_seconds: number;
+  goal: number;
+  sergeants_on_duty: number;
+  hours: StaffingHourView[];
 }
 /**
  * ``POST /sessions``.
@@ -427,6 +574,29 @@ export interface StartedSession {
   attendee: {
     [k: string]: unknown | undefined;
   };
+}
+/**
+ * One row of ``GET /reports/stops.csv``, a CSV file with these columns in this order.
+ *
+ * Times are ISO 8601 in the report's time zone; an empty cell is a value not known (never
+ * answered, still live, no officer named). ``officer`` and ``sergeant`` are rank and shoulder
+ * number. A cell that a spreadsheet would run as a formula is prefixed with ``'``.
+ */
+export interface StopRecordRow {
+  reference: string;
+  requested_at: string;
+  answered_at: string | null;
+  ended_at: string | null;
+  answer_seconds: number | null;
+  area: string | null;
+  channel: string;
+  officer: string | null;
+  sergeant: string | null;
+  outcome: string;
+  reason: string | null;
+  escalation_level: number;
+  attendance_requested_at: string | null;
+  decided_without_video: boolean;
 }
 
 // The server's constants (functions.domain).

@@ -1,0 +1,298 @@
+"""The control room's reports for supervisors: service level, staffing, and the record of stops.
+
+Every figure comes from the audit trail, one index query per day of requests
+(:meth:`~functions.services.ports.AuditLog.for_day`), so a report costs what its own days hold
+and never grows with the rest of the history; the days of a period are read side by side. The
+days and hours are the report's time zone's (``REPORT_TIME_ZONE``); the trail files entries by
+UTC day, so a local day reads the one or two UTC days it overlaps and keeps its own requests.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from functions.domain import Forbidden, Principal, Role, ValidationFailed
+from functions.domain.erlang import Staffing, staffing
+from functions.domain.service_levels import ServiceMeasures, StopSummary, measure, summarise
+
+from .budget import executor
+from .ports import AuditLog, ExportEntry, OfficerEntry, OfficerRegister, SessionStore
+
+__all__ = [
+    "MAX_REPORT_DAYS",
+    "TYPICAL_HANDLING_SECONDS",
+    "HourOfService",
+    "HourOfStaffing",
+    "ReportService",
+    "ServiceReport",
+    "StaffingReport",
+    "StopRow",
+]
+
+MAX_REPORT_DAYS = 93
+"""The longest period one report or export covers (a quarter): one query per day."""
+
+TYPICAL_HANDLING_SECONDS = 180.0
+"""The handling time the staffing model assumes for a day with no call handled to its end yet
+(a typical three-minute verification call)."""
+
+_HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class HourOfService:
+    """One hour's measures; ``hour`` is its start in the report's time zone."""
+
+    hour: datetime
+    measures: ServiceMeasures
+
+
+@dataclass(frozen=True)
+class ServiceReport:
+    """``GET /reports/service``: the period's totals, its hours, and the live queue now."""
+
+    force: str
+    area: str | None
+    first_day: date
+    last_day: date
+    time_zone: str
+    target_seconds: int
+    goal: float
+    totals: ServiceMeasures
+    hours: list[HourOfService]
+    waiting_now: int
+    oldest_wait_seconds: float | None
+
+
+@dataclass(frozen=True)
+class HourOfStaffing:
+    """One hour of ``GET /reports/staffing``; ``handling_measured`` is false when the hour had
+    no call handled to its end, so the day's (or the typical) handling time stands in."""
+
+    hour: datetime
+    staffing: Staffing
+    handling_measured: bool
+
+
+@dataclass(frozen=True)
+class StaffingReport:
+    """``GET /reports/staffing``: a day's hours, planned with Erlang C."""
+
+    force: str
+    area: str | None
+    day: date
+    time_zone: str
+    target_seconds: int
+    goal: float
+    sergeants_on_duty: int
+    hours: list[HourOfStaffing]
+
+
+@dataclass(frozen=True)
+class StopRow:
+    """One row of the record of stops, with the sergeant named as rank and shoulder number."""
+
+    stop: StopSummary
+    sergeant: str | None
+
+
+class ReportService:
+    """The supervisors' reports.
+
+    Parameters
+    ----------
+    audit
+        The audit trail.
+    register
+        The officer register (sergeants on duty; the sergeant's rank and number in the record).
+    sessions
+        The live sessions (the queue's oldest wait now).
+    time_zone
+        The IANA zone of the reports' days and hours.
+    target_seconds, goal
+        The service-level target and the share of requests to answer within it.
+    clock
+        Now, timezone-aware.
+    """
+
+    def __init__(
+        self,
+        *,
+        audit: AuditLog,
+        register: OfficerRegister,
+        sessions: SessionStore,
+        time_zone: str,
+        target_seconds: int,
+        goal: float,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.audit = audit
+        self.register = register
+        self.sessions = sessions
+        self.zone = ZoneInfo(time_zone)
+        self.target_seconds = target_seconds
+        self.goal = goal
+        self.clock = clock
+
+    # ------------------------------------------------------------------ reports
+    def service(
+        self, principal: Principal, force: str, area: str | None, first: date, last: date
+    ) -> ServiceReport:
+        """Service level, answer times, abandonment and outcomes, in total and by hour."""
+        _require_supervisor(principal, force)
+        _check_period(first, last)
+        now = self.clock()
+        waiting = executor().submit(self.sessions.waiting, principal.force, area, 1000)
+        stops = self._stops(principal.force, area, first, last)
+        live = waiting.result()
+        return ServiceReport(
+            force=principal.force,
+            area=area,
+            first_day=first,
+            last_day=last,
+            time_zone=self.zone.key,
+            target_seconds=self.target_seconds,
+            goal=self.goal,
+            totals=measure(stops, self.target_seconds, now),
+            hours=[
+                HourOfService(hour, measure(group, self.target_seconds, now))
+                for hour, group in self._by_hour(stops, first, last)
+            ],
+            waiting_now=len(live),
+            oldest_wait_seconds=max(
+                (r.session.waiting_seconds(now) for r in live if area in (None, r.session.area)),
+                default=None,
+            ),
+        )
+
+    def staffing(
+        self, principal: Principal, force: str, area: str | None, day: date
+    ) -> StaffingReport:
+        """For each hour of ``day``: arrivals, handling time, and the sergeants Erlang C needs."""
+        _require_supervisor(principal, force)
+        on_duty = executor().submit(self.register.sergeants_on_duty, principal.force, area)
+        stops = self._stops(principal.force, area, day, day)
+        day_handling = [h for s in stops if (h := s.handling_seconds) is not None]
+        fallback = (
+            sum(day_handling) / len(day_handling) if day_handling else TYPICAL_HANDLING_SECONDS
+        )
+        sergeants = on_duty.result()
+        hours = []
+        for hour, group in self._by_hour(stops, day, day):
+            handled = [h for s in group if (h := s.handling_seconds) is not None]
+            hours.append(
+                HourOfStaffing(
+                    hour=hour,
+                    staffing=staffing(
+                        arrivals=len(group),
+                        period_seconds=3600,
+                        handling_seconds=sum(handled) / len(handled) if handled else fallback,
+                        sergeants_on_duty=sergeants,
+                        target_seconds=self.target_seconds,
+                        goal=self.goal,
+                    ),
+                    handling_measured=bool(handled),
+                )
+            )
+        return StaffingReport(
+            force=principal.force,
+            area=area,
+            day=day,
+            time_zone=self.zone.key,
+            target_seconds=self.target_seconds,
+            goal=self.goal,
+            sergeants_on_duty=sergeants,
+            hours=hours,
+        )
+
+    def record_of_stops(
+        self, principal: Principal, force: str, first: date, last: date
+    ) -> list[StopRow]:
+        """Every stop of the period, oldest first; the export itself goes in the audit trail.
+
+        The export is recorded before its rows are returned, so no record leaves unrecorded.
+        """
+        _require_supervisor(principal, force)
+        _check_period(first, last)
+        stops = self._stops(principal.force, None, first, last)
+        sergeant_ids = sorted({s.sergeant for s in stops if s.sergeant})
+        entries = dict(
+            zip(sergeant_ids, executor().map(self.register.get, sergeant_ids), strict=True)
+        )
+        self.audit.record_export(
+            ExportEntry(
+                export_id=uuid.uuid4().hex,
+                at=self.clock().astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                force=principal.force,
+                actor=principal.user_id,
+                first_day=first.isoformat(),
+                last_day=last.isoformat(),
+                rows=len(stops),
+            )
+        )
+        return [StopRow(s, _rank_and_number(entries.get(s.sergeant or ""))) for s in stops]
+
+    # ------------------------------------------------------------------ reading
+    def _stops(self, force: str, area: str | None, first: date, last: date) -> list[StopSummary]:
+        """The requests of ``first``..``last`` (local days), optionally of one area."""
+        start, end = self._local_midnight(first), self._local_midnight(last + timedelta(days=1))
+        days = _utc_days(start, end)
+        stops: list[StopSummary] = []
+        for entries in executor().map(lambda day: self.audit.for_day(force, day), days):
+            stops.extend(summarise(entries))
+        return [
+            s for s in stops if start <= s.requested_at < end and (area is None or s.area == area)
+        ]
+
+    def _local_midnight(self, day: date) -> datetime:
+        return datetime(day.year, day.month, day.day, tzinfo=self.zone).astimezone(UTC)
+
+    def _by_hour(
+        self, stops: Sequence[StopSummary], first: date, last: date
+    ) -> Iterator[tuple[datetime, list[StopSummary]]]:
+        """Each local hour of the period (23 or 25 on the days the clocks change), with the
+        requests that came in it."""
+        start, end = self._local_midnight(first), self._local_midnight(last + timedelta(days=1))
+        buckets: dict[datetime, list[StopSummary]] = {}
+        for stop in stops:
+            offset = (stop.requested_at - start) // _HOUR
+            buckets.setdefault(start + offset * _HOUR, []).append(stop)
+        hour = start
+        while hour < end:
+            yield hour.astimezone(self.zone), buckets.get(hour, [])
+            hour += _HOUR
+
+
+def _require_supervisor(principal: Principal, force: str) -> None:
+    if not principal.has_role(Role.SUPERVISOR):
+        raise Forbidden("Only control-room supervisors can see these reports.")
+    if not principal.in_force(force):
+        raise Forbidden(f"You can only see the reports of {principal.force}.")
+
+
+def _check_period(first: date, last: date) -> None:
+    if last < first:
+        raise ValidationFailed.for_field("to", "The period must end on or after its first day.")
+    if (last - first).days + 1 > MAX_REPORT_DAYS:
+        raise ValidationFailed.for_field(
+            "to", f"A report covers at most {MAX_REPORT_DAYS} days; ask for a shorter period."
+        )
+
+
+def _utc_days(start: datetime, end: datetime) -> list[str]:
+    """The UTC dates that ``[start, end)`` overlaps, as ISO strings."""
+    days, day = [], start.date()
+    while day <= (end - timedelta(microseconds=1)).date():
+        days.append(day.isoformat())
+        day += timedelta(days=1)
+    return days
+
+
+def _rank_and_number(entry: OfficerEntry | None) -> str | None:
+    if entry is None:
+        return None
+    return f"{entry.officer.rank.value} {entry.officer.shoulder_number}"
