@@ -17,6 +17,7 @@ import { CannotStart, ErrorMessage, IdentityCardView, Shell, useFocusOnMount, us
 import { VideoPanel } from "../shared/videopanel";
 import { AuditTrailPanel } from "./audit";
 import { OfficerLookup } from "./lookup";
+import { ServiceView } from "./service";
 import {
   initialWorkspace,
   refusal,
@@ -28,24 +29,24 @@ import {
   type Outcome,
 } from "./model";
 
-type Tab = "queue" | "lookup";
+type Tab = "queue" | "lookup" | "service";
 
 function App(props: { config: AppConfig }) {
   const { claims, setClaims, signOut } = useSignedIn();
   if (claims === undefined) return <Shell title="Control room">{null}</Shell>;
-  const allowed = claims && (claims.roles.includes("sergeant") || claims.roles.includes("operator"));
+  const allowed = claims && ["sergeant", "operator", "supervisor"].some((role) => claims.roles.includes(role));
   return (
     <Shell
       title={claims ? `Control room · ${claims.force ?? ""} ${claims.area ?? ""}` : "Control room"}
       aside={<SignOutButton claims={claims} onSignOut={signOut} />}
     >
       {!claims ? (
-        <SignIn config={props.config} purpose="For sergeants and control-room operators." onSignedIn={setClaims} />
+        <SignIn config={props.config} purpose="For sergeants, control-room operators and supervisors." onSignedIn={setClaims} />
       ) : allowed ? (
         <Console config={props.config} claims={claims} />
       ) : (
         <p class="error" role="alert">
-          This console is for sergeants and control-room operators. Your account has neither role.
+          This console is for sergeants, control-room operators and supervisors. Your account has none of those roles.
         </p>
       )}
     </Shell>
@@ -57,7 +58,10 @@ function Console(props: { config: AppConfig; claims: Claims }) {
   // to expiry) for each request, so nothing about the client changes while signed in.
   const api = useMemo(() => new ApiClient(props.config.apiUrl, idToken), [props.config.apiUrl]);
   const sergeant = props.claims.roles.includes("sergeant");
-  const [tab, setTab] = useState<Tab>("queue");
+  const supervisor = props.claims.roles.includes("supervisor");
+  // A pure supervisor has no queue to work: they land on Service, and see only that.
+  const queueWork = sergeant || props.claims.roles.includes("operator");
+  const [tab, setTab] = useState<Tab>(queueWork ? "queue" : "service");
   const [claim, setClaim] = useState<{ claim: Claim; item: QueueItem | null } | null>(null);
   const [audit, setAudit] = useState<string | null>(null);
 
@@ -78,19 +82,26 @@ function Console(props: { config: AppConfig; claims: Claims }) {
       <div class="toolbar">
         {sergeant ? <Duty api={api} /> : null}
         <nav aria-label="Console sections" class="controls">
-          <button type="button" aria-current={tab === "queue" ? "page" : undefined} class={tab === "queue" ? "primary" : ""} onClick={() => setTab("queue")}>
-            Queue
-          </button>
-          <button type="button" aria-current={tab === "lookup" ? "page" : undefined} class={tab === "lookup" ? "primary" : ""} onClick={() => setTab("lookup")}>
-            999 lookup
-          </button>
+          {queueWork ? (
+            <>
+              <button type="button" aria-current={tab === "queue" ? "page" : undefined} class={tab === "queue" ? "primary" : ""} onClick={() => setTab("queue")}>
+                Queue
+              </button>
+              <button type="button" aria-current={tab === "lookup" ? "page" : undefined} class={tab === "lookup" ? "primary" : ""} onClick={() => setTab("lookup")}>
+                999 lookup
+              </button>
+            </>
+          ) : null}
+          {supervisor ? (
+            <button type="button" aria-current={tab === "service" ? "page" : undefined} class={tab === "service" ? "primary" : ""} onClick={() => setTab("service")}>
+              Service
+            </button>
+          ) : null}
         </nav>
       </div>
-      {tab === "queue" ? (
-        <Queue api={api} canClaim={sergeant} onClaimed={(c, item) => setClaim({ claim: c, item })} />
-      ) : (
-        <OfficerLookup api={api} config={props.config} onAudit={setAudit} />
-      )}
+      {tab === "queue" ? <Queue api={api} canClaim={sergeant} onClaimed={(c, item) => setClaim({ claim: c, item })} /> : null}
+      {tab === "lookup" ? <OfficerLookup api={api} config={props.config} onAudit={setAudit} /> : null}
+      {tab === "service" ? <ServiceView api={api} apiUrl={props.config.apiUrl} force={props.claims.force} /> : null}
     </>
   );
 }
