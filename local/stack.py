@@ -351,6 +351,9 @@ def run() -> int:
         from .provision import create_resources
 
         stack = seed_demo(create_resources(moto_url, emulator.url, region, prefix=PREFIX))
+        from .demo_history import DemoHistory
+
+        history = DemoHistory(stack, write)  # written while the API and the pump start
         env = app_environment(os.environ, stack.app_environment())
         api = ApiServer(ports.api, env, write)
         stack.api_url = api.url
@@ -385,6 +388,7 @@ def run() -> int:
         watched["inspector"] = stack.inspector_pager_queue_url
         pagers = PagerWatch(sqs, watched, write)
         pagers.start()
+        history.wait()
         write(
             banner(
                 json.loads(stack.to_json()),

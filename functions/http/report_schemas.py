@@ -30,8 +30,8 @@ class _Response(BaseModel):
 class PeriodQuery(_Request):
     """A force (the caller's own), optionally one area, and a period of days, inclusive.
 
-    The days are in the report's time zone (``REPORT_TIME_ZONE``); both default to today, and a
-    period covers at most 93 days.
+    The days are in the report's time zone (``REPORT_TIME_ZONE``); ``from`` defaults to today
+    and ``to`` to ``from`` (one day). A period covers at most 93 days.
     """
 
     force: str = Field(min_length=1, max_length=16)

@@ -50,7 +50,7 @@ def service_report() -> Response:
     query = parse_query(request, PeriodQuery)
     first = query.first or _today()
     report = report_service().service(
-        caller(request), query.force, query.area, first, query.last or max(first, _today())
+        caller(request), query.force, query.area, first, query.last or first
     )
     view = ServiceReportView(
         **{k: v for k, v in asdict(report).items() if k not in {"totals", "hours"}},
@@ -97,7 +97,7 @@ def stops_csv() -> Response:
     request = reports_blueprint.current_request
     query = parse_query(request, PeriodQuery)
     first = query.first or _today()
-    last = query.last or max(first, _today())
+    last = query.last or first
     rows = report_service().record_of_stops(caller(request), query.force, first, last)
     zone = report_service().zone
     out = io.StringIO()
