@@ -106,6 +106,8 @@ function Columns(props: { count: number; describe: (i: number) => string; onShow
               props.onShow(props.describe(i));
             }}
             onBlur={() => props.onShow(null)}
+            onMouseEnter={() => props.onShow(props.describe(i))}
+            onMouseLeave={() => props.onShow(null)}
             onKeyDown={onKeyDown}
           />
         );
