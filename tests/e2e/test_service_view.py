@@ -76,23 +76,32 @@ def seed_officer(
     register.save(OfficerEntry(officer=officer, pager=None), expected_revision=None)
 
 
-def supervisor_login(stack: Stack, force: str) -> str:
-    """A supervisor of ``force`` (no officer record, as the demo's): the username; the password
-    is :data:`PASSWORD`."""
+def supervisor_login(
+    stack: Stack, force: str, also: tuple[str, ...] = (), officer_id: str | None = None
+) -> str:
+    """A supervisor of ``force`` (by default with no officer record, as the demo's), in the
+    groups ``also`` too: the username; the password is :data:`PASSWORD`."""
     cognito = aws_client("cognito-idp", stack)
     username = f"supervisor-{uuid.uuid4().hex[:8]}"
+    attributes = [{"Name": "custom:force", "Value": force}]
+    if officer_id:
+        attributes += [
+            {"Name": "custom:area", "Value": "CENTRAL"},
+            {"Name": "custom:officer_id", "Value": officer_id},
+        ]
     cognito.admin_create_user(
         UserPoolId=stack.user_pool_id,
         Username=username,
         MessageAction="SUPPRESS",
-        UserAttributes=[{"Name": "custom:force", "Value": force}],
+        UserAttributes=attributes,
     )
     cognito.admin_set_user_password(
         UserPoolId=stack.user_pool_id, Username=username, Password=PASSWORD, Permanent=True
     )
-    cognito.admin_add_user_to_group(
-        UserPoolId=stack.user_pool_id, Username=username, GroupName="supervisor"
-    )
+    for group in ("supervisor", *also):
+        cognito.admin_add_user_to_group(
+            UserPoolId=stack.user_pool_id, Username=username, GroupName=group
+        )
     return username
 
 
@@ -102,7 +111,7 @@ def ok(api: Any, method: str, path: str, token: str, body: Any = None) -> Any:
     return answer
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def scenario(api: Any, stack: Stack, pump: Any, make_user: Any) -> Scenario:
     from local.provision import login
 
@@ -148,15 +157,19 @@ def figure(page: Any, key: str) -> Any:
     return page.locator(f"[data-figure={key}]")
 
 
+def sign_in(page: Any, site: WebServer, username: str) -> None:
+    page.goto(site.page("console"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def test_the_supervisor_sees_the_days_service_and_downloads_the_record_of_stops(
     site: WebServer, scenario: Scenario, contexts: dict[str, Any], artifacts: Path
 ) -> None:
     console = contexts["console"]
     hour = datetime.now(ZONE).hour
-    console.goto(site.page("console"))
-    console.get_by_label("Username").fill(scenario.supervisor)
-    console.get_by_label("Password").fill(PASSWORD)
-    console.get_by_role("button", name="Sign in").click()
+    sign_in(console, site, scenario.supervisor)
 
     # A pure supervisor lands on Service: no queue to work, no other sections.
     expect(console.get_by_role("heading", name="Service in the control room")).to_be_visible()
@@ -247,3 +260,26 @@ def test_the_supervisor_sees_the_days_service_and_downloads_the_record_of_stops(
     console.screenshot(path=str(artifacts / "console-service.png"), full_page=True)
     serious = run_axe(console, artifacts, "console-service")
     assert serious == [], f"axe found serious or critical violations on the Service view: {serious}"
+
+
+def test_a_sergeant_who_is_also_a_supervisor_has_the_queue_and_service(
+    site: WebServer, stack: Stack, scenario: Scenario, contexts: dict[str, Any], artifacts: Path
+) -> None:
+    console = contexts["console"]
+    both = supervisor_login(
+        stack,
+        scenario.force,
+        also=("sergeant", "officer"),
+        officer_id=f"{scenario.force.lower()}-7900",
+    )
+    sign_in(console, site, both)
+
+    # A sergeant first: the queue, with Service beside it.
+    expect(console.get_by_role("heading", name="Waiting for a sergeant")).to_be_visible()
+    nav = console.get_by_role("navigation", name="Console sections")
+    expect(nav.get_by_role("button")).to_have_text(["Queue", "999 lookup", "Service"])
+    nav.get_by_role("button", name="Service").click()
+    expect(console.get_by_role("heading", name="Service in the control room")).to_be_focused()
+    expect(figure(console, "requests").locator(".figure-value")).to_have_text("3")
+    nav.get_by_role("button", name="Queue").click()
+    expect(console.get_by_role("heading", name="Waiting for a sergeant")).to_be_visible()

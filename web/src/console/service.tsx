@@ -209,7 +209,7 @@ function Staffing(props: { staffing: StaffingView }) {
         {staffing.sergeants_on_duty} on duty now.{" "}
         <strong>{short.length > 0 ? `Short of sergeants in ${short.length} hour${short.length === 1 ? "" : "s"}: ${short.join(", ")}.` : "Enough sergeants in every hour."}</strong>
       </p>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label="Staffing table">
         <table class="audit staffing">
           <caption class="sr-only">Staffing by hour: sergeants needed against on duty</caption>
           <thead>
