@@ -17,8 +17,8 @@ DynamoDB stream (``session_stream``)
 
 A record reaches its service as plain values (:mod:`functions.events.records`). Nothing happens
 at import time but imports; every function of the app imports this module (``app.py``), so
-Powertools' batch utility is imported by the first batch, and the services are built on first
-use (:mod:`functions.wiring`).
+Powertools' batch utility (and the stream's metrics, :mod:`functions.events.metrics`) is
+imported by the first batch, and the services are built on first use (:mod:`functions.wiring`).
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     )
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+    from .metrics import StreamMetrics
+
 __all__ = ["events_blueprint", "meeting_events", "session_stream", "timers"]
 
 events_blueprint = Blueprint(__name__)
@@ -56,8 +58,10 @@ def _handle_meeting_event(record: SQSRecord) -> None:
     meeting_event_service().handle(routed)
 
 
-def _handle_session_change(record: DynamoDBRecord) -> None:
-    audit_service().record(item_change(record))
+def _handle_session_change(record: DynamoDBRecord, metrics: StreamMetrics) -> None:
+    change = item_change(record)
+    if audit_service().record(change):  # newly written: a redelivered record counts nothing
+        metrics.add_change(change)
 
 
 @events_blueprint.lambda_function(name="timers")
@@ -78,7 +82,15 @@ def meeting_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 @events_blueprint.lambda_function(name="session_stream")
 def session_stream(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """The sessions table's stream: one audit entry per transition."""
+    """The sessions table's stream: one audit entry per transition, and its service-level
+    metrics (:mod:`functions.events.metrics`), printed as EMF after the batch."""
     from .batches import process_stream_batch  # Powertools: the event functions only
+    from .metrics import StreamMetrics
 
-    return process_stream_batch(event, context, _handle_session_change)
+    metrics = StreamMetrics()
+    try:
+        return process_stream_batch(
+            event, context, lambda record: _handle_session_change(record, metrics)
+        )
+    finally:
+        metrics.flush()
