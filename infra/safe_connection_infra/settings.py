@@ -69,6 +69,10 @@ class StageSettings:
     forces
         ``(code, name)`` of every force the web pages offer (her "which force stopped you?" and
         the console's look-up); written into the site's ``config.json``.
+    service_level_alarm_percent
+        The service level (answered within the target, out of requests, over the last hour) below
+        which the service-level alarm pages the operations topic (default 80, the control room's
+        goal; see docs/operations.md).
     web_domain, web_certificate_arn
         Optional custom domain of the web site (e.g. ``safeconnection.example.police.uk``) and
         the ARN of its ACM certificate, which CloudFront requires in ``us-east-1``. Both or
@@ -92,6 +96,7 @@ class StageSettings:
     id_token_minutes: int = 15
     refresh_token_hours: int = 12
     forces: tuple[tuple[str, str], ...] = DEFAULT_FORCES
+    service_level_alarm_percent: float = 80.0
     web_domain: str | None = None
     web_certificate_arn: str | None = None
 
@@ -107,6 +112,11 @@ class StageSettings:
             )
         if not self.forces:
             raise ValueError(f"stage {self.name}: the web pages need at least one force")
+        if not 0 < self.service_level_alarm_percent <= 100:
+            raise ValueError(
+                f"stage {self.name}: service_level_alarm_percent must be in (0, 100], "
+                f"not {self.service_level_alarm_percent}"
+            )
 
     @property
     def stack_name(self) -> str:
