@@ -85,6 +85,13 @@ def walk_through(
         "# 999: the operator looks up PC 4521 of the MET (identity card, duty, live session)",
         f'curl -s "$API/officers/lookup?force=MET&shoulder=4521" '
         f'-H "Authorization: Bearer $OPERATOR" | {pretty}',
+        "# the duty inspector: today's service level, staffing by Erlang C, the record of stops",
+        f"SUPERVISOR=$({login} supervisor)",
+        f'curl -s "$API/reports/service?force=MET" -H "Authorization: Bearer $SUPERVISOR" '
+        f"| {pretty}",
+        f'curl -s "$API/reports/staffing?force=MET" -H "Authorization: Bearer $SUPERVISOR" '
+        f"| {pretty}",
+        'curl -s "$API/reports/stops.csv?force=MET" -H "Authorization: Bearer $SUPERVISOR"',
         "# the officer goes off duty",
         f'curl -s -X PUT $API/me/duty -H "Authorization: Bearer $OFFICER" {json_body} '
         f"-d '{{\"on_duty\":false}}' | {pretty}",
@@ -155,7 +162,8 @@ def banner(
         [
             f"  Her page (check an officer) {web_url}{PAGES['her']}",
             f"  Officer app                 {web_url}{PAGES['officer']}  (officer.central)",
-            f"  Control-room console        {web_url}{PAGES['console']}  (sergeant.*, operator)",
+            f"  Control-room console        {web_url}{PAGES['console']}"
+            "  (sergeant.*, operator, supervisor)",
             "  Try the video call: open the officer app and the console in two windows (or two",
             "  browsers), allow the camera and microphone, start a stop as officer.central and",
             "  claim it as sergeant.central: each window shows the other's camera.",

@@ -100,7 +100,7 @@ def seed_history(
                 stop = (at, rng.random(), rng.choice(officers), rng.choice(sergeants))
                 if at < latest:
                     stops.append(stop)
-    with ThreadPoolExecutor(max_workers=16) as pool:
+    with ThreadPoolExecutor(max_workers=10) as pool:  # boto3 keeps 10 connections
         list(pool.map(lambda stop: _write(audit, force, *stop, rng=random.Random(stop[1])), stops))
     return len(stops)
 

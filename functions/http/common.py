@@ -35,7 +35,7 @@ __all__ = [
 API_CORS = CORSConfig(
     allow_origin="*",
     allow_headers=["Authorization", "Idempotency-Key", "X-Call-Token"],
-    expose_headers=["Retry-After"],
+    expose_headers=["Retry-After", "Content-Disposition"],  # the CSV export's file name
     max_age=600,
 )
 """CORS on every route: the three web faces are served from their own origin (CloudFront).

@@ -59,9 +59,11 @@ def test_a_group_per_role(stage: Synthesized) -> None:
         g["Properties"]["GroupName"]
         for g in stage.resources("AWS::Cognito::UserPoolGroup").values()
     }
-    assert groups == {"officer", "sergeant", "operator", "admin", "supervisor"} == {
-        r.value for r in Role
-    }
+    assert (
+        groups
+        == {"officer", "sergeant", "operator", "admin", "supervisor"}
+        == {r.value for r in Role}
+    )
 
 
 def test_app_clients_use_srp_short_tokens_and_cannot_write_scope_attributes(
