@@ -59,10 +59,16 @@ class TableAccess:
     query_indexes
         Index names granted ``dynamodb:Query``, each by its own ARN (never ``index/*``), so an
         index added for a later feature is not readable until this list says so.
+    keyed_actions, leading_keys
+        Item actions granted only on items whose partition key matches one of ``leading_keys``
+        (``StringLike`` patterns, IAM's ``dynamodb:LeadingKeys``): the API may append an export
+        to the audit table, and nothing under a session's key.
     """
 
     actions: tuple[str, ...]
     query_indexes: tuple[str, ...] = ()
+    keyed_actions: tuple[str, ...] = ()
+    leading_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,10 +171,18 @@ FUNCTIONS: Mapping[str, FunctionAccess] = MappingProxyType(
                         "dynamodb:PutItem",
                         "dynamodb:UpdateItem",
                     ),
-                    query_indexes=("by_shoulder",),
+                    # sergeants_on_duty: the staffing report's count (Query on its index).
+                    query_indexes=("by_shoulder", "sergeants_on_duty"),
                 ),
-                # audit_table.py history: GET /sessions/{id}/audit (Query on the base table).
-                _AUDIT: TableAccess(actions=("dynamodb:Query",)),
+                # audit_table.py history: GET /sessions/{id}/audit (Query on the base table);
+                # for_day: the reports (Query on ``by_force_day``); record_export: the export
+                # of the record of stops (a conditional PutItem, under ``export#FORCE`` only).
+                _AUDIT: TableAccess(
+                    actions=("dynamodb:Query",),
+                    query_indexes=("by_force_day",),
+                    keyed_actions=("dynamodb:PutItem",),
+                    leading_keys=("export#*",),
+                ),
                 # idempotency.py: Powertools' DynamoDBPersistenceLayer gets, puts (conditional),
                 # updates and deletes its records.
                 _IDEMPOTENCY: TableAccess(

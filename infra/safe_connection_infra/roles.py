@@ -209,6 +209,22 @@ class FunctionRoles(Construct):
                         None,
                     )
                 )
+            if grant.keyed_actions:
+                statements.append(
+                    (
+                        iam.PolicyStatement(
+                            sid=f"{name}TableKeyedItems",
+                            actions=sorted(grant.keyed_actions),
+                            resources=[table.table_arn],
+                            conditions={
+                                "ForAllValues:StringLike": {
+                                    "dynamodb:LeadingKeys": list(grant.leading_keys)
+                                }
+                            },
+                        ),
+                        None,
+                    )
+                )
             if grant.query_indexes:
                 statements.append(
                     (

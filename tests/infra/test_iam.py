@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -110,7 +111,9 @@ def test_the_api_handler_has_exactly_what_the_adapters_call(stage: Synthesized) 
         f"<{rate_limits}.Arn>": {"dynamodb:UpdateItem"},
         f"<{officers}.Arn>": item | {"dynamodb:DeleteItem"},
         f"<{officers}.Arn>/index/by_shoulder": {"dynamodb:Query"},
-        f"<{audit}.Arn>": {"dynamodb:Query"},
+        f"<{officers}.Arn>/index/sergeants_on_duty": {"dynamodb:Query"},
+        f"<{audit}.Arn>": {"dynamodb:Query", "dynamodb:PutItem"},
+        f"<{audit}.Arn>/index/by_force_day": {"dynamodb:Query"},
         f"<{idempotency}.Arn>": item | {"dynamodb:DeleteItem"},
         f"<{timers}.Arn>": {"sqs:SendMessage"},
         f"<{alerts}>": {"sns:Publish", "sns:Subscribe", "sns:Unsubscribe"},
@@ -123,6 +126,25 @@ def test_the_api_handler_has_exactly_what_the_adapters_call(stage: Synthesized) 
         f"<{photos}.Arn>/photos/*": {"s3:GetObject", "s3:PutObject"},
         f"<{key}.Arn>": {"kms:Decrypt", "kms:GenerateDataKey"},
     }
+
+
+def test_the_api_may_append_exports_to_the_audit_trail_and_nothing_else(
+    stage: Synthesized,
+) -> None:
+    audit = stage.logical_id(stage.stack.tables.by_logical_name["Audit"])
+    puts = [
+        s
+        for s in role_statements(stage, API_HANDLER)
+        if "dynamodb:PutItem" in _listed(s["Action"]) and audit in json.dumps(s["Resource"])
+    ]
+
+    assert [s["Condition"] for s in puts] == [
+        {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["export#*"]}}
+    ]
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def deployed(stage: Synthesized) -> list[str]:
