@@ -15,7 +15,7 @@ import pytest
 
 from functions.adapters.audit_table import DynamoAuditLog
 from functions.resources import AUDIT, Table
-from functions.services.ports import AuditEntry, AuditLog
+from functions.services.ports import AuditEntry, AuditLog, ExportEntry
 from tests.unit.services.fake_audit import FakeAuditLog
 
 
@@ -115,3 +115,42 @@ def test_concurrent_appends_of_one_entry_write_it_once(log: AuditLog) -> None:
 
     assert sorted(results) == [False] * 7 + [True]
     assert log.history("s-1") == [entry(1)]
+
+
+def on_day(seq: int, session_id: str, created_at: str, force: str = "MET") -> AuditEntry:
+    return entry(seq, session_id, created_at=created_at, force=force, channel="officer")
+
+
+def test_for_day_returns_a_forces_entries_of_sessions_requested_that_day_grouped(
+    log: AuditLog,
+) -> None:
+    late = on_day(1, "s-late", "2026-06-15T23:59:59.000000Z")
+    early, early_claim = (
+        on_day(1, "s-early", "2026-06-15T00:00:00.000000Z"),
+        on_day(2, "s-early", "2026-06-15T00:00:00.000000Z"),
+    )
+    for appended in (
+        late,
+        early_claim,
+        early,
+        on_day(1, "s-before", "2026-06-14T23:59:59.999999Z"),
+        on_day(1, "s-after", "2026-06-16T00:00:00.000000Z"),
+        on_day(1, "s-gmp", "2026-06-15T12:00:00.000000Z", force="GMP"),
+        entry(1, "s-old"),  # written before entries carried their request's time
+    ):
+        log.append(appended)
+
+    assert log.for_day("MET", "2026-06-15") == [early, early_claim, late]
+    assert log.for_day("MET", "2026-06-17") == []
+
+
+def test_exports_are_kept_apart_from_every_session_and_read_back(log: AuditLog) -> None:
+    first = ExportEntry("e1", "2026-06-15T10:00:00Z", "MET", "insp", "2026-06-01", "2026-06-14", 7)
+    second = replace(first, export_id="e2", at="2026-06-15T11:00:00Z", rows=0)
+    log.record_export(second)
+    log.record_export(first)
+    log.append(on_day(1, "s-1", "2026-06-15T09:00:00.000000Z"))
+
+    assert log.exports("MET") == [first, second]
+    assert log.exports("GMP") == []
+    assert [e.session_id for e in log.for_day("MET", "2026-06-15")] == ["s-1"]

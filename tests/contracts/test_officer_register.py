@@ -248,3 +248,22 @@ def test_the_live_sessions_come_from_the_register_never_from_the_caller(
     )
 
     assert saved.live_sessions == {"s-1"}
+
+
+def test_sergeants_on_duty_counts_on_duty_sergeants_of_the_force_and_area(
+    backend: Backend,
+) -> None:
+    new(backend, OfficerEntry(officer=sergeant_officer("met-0001", on_duty=True)))
+    new(backend, OfficerEntry(officer=sergeant_officer("met-0002", on_duty=True, area="NORTH")))
+    off = new(backend, OfficerEntry(officer=sergeant_officer("met-0003", on_duty=True)))
+    new(backend, OfficerEntry(officer=sergeant_officer("met-0004", on_duty=False)))
+    new(backend, OfficerEntry(officer=officer(on_duty=True)))  # on duty, but not a sergeant
+    new(backend, OfficerEntry(officer=sergeant_officer("gmp-0005", on_duty=True, force="GMP")))
+    backend.register.save(
+        replace(off, officer=off.officer.with_duty(False)), expected_revision=off.revision
+    )
+
+    assert backend.register.sergeants_on_duty("MET") == 2
+    assert backend.register.sergeants_on_duty("MET", "NORTH") == 1
+    assert backend.register.sergeants_on_duty("GMP") == 1
+    assert backend.register.sergeants_on_duty("WMP") == 0
