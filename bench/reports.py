@@ -208,15 +208,18 @@ def _time_reports(
     for name, call in calls.items():
         for _ in range(WARMUP):
             call()
-        times, reads = [], []
+        times, cpu, reads = [], [], []
         for _ in range(runs):
             before = counter.counts
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             call()
             times.append(time.perf_counter() - started)
+            # This process's CPU (every thread): the app and boto3, not moto (its own process).
+            cpu.append(time.process_time() - cpu_started)
             reads.append(tuple(a - b for a, b in zip(counter.counts, before, strict=True)))
         result[name] = {
             "times": times,
+            "cpu": cpu,
             "queries": max(r[0] for r in reads),
             "items_read": max(r[1] for r in reads),
             "scanned": max(r[2] for r in reads),
@@ -243,6 +246,9 @@ def summarise(
             "large_median_ms": ms(median(b["times"])),
             "large_p90_ms": ms(p90(b["times"])),
             "ratio": round(median(b["times"]) / median(a["times"]), 3),
+            "small_cpu_median_ms": ms(median(a["cpu"])),
+            "large_cpu_median_ms": ms(median(b["cpu"])),
+            "cpu_ratio": round(median(b["cpu"]) / max(median(a["cpu"]), 1e-9), 3),
         } | {k: [a[k], b[k]] for k in ("queries", "items_read", "scanned", "steady")}
     return {
         "reports": reports,
@@ -262,7 +268,7 @@ def table(figures: dict[str, Any]) -> str:
         + ", ".join(f"{s['items']} items {s['seconds']} s" for s in figures["seeding"])
         + ")",
         f"  {'report':17}{'p50 small':>10}{'p90':>7}{'p50 large':>10}{'p90':>7}{'ratio':>7}"
-        f"   queries  items read  scanned",
+        f"{'app CPU':>9}{'ratio':>7}   queries  items read  scanned",
     ]
     for name in REPORTS:
         row = r[name]
@@ -272,9 +278,13 @@ def table(figures: dict[str, Any]) -> str:
         lines.append(
             f"  {name:17}{row['small_median_ms']:>10.1f}{row['small_p90_ms']:>7.1f}"
             f"{row['large_median_ms']:>10.1f}{row['large_p90_ms']:>7.1f}{row['ratio']:>7.2f}"
-            + counts
+            f"{row['small_cpu_median_ms']:>9.1f}{row['cpu_ratio']:>7.2f}" + counts
         )
     lines.append("  one_query: one by_force_day Query of the day, alone (moto's own cost)")
+    lines.append(
+        "  app CPU: this process's CPU per report at the small size (the app and boto3; moto runs"
+        " apart), and its ratio large/small"
+    )
     return "\n".join(lines)
 
 
