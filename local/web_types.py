@@ -1,8 +1,9 @@
 """Write ``web/src/shared/api.generated.ts``: the API's types and the server's constants.
 
 The pages take server facts from the server. This module turns the JSON schema of the HTTP
-models (every public pydantic model of :mod:`functions.http.schemas` and
-:mod:`functions.http.report_schemas`, with the domain models and
+models (every public pydantic model of :mod:`functions.http.schemas`,
+:mod:`functions.http.report_schemas` and :mod:`functions.services.reports` (the reports, sent as
+the service makes them), with the domain models and
 enums they refer to, plus :data:`EXTRA_TYPES`) into TypeScript with the npm package
 json-schema-to-typescript (``web/scripts/schema-to-ts.mjs``), and appends the domain's constants
 (the session states and their groups, the text limits, the public code's alphabet and length).
@@ -34,6 +35,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from functions import domain
 from functions.http import report_schemas, schemas
+from functions.services import reports
 
 __all__ = [
     "COMMAND",
@@ -122,7 +124,10 @@ def json_schema(
     the API validates them, the rest as it serialises them. Definitions keep their names (the
     TypeScript names); nothing else keeps a title.
     """
-    chosen = list([*api_models(), *api_models(report_schemas)] if models is None else models)
+    modules = (schemas, report_schemas, reports)
+    chosen = list(
+        [model for module in modules for model in api_models(module)] if models is None else models
+    )
     pairs = [(model, _mode(model)) for model in chosen]
     pairs += [(extra, "serialization") for extra in extras if issubclass(extra, BaseModel)]
     defs: dict[str, Any] = {}

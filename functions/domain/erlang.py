@@ -20,7 +20,8 @@ which stays within [0, 1] for any N. Standard library only: it is imported by a 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
 
 __all__ = [
     "Staffing",
@@ -32,8 +33,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Staffing:
+class Staffing(BaseModel):
     """One period's staffing: what the arrivals need and what the sergeants on duty give.
 
     Attributes
@@ -53,6 +53,8 @@ class Staffing:
     expected_service_level_needed
         Share answered within the target with ``sergeants_needed``.
     """
+
+    model_config = ConfigDict(frozen=True)
 
     arrivals: int
     period_seconds: float

@@ -47,6 +47,7 @@ __all__ = [
     "HISTOGRAM_BOUNDS",
     "AnswerBucket",
     "Escalations",
+    "HourOfService",
     "Outcomes",
     "ServiceMeasures",
     "StopSummary",
@@ -259,6 +260,12 @@ class ServiceMeasures(BaseModel):
     attendance_requests: int
     handling_seconds_mean: float | None
     answer_histogram: list[AnswerBucket]
+
+
+class HourOfService(ServiceMeasures):
+    """One hour's measures; ``hour`` is its start in the report's time zone."""
+
+    hour: datetime
 
 
 def measure(stops: Sequence[StopSummary], target_seconds: float, now: datetime) -> ServiceMeasures:

@@ -1,4 +1,8 @@
-"""Request and response models of the supervisors' report routes (``/reports/...``)."""
+"""The supervisors' report routes' queries, and the record of stops' row (``/reports/...``).
+
+The JSON reports are the report service's own models (:class:`~functions.services.reports.
+ServiceReport`, :class:`~functions.services.reports.StaffingReport`), sent as they are.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.domain.service_levels import ServiceMeasures
-
-__all__ = [
-    "PeriodQuery",
-    "ServiceHourView",
-    "ServiceReportView",
-    "StaffingHourView",
-    "StaffingQuery",
-    "StaffingView",
-    "StopRecordRow",
-]
+__all__ = ["PeriodQuery", "StaffingQuery", "StopRecordRow"]
 
 
 class _Request(BaseModel):
@@ -46,71 +40,6 @@ class StaffingQuery(_Request):
     force: str = Field(min_length=1, max_length=16)
     area: str | None = Field(default=None, min_length=1, max_length=64)
     day: date | None = Field(default=None, alias="date")
-
-
-class ServiceHourView(ServiceMeasures):
-    """One hour's measures; ``hour`` is its start in the report's time zone."""
-
-    hour: datetime
-
-
-class ServiceReportView(_Response):
-    """The period's measures in total and by hour, against the target, and the queue now.
-
-    ``service_level`` is answered within ``target_seconds`` out of requests (0 to 1);
-    ``goal`` is the share the control room aims for (``SERVICE_LEVEL_GOAL``).
-    """
-
-    force: str
-    area: str | None
-    first_day: date
-    last_day: date
-    time_zone: str
-    target_seconds: int
-    goal: float
-    totals: ServiceMeasures
-    hours: list[ServiceHourView]
-    waiting_now: int
-    """Requests in the queue now (the force's, or the area's and the force-wide ones)."""
-    oldest_wait_seconds: float | None
-    """How long the oldest of them has waited; None with an empty queue."""
-
-
-class StaffingHourView(_Response):
-    """One hour planned with Erlang C.
-
-    ``sergeants_needed`` is the fewest that answer ``goal`` of the hour's ``arrivals`` within
-    ``target_seconds``, given ``handling_seconds`` a call; ``expected_service_level`` and
-    ``expected_wait_seconds`` are what the ``sergeants_on_duty`` now would give (a wait of None:
-    too few, the queue would grow without end). ``handling_measured`` is false when no call of the
-    hour was handled to its end, so the day's mean (or a typical 180 s) stands in.
-    """
-
-    hour: datetime
-    arrivals: int
-    period_seconds: float
-    handling_seconds: float
-    handling_measured: bool
-    traffic_erlangs: float
-    sergeants_on_duty: int
-    sergeants_needed: int
-    expected_service_level: float
-    expected_wait_seconds: float | None
-    expected_service_level_needed: float
-
-
-class StaffingView(_Response):
-    """A day's hours, planned for ``goal`` answered within ``target_seconds``."""
-
-    force: str
-    area: str | None
-    day: date
-    time_zone: str
-    target_seconds: int
-    goal: float
-    sergeants_on_duty: int
-    """Sergeants booked on duty now (the register's count)."""
-    hours: list[StaffingHourView]
 
 
 class StopRecordRow(_Response):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict
 from datetime import date, datetime
 
 from chalice.app import Blueprint, Response
@@ -13,16 +12,8 @@ from functions.domain import Role
 from functions.http.auth import cognito
 from functions.http.common import API_CORS, api_route, caller, json_response, parse_query
 from functions.http.contract import documented
-from functions.http.report_schemas import (
-    PeriodQuery,
-    ServiceHourView,
-    ServiceReportView,
-    StaffingHourView,
-    StaffingQuery,
-    StaffingView,
-    StopRecordRow,
-)
-from functions.services.reports import StopRow
+from functions.http.report_schemas import PeriodQuery, StaffingQuery, StopRecordRow
+from functions.services.reports import ServiceReport, StaffingReport, StopRow
 from functions.wiring import report_service
 
 __all__ = ["reports_blueprint"]
@@ -38,7 +29,7 @@ def _today() -> date:
 
 
 @reports_blueprint.route("/reports/service", methods=["GET"], authorizer=cognito, cors=API_CORS)
-@documented({200: ServiceReportView}, roles=_SUPERVISORS, query=PeriodQuery)
+@documented({200: ServiceReport}, roles=_SUPERVISORS, query=PeriodQuery)
 @api_route
 def service_report() -> Response:
     """Service level, answer times, abandonment and outcomes of a period, in total and by hour.
@@ -52,16 +43,11 @@ def service_report() -> Response:
     report = report_service().service(
         caller(request), query.force, query.area, first, query.last or first
     )
-    view = ServiceReportView(
-        **{k: v for k, v in asdict(report).items() if k not in {"totals", "hours"}},
-        totals=report.totals,
-        hours=[ServiceHourView(hour=h.hour, **h.measures.model_dump()) for h in report.hours],
-    )
-    return json_response(200, view.model_dump(mode="json"))
+    return json_response(200, report.model_dump(mode="json"))
 
 
 @reports_blueprint.route("/reports/staffing", methods=["GET"], authorizer=cognito, cors=API_CORS)
-@documented({200: StaffingView}, roles=_SUPERVISORS, query=StaffingQuery)
+@documented({200: StaffingReport}, roles=_SUPERVISORS, query=StaffingQuery)
 @api_route
 def staffing_report() -> Response:
     """For each hour of a day: arrivals, handling time, sergeants on duty and needed (Erlang C).
@@ -74,16 +60,7 @@ def staffing_report() -> Response:
     report = report_service().staffing(
         caller(request), query.force, query.area, query.day or _today()
     )
-    view = StaffingView(
-        **{k: v for k, v in asdict(report).items() if k != "hours"},
-        hours=[
-            StaffingHourView(
-                hour=h.hour, handling_measured=h.handling_measured, **asdict(h.staffing)
-            )
-            for h in report.hours
-        ],
-    )
-    return json_response(200, view.model_dump(mode="json"))
+    return json_response(200, report.model_dump(mode="json"))
 
 
 @reports_blueprint.route("/reports/stops.csv", methods=["GET"], authorizer=cognito, cors=API_CORS)

@@ -15,9 +15,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict
+
 from functions.domain import Forbidden, Principal, Role, ValidationFailed
 from functions.domain.erlang import Staffing, staffing
-from functions.domain.service_levels import ServiceMeasures, StopSummary, measure, summarise
+from functions.domain.service_levels import (
+    HourOfService,
+    ServiceMeasures,
+    StopSummary,
+    measure,
+    summarise,
+)
 
 from .budget import executor
 from .ports import AuditLog, ExportEntry, OfficerEntry, OfficerRegister, SessionStore
@@ -25,7 +33,6 @@ from .ports import AuditLog, ExportEntry, OfficerEntry, OfficerRegister, Session
 __all__ = [
     "MAX_REPORT_DAYS",
     "TYPICAL_HANDLING_SECONDS",
-    "HourOfService",
     "HourOfStaffing",
     "ReportService",
     "ServiceReport",
@@ -43,17 +50,20 @@ TYPICAL_HANDLING_SECONDS = 180.0
 _HOUR = timedelta(hours=1)
 
 
-@dataclass(frozen=True)
-class HourOfService:
-    """One hour's measures; ``hour`` is its start in the report's time zone."""
-
-    hour: datetime
-    measures: ServiceMeasures
+class _Report(BaseModel):
+    # Every field is always in the JSON, so the generated schema marks them all required.
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
 
-@dataclass(frozen=True)
-class ServiceReport:
-    """``GET /reports/service``: the period's totals, its hours, and the live queue now."""
+class ServiceReport(_Report):
+    """``GET /reports/service``: the period's measures in total and by hour, against the target,
+    and the live queue now.
+
+    ``service_level`` is answered within ``target_seconds`` out of requests (0 to 1); ``goal`` is
+    the share the control room aims for (``SERVICE_LEVEL_GOAL``). ``waiting_now`` and
+    ``oldest_wait_seconds`` are the queue at the time of the report (the force's, or the area's
+    and the force-wide ones); the wait is None with an empty queue.
+    """
 
     force: str
     area: str | None
@@ -68,19 +78,21 @@ class ServiceReport:
     oldest_wait_seconds: float | None
 
 
-@dataclass(frozen=True)
-class HourOfStaffing:
-    """One hour of ``GET /reports/staffing``; ``handling_measured`` is false when the hour had
-    no call handled to its end, so the day's (or the typical) handling time stands in."""
+class HourOfStaffing(Staffing):
+    """One hour planned with Erlang C (:class:`~functions.domain.erlang.Staffing`), from its
+    start ``hour`` in the report's time zone.
+
+    ``handling_measured`` is false when no call of the hour was handled to its end, so the day's
+    mean (or a typical 180 s) stands in.
+    """
 
     hour: datetime
-    staffing: Staffing
     handling_measured: bool
 
 
-@dataclass(frozen=True)
-class StaffingReport:
-    """``GET /reports/staffing``: a day's hours, planned with Erlang C."""
+class StaffingReport(_Report):
+    """``GET /reports/staffing``: a day's hours, planned for ``goal`` of the requests answered
+    within ``target_seconds``, against the ``sergeants_on_duty`` now (the register's count)."""
 
     force: str
     area: str | None
@@ -159,7 +171,7 @@ class ReportService:
             goal=self.goal,
             totals=measure(stops, self.target_seconds, now),
             hours=[
-                HourOfService(hour, measure(group, self.target_seconds, now))
+                HourOfService(hour=hour, **dict(measure(group, self.target_seconds, now)))
                 for hour, group in self._by_hour(stops, first, last)
             ],
             waiting_now=len(live),
@@ -184,19 +196,16 @@ class ReportService:
         hours = []
         for hour, group in self._by_hour(stops, day, day):
             handled = [h for s in group if (h := s.handling_seconds) is not None]
+            planned = staffing(
+                arrivals=len(group),
+                period_seconds=3600,
+                handling_seconds=sum(handled) / len(handled) if handled else fallback,
+                sergeants_on_duty=sergeants,
+                target_seconds=self.target_seconds,
+                goal=self.goal,
+            )
             hours.append(
-                HourOfStaffing(
-                    hour=hour,
-                    staffing=staffing(
-                        arrivals=len(group),
-                        period_seconds=3600,
-                        handling_seconds=sum(handled) / len(handled) if handled else fallback,
-                        sergeants_on_duty=sergeants,
-                        target_seconds=self.target_seconds,
-                        goal=self.goal,
-                    ),
-                    handling_measured=bool(handled),
-                )
+                HourOfStaffing(hour=hour, handling_measured=bool(handled), **dict(planned))
             )
         return StaffingReport(
             force=principal.force,

@@ -81,5 +81,5 @@ def test_the_reports_then_show_a_full_month_and_today() -> None:
         "MET", None, date(2026, 12, 3), date(2026, 12, 3)))  # fmt: skip
     assert today.totals.requests > 0
     staffing = service.staffing(SUPERVISOR, "MET", None, date(2026, 12, 2))
-    assert sum(h.staffing.arrivals for h in staffing.hours) > 0
-    assert max(h.staffing.sergeants_needed for h in staffing.hours) >= 1
+    assert sum(h.arrivals for h in staffing.hours) > 0
+    assert max(h.sergeants_needed for h in staffing.hours) >= 1

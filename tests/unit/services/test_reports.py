@@ -85,7 +85,7 @@ def test_a_london_day_in_summer_reads_both_utc_days_it_overlaps() -> None:
 
     assert report.totals.requests == 2
     assert report.totals.answered_within_target == 1
-    by_hour = {h.hour.hour: h.measures.requests for h in report.hours}
+    by_hour = {h.hour.hour: h.requests for h in report.hours}
     assert (by_hour[0], by_hour[23]) == (1, 1)
 
 

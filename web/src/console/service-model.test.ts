@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { ServiceMeasures, ServiceReportView, StaffingHourView } from "../shared/api.generated";
+import type { ServiceMeasures, ServiceReport, HourOfStaffing } from "../shared/api.generated";
 import {
   againstGoal,
   attachmentName,
@@ -45,7 +45,7 @@ const measures: ServiceMeasures = {
   ],
 };
 
-const report: ServiceReportView = {
+const report: ServiceReport = {
   force: "MET",
   area: null,
   first_day: "2026-12-03",
@@ -59,7 +59,7 @@ const report: ServiceReportView = {
   oldest_wait_seconds: null,
 };
 
-function hour(fields: Partial<StaffingHourView>): StaffingHourView {
+function hour(fields: Partial<HourOfStaffing>): HourOfStaffing {
   return {
     hour: "2026-12-03T07:00:00+00:00",
     arrivals: 3,

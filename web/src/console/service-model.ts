@@ -1,5 +1,5 @@
 /** The supervisor's Service view: what the figures, the staffing table and the export say (pure, unit-tested). */
-import type { AnswerBucket, Outcomes, ServiceMeasures, ServiceReportView, StaffingHourView } from "../shared/api.generated";
+import type { AnswerBucket, Outcomes, ServiceMeasures, ServiceReport, HourOfStaffing } from "../shared/api.generated";
 import { formatWaiting } from "../shared/format";
 
 /** The zone the reports' days and hours are in (`REPORT_TIME_ZONE`); the report itself says which. */
@@ -94,7 +94,7 @@ export const OUTCOME_LABEL: Record<keyof Outcomes, string> = {
 };
 
 /** The day's headline figures, in the order the view shows them. */
-export function figures(report: ServiceReportView): Figure[] {
+export function figures(report: ServiceReport): Figure[] {
   const t: ServiceMeasures = report.totals;
   const goal = againstGoal(t.service_level, report.goal);
   const target = `${report.target_seconds} s`;
@@ -128,23 +128,23 @@ export function outcomeRows(outcomes: Outcomes): [string, number][] {
 }
 
 /** How many sergeants an hour lacks (0 when enough are on duty). */
-export function shortfall(hour: StaffingHourView): number {
+export function shortfall(hour: HourOfStaffing): number {
   return Math.max(0, hour.sergeants_needed - hour.sergeants_on_duty);
 }
 
 /** An hour's staffing in words: `Short by 2`, `Enough`. */
-export function staffingWord(hour: StaffingHourView): string {
+export function staffingWord(hour: HourOfStaffing): string {
   const short = shortfall(hour);
   return short > 0 ? `Short by ${short}` : "Enough";
 }
 
 /** The hours that lack sergeants, as `07:00` labels. */
-export function shortHours(hours: StaffingHourView[]): string[] {
+export function shortHours(hours: HourOfStaffing[]): string[] {
   return hours.filter((h) => shortfall(h) > 0).map((h) => hourLabel(h.hour));
 }
 
 /** An expected wait: `—` for none, `grows without end` when the queue would never empty. */
-export function expectedWait(hour: StaffingHourView): string {
+export function expectedWait(hour: HourOfStaffing): string {
   if (hour.expected_wait_seconds === null) return "grows without end";
   return seconds(hour.expected_wait_seconds);
 }

@@ -5,7 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { ApiError, errorFrom, retryAfterMs, type ApiClient } from "../shared/api";
-import type { ServiceReportView, StaffingView } from "../shared/api.generated";
+import type { ServiceReport, StaffingReport } from "../shared/api.generated";
 import { idToken } from "../shared/auth";
 import { poll } from "../shared/poll";
 import { ErrorMessage, useFocusOnMount } from "../shared/ui";
@@ -30,8 +30,8 @@ import {
 } from "./service-model";
 
 interface Reports {
-  service: ServiceReportView;
-  staffing: StaffingView;
+  service: ServiceReport;
+  staffing: StaffingReport;
   at: number;
 }
 
@@ -49,7 +49,7 @@ export function ServiceView(props: { api: ApiClient; apiUrl: string; force: stri
     const staffing = `/reports/staffing?${reportQuery(force, day, "day")}`;
     return poll(
       async () => {
-        const [s, st] = await Promise.all([api.request<ServiceReportView>(service), api.request<StaffingView>(staffing)]);
+        const [s, st] = await Promise.all([api.request<ServiceReport>(service), api.request<StaffingReport>(staffing)]);
         return { service: s, staffing: st, at: Date.now() };
       },
       {
@@ -117,7 +117,7 @@ function Report(props: { reports: Reports }) {
   );
 }
 
-function Figures(props: { report: ServiceReportView }) {
+function Figures(props: { report: ServiceReport }) {
   const { report } = props;
   return (
     <section aria-labelledby="figures-heading">
@@ -148,7 +148,7 @@ function Figures(props: { report: ServiceReportView }) {
   );
 }
 
-function Charts(props: { report: ServiceReportView }) {
+function Charts(props: { report: ServiceReport }) {
   const { report } = props;
   const labels = report.hours.map((h) => hourLabel(h.hour));
   const names = report.hours.map((h) => hourSpan(h.hour));
@@ -198,7 +198,7 @@ function Charts(props: { report: ServiceReportView }) {
   );
 }
 
-function Staffing(props: { staffing: StaffingView }) {
+function Staffing(props: { staffing: StaffingReport }) {
   const { staffing } = props;
   const short = shortHours(staffing.hours);
   return (

@@ -208,6 +208,60 @@ export interface Escalations {
   requests: number;
 }
 /**
+ * One hour's measures; ``hour`` is its start in the report's time zone.
+ */
+export interface HourOfService {
+  requests: number;
+  officer_requests: number;
+  public_requests: number;
+  answered: number;
+  answered_within_target: number;
+  service_level: number | null;
+  answer_seconds_mean: number | null;
+  answer_seconds_median: number | null;
+  answer_seconds_p90: number | null;
+  abandoned: number;
+  abandonment_rate: number | null;
+  still_waiting: number;
+  outcomes: Outcomes;
+  escalations: Escalations[];
+  longest_wait_seconds: number | null;
+  attendance_requests: number;
+  handling_seconds_mean: number | null;
+  answer_histogram: AnswerBucket[];
+  hour: string;
+}
+/**
+ * How the requests ended (a request still live is in none of these).
+ */
+export interface Outcomes {
+  verified: number;
+  not_verified: number;
+  dropped: number;
+  cancelled: number;
+  expired: number;
+}
+/**
+ * One hour planned with Erlang C (:class:`~functions.domain.erlang.Staffing`), from its
+ * start ``hour`` in the report's time zone.
+ *
+ * ``handling_measured`` is false when no call of the hour was handled to its end, so the day's
+ * mean (or a typical 180 s) stands in.
+ */
+export interface HourOfStaffing {
+  arrivals: number;
+  period_seconds: number;
+  handling_seconds: number;
+  traffic_erlangs: number;
+  sergeants_on_duty: number;
+  sergeants_needed: number;
+  expected_service_level: number;
+  expected_wait_seconds: number | null;
+  expected_service_level_needed: number;
+  hour: string;
+  handling_measured: boolean;
+}
+/**
  * ``POST /officers/import``.
  */
 export interface ImportCounts {
@@ -323,16 +377,6 @@ export interface OutcomeRequest {
   without_video?: boolean;
 }
 /**
- * How the requests ended (a request still live is in none of these).
- */
-export interface Outcomes {
-  verified: number;
-  not_verified: number;
-  dropped: number;
-  cancelled: number;
-  expired: number;
-}
-/**
  * A force (the caller's own), optionally one area, and a period of days, inclusive.
  *
  * The days are in the report's time zone (``REPORT_TIME_ZONE``); ``from`` defaults to today
@@ -395,30 +439,6 @@ export interface QueueView {
   sessions: QueueItem[];
 }
 /**
- * One hour's measures; ``hour`` is its start in the report's time zone.
- */
-export interface ServiceHourView {
-  requests: number;
-  officer_requests: number;
-  public_requests: number;
-  answered: number;
-  answered_within_target: number;
-  service_level: number | null;
-  answer_seconds_mean: number | null;
-  answer_seconds_median: number | null;
-  answer_seconds_p90: number | null;
-  abandoned: number;
-  abandonment_rate: number | null;
-  still_waiting: number;
-  outcomes: Outcomes;
-  escalations: Escalations[];
-  longest_wait_seconds: number | null;
-  attendance_requests: number;
-  handling_seconds_mean: number | null;
-  answer_histogram: AnswerBucket[];
-  hour: string;
-}
-/**
  * The measures of one interval (a period's totals, or one hour); see the module's text.
  */
 export interface ServiceMeasures {
@@ -442,12 +462,15 @@ export interface ServiceMeasures {
   answer_histogram: AnswerBucket[];
 }
 /**
- * The period's measures in total and by hour, against the target, and the queue now.
+ * ``GET /reports/service``: the period's measures in total and by hour, against the target,
+ * and the live queue now.
  *
- * ``service_level`` is answered within ``target_seconds`` out of requests (0 to 1);
- * ``goal`` is the share the control room aims for (``SERVICE_LEVEL_GOAL``).
+ * ``service_level`` is answered within ``target_seconds`` out of requests (0 to 1); ``goal`` is
+ * the share the control room aims for (``SERVICE_LEVEL_GOAL``). ``waiting_now`` and
+ * ``oldest_wait_seconds`` are the queue at the time of the report (the force's, or the area's
+ * and the force-wide ones); the wait is None with an empty queue.
  */
-export interface ServiceReportView {
+export interface ServiceReport {
   force: string;
   area: string | null;
   first_day: string;
@@ -456,7 +479,7 @@ export interface ServiceReportView {
   target_seconds: number;
   goal: number;
   totals: ServiceMeasures;
-  hours: ServiceHourView[];
+  hours: HourOfService[];
   waiting_now: number;
   oldest_wait_seconds: number | null;
 }
@@ -492,28 +515,6 @@ export interface SessionView {
   advice: string | null;
 }
 /**
- * One hour planned with Erlang C.
- *
- * ``sergeants_needed`` is the fewest that answer ``goal`` of the hour's ``arrivals`` within
- * ``target_seconds``, given ``handling_seconds`` a call; ``expected_service_level`` and
- * ``expected_wait_seconds`` are what the ``sergeants_on_duty`` now would give (a wait of None:
- * too few, the queue would grow without end). ``handling_measured`` is false when no call of the
- * hour was handled to its end, so the day's mean (or a typical 180 s) stands in.
- */
-export interface StaffingHourView {
-  hour: string;
-  arrivals: number;
-  period_seconds: number;
-  handling_seconds: number;
-  handling_measured: boolean;
-  traffic_erlangs: number;
-  sergeants_on_duty: number;
-  sergeants_needed: number;
-  expected_service_level: number;
-  expected_wait_seconds: number | null;
-  expected_service_level_needed: number;
-}
-/**
  * A force (the caller's own), optionally one area, and a day (default today).
  */
 export interface StaffingQuery {
@@ -522,9 +523,10 @@ export interface StaffingQuery {
   date?: string | null;
 }
 /**
- * A day's hours, planned for ``goal`` answered within ``target_seconds``.
+ * ``GET /reports/staffing``: a day's hours, planned for ``goal`` of the requests answered
+ * within ``target_seconds``, against the ``sergeants_on_duty`` now (the register's count).
  */
-export interface StaffingView {
+export interface StaffingReport {
   force: string;
   area: string | null;
   day: string;
@@ -532,7 +534,7 @@ export interface StaffingView {
   target_seconds: number;
   goal: number;
   sergeants_on_duty: number;
-  hours: StaffingHourView[];
+  hours: HourOfStaffing[];
 }
 /**
  * ``POST /sessions``.
