@@ -333,6 +333,12 @@ def run() -> int:
         unbuilt = missing_build_message()
         if unbuilt:
             raise StartupError(unbuilt)
+        from .demo_history import DemoHistory, history_days  # imports the application's code
+
+        try:
+            days = history_days(os.environ)
+        except ValueError as refused:
+            raise StartupError(str(refused)) from None
         write(
             f"Starting moto on :{ports.moto} and the Chime SDK Meetings emulator on :{ports.chime}"
             f" (media :{ports.media})"
@@ -351,9 +357,7 @@ def run() -> int:
         from .provision import create_resources
 
         stack = seed_demo(create_resources(moto_url, emulator.url, region, prefix=PREFIX))
-        from .demo_history import DemoHistory
-
-        history = DemoHistory(stack, write)  # written while the API and the pump start
+        history = DemoHistory(stack, write, days)  # written while the API and the pump start
         env = app_environment(os.environ, stack.app_environment())
         api = ApiServer(ports.api, env, write)
         stack.api_url = api.url

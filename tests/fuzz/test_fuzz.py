@@ -37,8 +37,8 @@ from schemathesis.specs.openapi.checks import (
 
 from local.openapi import DOCUMENT
 
-EXAMPLES_PER_OPERATION = 70
-"""Hypothesis examples per operation (17 operations: about 1,200 requests, ~1-2 minutes here)."""
+EXAMPLES_PER_OPERATION = 55
+"""Hypothesis examples per operation (20 operations: about 1,100 requests, about a minute here)."""
 MIN_REQUESTS = 1000
 FUZZ_CLIENT = "127.0.0.77"
 """The fuzzer's own source address: her routes' per-client limits it uses up are its own."""

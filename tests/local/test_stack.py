@@ -59,6 +59,9 @@ class StackProcess:
         env.update({name: str(port) for name, port in ports.items()})
         env[STATE_DIR_VARIABLE] = str(state_dir)
         env["PYTHONUNBUFFERED"] = "1"
+        # One day of demo history, not a month: these tests are about the stack's processes
+        # (the month itself is tests/local/test_demo_history.py's).
+        env["DEMO_HISTORY_DAYS"] = "1"
         env.update(extra_env)
         self.lines: list[str] = []
         self._changed = threading.Condition()
@@ -188,6 +191,8 @@ def test_stack_json_describes_the_running_stack(running: StackProcess) -> None:
     assert re.search(
         r"sergeant\.central\s+Sergeant-Central-2026!\s+sergeant\s+CENTRAL", running.output
     )
+    # the day of demo history was written before the banner, and said so
+    assert re.search(r"Demo history: [1-9][0-9]* stops in the audit trail", running.output)
 
 
 def test_the_three_faces_are_served_and_configured_for_this_stack(running: StackProcess) -> None:
@@ -493,6 +498,18 @@ def test_a_busy_port_is_refused_clearly(tmp_path: Path) -> None:
     assert "API_PORT=<port> make run" in stack.output
     assert port_is_free(ports["MOTO_PORT"])
     assert port_is_free(ports["CHIME_PORT"])
+
+
+def test_a_bad_number_of_demo_days_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    ports = new_ports()
+    stack = StackProcess(tmp_path, ports, DEMO_HISTORY_DAYS="a month")
+    try:
+        status = stack.process.wait(timeout=START_SECONDS)
+    finally:
+        stack.close()
+    assert status != 0
+    assert "DEMO_HISTORY_DAYS must be a whole number of days from 0 to 366" in stack.output
+    assert port_is_free(ports["MOTO_PORT"])
 
 
 def _children(pid: int) -> list[int]:
