@@ -84,6 +84,7 @@ def identities(tokens: dict[str, str], make_user: Any) -> dict[str, str | None]:
         "operator": tokens["operator"],
         "admin": tokens["admin"],
         "sergeant+officer": make_user("fuzz-0001", roles=["sergeant", "officer"]),
+        "supervisor": tokens["supervisor"],
         "no token": None,
         "garbage token": "not.a.jwt",
     }
@@ -150,7 +151,8 @@ def fuzz_operation(
 ) -> None:
     """Send ``operation``'s generated requests, each as one of ``identities``; tally them.
 
-    Where the path names a :func:`known` object, a third of the requests name the real one.
+    Where the path names a :func:`known` object, a third of the requests name the real one;
+    where the query names a force, a third name the demo force.
     """
     name = f"{operation.method.upper()} {operation.path}"
     cases = operation.as_strategy()
@@ -160,6 +162,10 @@ def fuzz_operation(
             headers = {k: v for k, v in values.items() if not k.islower()}
             real = operation.as_strategy(path_parameters=path, headers=headers or None)
             cases = st.one_of(cases, cases, real)
+    if "force" in {p.name for p in operation.query}:
+        # A made-up force is refused before anything else; a third name the demo force, so the
+        # reports run on generated days and areas.
+        cases = st.one_of(cases, cases, operation.as_strategy(query={"force": "MET"}))
 
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
