@@ -44,4 +44,10 @@ def test_python_dash_m_serves_and_stops_on_ctrl_c() -> None:
         assert client.get_meeting(MeetingId=meeting["MeetingId"])["Meeting"] == meeting
     finally:
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        try:
+            status = process.wait(timeout=10)
+        finally:
+            if process.poll() is None:  # never left behind holding the media port
+                process.kill()
+                process.wait(timeout=5)
+    assert status == 0
