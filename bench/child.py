@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 def cold_app(job: dict[str, Any], *, record: bool = False) -> dict[str, Any]:
     """``import app`` and the first ``POST /sessions``, timed from a fresh interpreter."""
     event, context = job["event"], LambdaContext(job["request_id"])
+    if job.get("app_dir"):  # as packaged: the unpacked zip first on the path, as /var/task is
+        sys.path.insert(0, job["app_dir"])
     recorder = None
     if record:
         from bench.recorder import Recorder

@@ -220,7 +220,7 @@ def _measure(
 ) -> dict[str, Any]:
     import boto3
 
-    from . import bytecode
+    from . import bytecode, package
     from .cleanup import forget_sessions
     from .plans import describe, recorded_ids, start_fresh, start_plan
     from .replay import instantiate
@@ -255,11 +255,17 @@ def _measure(
         start = start_plan(recorded["calls"], recorded["body"])
         forget(recorded["body"])
 
-        packaged_env = bytecode.as_packaged(env, caches / "full", caches / "packaged")
+        progress("packaging the app as the CDK app deploys it (chalice package + bytecode)")
+        task = package.build(caches / "lambda")
+        packaged_env = package.packaged_environment(env)
         session_id, code, _ = recorded_ids(recorded["body"])
 
-        def cold_app(side_env: dict[str, str]) -> dict[str, Any]:
-            job = {"event": start_event(officer), "request_id": str(uuid.uuid4())}
+        def cold_app(side_env: dict[str, str], app_dir: Path | None = None) -> dict[str, Any]:
+            job = {
+                "event": start_event(officer),
+                "request_id": str(uuid.uuid4()),
+                "app_dir": str(app_dir) if app_dir else None,
+            }
             result = run_child("app", job, side_env)
             if result["status"] != 201:
                 raise RuntimeError(f"POST /sessions answered {result['status']}")
@@ -278,7 +284,7 @@ def _measure(
         sides: dict[str, Callable[[], dict[str, Any]]] = {
             "app": lambda: cold_app(env),
             "minimum": cold_minimum,
-            "as_packaged": lambda: cold_app(packaged_env),
+            "as_packaged": lambda: cold_app(packaged_env, task),
         }
         cold: dict[str, list[dict[str, Any]]] = {side: [] for side in sides}
         for index in range(runs):

@@ -1,7 +1,7 @@
 """The Chalice app inside the stack: functions, their roles and logs, the REST API and its WAF.
 
 ``chalice.cdk.Chalice`` runs ``chalice package`` (the Lambda zip and a SAM template) and includes
-the template. This module then
+the template; :class:`CompiledChalice` adds bytecode to the zip first. This module then
 
 * passes the configuration as ``stage_config.environment_variables`` and the API handler's role
   as ``stage_config.iam_role_arn`` (``manage_iam_role`` is false in ``.chalice/config.json``);
@@ -33,6 +33,7 @@ from chalice.cdk import Chalice
 from constructs import Construct
 
 from .access import API_HANDLER, FUNCTIONS, QueueSource, StreamSource
+from .bytecode import compile_package
 from .front import (
     ERROR_ENVELOPE_RESPONSES,
     PUBLIC_ROUTE_PREFIXES,
@@ -66,6 +67,15 @@ API_GATEWAY_LOGGING_REASON = (
 )
 
 
+class CompiledChalice(Chalice):
+    """``chalice.cdk.Chalice`` whose deployment zip carries bytecode (:func:`.compile_package`),
+    added after ``chalice package`` writes it and before it becomes the functions' asset."""
+
+    def _package_app(self) -> None:
+        super()._package_app()
+        compile_package(Path(self._sam_package_dir) / "deployment.zip")
+
+
 class Api(Construct):
     """The packaged Chalice app and everything in front of it.
 
@@ -94,7 +104,7 @@ class Api(Construct):
         super().__init__(scope, construct_id)
         self._stage = stage
         api_handler_role = roles.role_for(API_HANDLER)
-        self.chalice = Chalice(
+        self.chalice = CompiledChalice(
             scope,  # Chalice takes its stage name from its scope: the stack, named after the stage
             "ChaliceApp",
             source_dir=str(REPO_ROOT),

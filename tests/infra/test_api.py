@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -293,3 +295,17 @@ def test_waf_answers_413_in_the_envelope_for_bodies_far_over_the_apps_limits(
     assert not matches(BODY_OVER_3_MB, 2_999_999) and matches(BODY_OVER_3_MB, 3_000_000)
     assert matches(BODY_OVER_3_MB, 9_000_000) and matches(BODY_OVER_3_MB, 10_000_000)
     assert not matches(BODY_OVER_3_MB, 2 * 1024 * 1024 + 1)
+
+
+def test_every_function_deploys_the_zip_with_bytecode(stage: Synthesized) -> None:
+    functions = stage.resources("AWS::Serverless::Function")
+    keys = {f["Properties"]["CodeUri"]["Key"] for f in functions.values()}
+
+    assert len(keys) == 1  # one package for every function
+    [key] = keys
+    with zipfile.ZipFile(stage.template_path.parent / f"asset.{key}") as archive:
+        names = archive.namelist()
+        header = archive.read(f"__pycache__/app.{sys.implementation.cache_tag}.pyc")[:16]
+    assert f"functions/__pycache__/wiring.{sys.implementation.cache_tag}.pyc" in names
+    assert sum(n.endswith(".pyc") for n in names) >= sum(n.endswith(".py") for n in names)
+    assert int.from_bytes(header[4:8], "little") == 0b01  # PEP 552: unchecked hash

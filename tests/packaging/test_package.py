@@ -1,5 +1,9 @@
 """The Lambda package: ``chalice package`` ships ``functions/`` and the app imports from the zip.
 
+The zip is the one the CDK app deploys: ``chalice package`` then
+:func:`~infra.safe_connection_infra.bytecode.compile_package`, which adds bytecode that a cold start
+loads instead of compiling the source.
+
 Chalice packages only ``app.py``, ``chalicelib/``, ``vendor/`` and the requirements; the committed
 relative symlink ``vendor/functions -> ../functions`` is what puts our code in the zip. This test
 builds the real package and imports the app from it in a clean virtualenv that holds only what
@@ -19,6 +23,8 @@ from pathlib import Path
 import boto3
 import pytest
 
+from infra.safe_connection_infra.bytecode import compile_package
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -35,6 +41,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         timeout=600,
     )
+    compile_package(out / "deployment.zip")  # what the CDK app does before the zip is an asset
     return out
 
 
@@ -61,18 +68,12 @@ def test_the_zip_holds_our_code_and_no_dev_tooling(package: Path) -> None:
     assert archive.stat().st_size < 20_000_000  # boto3 is provided by Lambda, not shipped
 
 
-@pytest.mark.skipif(
-    platform.machine() != "x86_64", reason="the package holds Lambda's x86_64 wheels"
-)
-def test_the_app_imports_from_the_zip_with_only_runtime_requirements(
-    package: Path, tmp_path: Path
-) -> None:
-    unpacked = tmp_path / "task"
-    zipfile.ZipFile(package / "deployment.zip").extractall(unpacked)
-    clean = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def runtime_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clean virtualenv with only what Lambda's Python runtime provides: boto3."""
+    clean = tmp_path_factory.mktemp("venv")
     venv.create(clean, with_pip=True)
     python = clean / "bin" / "python"
-    # Lambda's Python runtime provides boto3; nothing else is installed beside the zip.
     subprocess.run(
         [
             str(python),
@@ -87,6 +88,18 @@ def test_the_app_imports_from_the_zip_with_only_runtime_requirements(
         capture_output=True,
         timeout=600,
     )
+    return python
+
+
+@pytest.mark.skipif(
+    platform.machine() != "x86_64", reason="the package holds Lambda's x86_64 wheels"
+)
+def test_the_app_imports_from_the_zip_with_only_runtime_requirements(
+    package: Path, runtime_python: Path, tmp_path: Path
+) -> None:
+    unpacked = tmp_path / "task"
+    zipfile.ZipFile(package / "deployment.zip").extractall(unpacked)
+    python = runtime_python
     probe = (
         "import sys; sys.path.insert(0, '.'); import app; "
         "import functions.domain, functions.wiring; "
@@ -103,4 +116,60 @@ def test_the_app_imports_from_the_zip_with_only_runtime_requirements(
         env={"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "eu-west-2"},
     )
     assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip()) >= 11
+
+
+def test_every_module_of_the_zip_has_unchecked_hash_bytecode(package: Path) -> None:
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        names = set(archive.namelist())
+        sources = [n for n in names if n.endswith(".py")]
+        tag = sys.implementation.cache_tag
+        missing = [
+            s
+            for s in sources
+            if f"{s.rsplit('/', 1)[0] + '/' if '/' in s else ''}__pycache__/"
+            f"{s.rsplit('/', 1)[-1][:-3]}.{tag}.pyc" not in names
+        ]
+        header = archive.read(f"__pycache__/app.{tag}.pyc")[:16]
+
+    assert sources and not missing, missing[:10]
+    # PEP 552: flags 0b01 (a hash-based pyc) without 0b10 (check_source), i.e. unchecked.
+    assert int.from_bytes(header[4:8], "little") == 0b01
+
+
+@pytest.mark.skipif(
+    platform.machine() != "x86_64", reason="the package holds Lambda's x86_64 wheels"
+)
+def test_a_cold_start_from_the_zip_runs_the_bytecode_and_compiles_no_source(
+    package: Path, runtime_python: Path, tmp_path: Path
+) -> None:
+    unpacked = tmp_path / "task"
+    zipfile.ZipFile(package / "deployment.zip").extractall(unpacked)
+    # Every module that has bytecode gets a source that cannot run: if any source were
+    # compiled instead of its .pyc loaded, importing it would fail.
+    stubbed = 0
+    for source in unpacked.rglob("*.py"):
+        compiled = (
+            source.parent / "__pycache__" / f"{source.stem}.{sys.implementation.cache_tag}.pyc"
+        )
+        if compiled.exists():
+            source.write_text("raise SystemExit('compiled from source: ' + __name__)\n")
+            stubbed += 1
+    probe = (
+        "import sys; sys.path.insert(0, '.'); import app; "
+        "from functions.config import settings; settings(); "
+        "import functions.events.handlers, functions.wiring; "
+        "print(len(app.app.routes))"
+    )
+    result = subprocess.run(
+        [str(runtime_python), "-I", "-B", "-c", probe],  # -B: /var/task is read-only
+        cwd=unpacked,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "eu-west-2"},
+    )
+
+    assert stubbed > 100
+    assert result.returncode == 0, result.stderr[-2000:]
     assert int(result.stdout.strip()) >= 11
