@@ -1,0 +1,51 @@
+"""``python -m bench.history`` runs end to end at tiny sizes: every route answers as it should
+and makes the same AWS calls with more history in the tables (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.history import ROUTES, table
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ("--small", "2", "--large", "20", "--runs", "2", "--json")
+EXPECTED = {"POST /sessions": 201, "GET /sessions/{id}": 200, "GET /queue": 200}
+KEYS = {
+    "small_median_ms",
+    "large_median_ms",
+    "ratio",
+    "small_own_median_ms",
+    "large_own_median_ms",
+    "own_ratio",
+    "calls",
+    "same_calls",
+}
+
+
+def test_the_live_path_makes_the_same_calls_with_more_history() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.history", *TINY],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(done.stdout)
+    history = figures["history"]
+    assert history["sessions"] == [2, 20]
+    assert history["table_items"][1] > history["table_items"][0]
+    assert set(history["routes"]) == set(ROUTES) == set(EXPECTED)
+    for route, row in history["routes"].items():
+        assert set(row) >= KEYS, route
+        assert row["statuses"] == [[EXPECTED[route]], [EXPECTED[route]]], route
+        small, large = row["calls"]
+        assert small == large and len(small) == 1 and small[0], route
+        assert row["same_calls"], route
+    assert figures["seeding_seconds"] >= 0
+    assert "LIVE PATH vs HISTORY" in table(figures)
