@@ -100,7 +100,7 @@ BENCH_ARGS ?=
 bench: venv web browser
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.media
-	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.reports $(filter --json,$(BENCH_ARGS))
 	$(BIN)/python -m bench.history $(filter --json,$(BENCH_ARGS))
 
 # Needs `make run` going in another terminal; measures it (docs/performance.md, "Local stack under
