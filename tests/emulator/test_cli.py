@@ -25,6 +25,8 @@ def test_python_dash_m_serves_and_stops_on_ctrl_c() -> None:
             "127.0.0.1",
             "--port",
             "0",
+            "--media-port",
+            "0",  # never the default 4568, which a developer's `make run` may hold
             "--quiet",
         ],
         cwd=ROOT,
