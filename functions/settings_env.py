@@ -1,13 +1,18 @@
-"""The environment variables the app reads, declared once with ``pydantic-settings``.
+"""The environment variables the app reads, declared once as a pydantic model.
 
-:class:`Environment` names every variable, its default and its check; :func:`read` turns a mapping
-of variables into :class:`functions.config.Settings`, raising ``ValueError`` with the same message
-for a bad value as before this class existed. The table and queue variables come from
-:mod:`functions.resources`, the one definition the local stack and the CDK stack share.
+:class:`Environment` names every variable (its ``validation_alias``), its default and its check;
+:func:`read` validates a mapping of variables with it and turns the result into
+:class:`functions.config.Settings`, raising ``ValueError`` with the same message for a bad value as
+the app always has. The table and queue variables come from :mod:`functions.resources`, the one
+definition the local stack and the CDK stack share.
 
-Importing this module costs ``pydantic_settings`` (about 20 ms, with ``asyncio``, ``argparse`` and
-``dotenv``), so :meth:`functions.config.Settings.from_env` imports it on first use: nothing here
-runs while ``app`` is imported.
+Why a plain ``BaseModel`` and not ``pydantic-settings``: the app reads one flat, case-sensitive
+mapping and nothing else (no dotenv files, secrets directories, nested or JSON-encoded values, or
+command line), which is exactly ``model_validate`` on that mapping with the variable names as
+aliases. ``pydantic-settings`` added only its sources around it, and importing it cost 28-45 ms of
+every cold start (it imports ``asyncio``, ``argparse`` and ``dotenv``): issue 17 measured it as
+the largest single item of the first request's own time (docs/performance.md, "Cold start").
+:meth:`functions.config.Settings.from_env` imports this module on first use.
 
 Blank values: a blank number, rate limit or ``AWS_REGION`` counts as unset (its default is used,
 ``AWS_REGION`` falls back to ``AWS_DEFAULT_REGION``); a blank name or list is kept blank.
@@ -20,15 +25,15 @@ from typing import Annotated, Any
 
 from pydantic import (
     AliasChoices,
+    BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
-from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
-from pydantic_settings.sources.utils import parse_env_vars
 
 from functions import resources
 from functions.config import (
@@ -84,10 +89,10 @@ Whole = Annotated[int, BeforeValidator(_whole), BLANK_IS_UNSET]
 WholeOrUnset = Annotated[Annotated[int, BeforeValidator(_whole)] | None, BLANK_IS_UNSET]
 """A whole-number variable whose default depends on another; blank means that default."""
 
-Rate = Annotated[tuple[int, int], NoDecode, BeforeValidator(_pair), BLANK_IS_UNSET]
+Rate = Annotated[tuple[int, int], BeforeValidator(_pair), BLANK_IS_UNSET]
 """A ``requests/seconds`` rate limit; blank means its default."""
 
-Listed = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_listed)]
+Listed = Annotated[tuple[str, ...], BeforeValidator(_listed)]
 """A comma-separated list; blank means an empty list."""
 
 
@@ -112,7 +117,7 @@ def _whole_field(name: str, default: int, minimum: int) -> Any:
     return Field(default, validation_alias=name, ge=minimum)
 
 
-class Environment(BaseSettings):
+class Environment(BaseModel):
     """Every variable the app reads, in the order they are checked.
 
     The first bad value (in this order) is the one reported, as when the variables were read one
@@ -120,7 +125,9 @@ class Environment(BaseSettings):
     :class:`functions.config.Settings`.
     """
 
-    model_config = SettingsConfigDict(case_sensitive=True, frozen=True, extra="ignore")
+    # Validated from the variables by name only (``validation_alias``), as on Linux: names are
+    # case-sensitive, and every other variable in the mapping is ignored.
+    model_config = ConfigDict(frozen=True, extra="ignore", validate_by_name=False)
 
     rate_verify: Rate = _rate("verify")
     rate_public_call: Rate = _rate("public_call")
@@ -143,9 +150,7 @@ class Environment(BaseSettings):
     escalation_delay_seconds: Whole = _whole_field("ESCALATION_DELAY_SECONDS", 30, 1)
     session_retention_days: Whole = _whole_field("SESSION_RETENTION_DAYS", 30, 1)
     photo_url_seconds: Whole = _whole_field("PHOTO_URL_SECONDS", 300, 30)
-    escalation_ladder: Annotated[tuple[str, ...], NoDecode] = Field(
-        RUNGS, validation_alias="ESCALATION_LADDER"
-    )
+    escalation_ladder: tuple[str, ...] = Field(RUNGS, validation_alias="ESCALATION_LADDER")
     drop_grace_seconds: Whole = _whole_field("DROP_GRACE_SECONDS", DEFAULT_DROP_GRACE_SECONDS, 1)
     audit_table: str = _table(resources.AUDIT)
     idempotency_table: str = _table(resources.IDEMPOTENCY)
@@ -260,26 +265,16 @@ class Environment(BaseSettings):
         return Settings(**values, rate_limits=limits)
 
 
-class _Variables(EnvSettingsSource):
-    """:class:`Environment`'s variables from a given mapping (``os.environ`` or a test's dict).
-
-    Names are case-sensitive, as on Linux. A blank value of a field marked
-    :data:`BLANK_IS_UNSET` is left out, so that its default (or its next name) is used.
-    """
-
-    def __init__(self, env: Mapping[str, str]) -> None:
-        self._given = env
-        super().__init__(Environment, case_sensitive=True)
-
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        unset = {
-            name
-            for field in Environment.model_fields.values()
-            if BLANK_IS_UNSET in field.metadata
-            for name in _names(field.validation_alias)
-        }
-        given = {k: v for k, v in self._given.items() if v != "" or k not in unset}
-        return parse_env_vars(given, case_sensitive=True)
+def _given(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without the blank values of fields marked :data:`BLANK_IS_UNSET`, so that their
+    default (or their next name, for ``AWS_REGION``) is used."""
+    unset = {
+        name
+        for field in Environment.model_fields.values()
+        if BLANK_IS_UNSET in field.metadata
+        for name in _names(field.validation_alias)
+    }
+    return {k: v for k, v in env.items() if v != "" or k not in unset}
 
 
 def _names(alias: object) -> tuple[str, ...]:
@@ -325,8 +320,7 @@ def read(env: Mapping[str, str]) -> Settings:
         and why.
     """
     try:
-        # BaseSettings.__init__ takes its sources ready-made; mypy sees only the fields.
-        environment = Environment(_build_sources=((_Variables(env),), {}))  # type: ignore[call-arg]
+        environment = Environment.model_validate(_given(env))
     except ValidationError as refused:
         raise ValueError(_message(refused.errors()[0])) from None
     return environment.settings()
