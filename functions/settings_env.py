@@ -25,7 +25,6 @@ from typing import Annotated, Any
 
 from pydantic import (
     AliasChoices,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -43,6 +42,7 @@ from functions.config import (
     RUNGS,
     Settings,
 )
+from functions.domain.model import Model
 
 __all__ = ["Environment", "read", "variables"]
 
@@ -117,7 +117,7 @@ def _whole_field(name: str, default: int, minimum: int) -> Any:
     return Field(default, validation_alias=name, ge=minimum)
 
 
-class Environment(BaseModel):
+class Environment(Model):
     """Every variable the app reads, in the order they are checked.
 
     The first bad value (in this order) is the one reported, as when the variables were read one

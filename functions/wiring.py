@@ -1,9 +1,12 @@
 """Composition root: the services with their adapters, built lazily once per process.
 
-Nothing here runs at import time. The first request that needs a service builds it (and the boto3
-clients it uses); every later request in the same Lambda container reuses it. Every builder is
-:func:`built_once`, which also registers it, so :func:`reset` forgets all of them without a list
-to keep up to date.
+Nothing here runs at import time, and nothing is imported that a builder does not need yet: each
+builder imports its adapters and service when it first runs, so a cold start pays only for the
+modules its first request uses (a start never loads the reports, the audit trail or the rate
+limiter; issue 17, docs/performance.md). The first request that needs a service builds it (and
+the boto3 clients it uses); every later request in the same Lambda container reuses it. Every
+builder is :func:`built_once`, which also registers it, so :func:`reset` forgets all of them
+without a list to keep up to date.
 """
 
 from __future__ import annotations
@@ -13,28 +16,26 @@ from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from functions.adapters.alerts import SnsAlerts
-from functions.adapters.audit_table import DynamoAuditLog
 from functions.adapters.aws import client, lazy_client
-from functions.adapters.chime import ChimeMeetings
-from functions.adapters.idempotency import PowertoolsIdempotency
-from functions.adapters.photos import S3Photos
-from functions.adapters.rate_limits import DynamoRateLimiter
-from functions.adapters.register_table import DynamoOfficerRegister
-from functions.adapters.sessions_table import DynamoSessionStore
-from functions.adapters.timers import SqsTimers
 from functions.config import settings
-from functions.services.audit import AuditService
-from functions.services.meeting_events import MeetingEventService
-from functions.services.officers import OfficerService
-from functions.services.opening import SessionOpener
-from functions.services.public import PublicService
-from functions.services.reports import ReportService
-from functions.services.sessions import SessionService, utcnow
-from functions.services.timers import TimerService
 
 if TYPE_CHECKING:
+    from functions.adapters.alerts import SnsAlerts
+    from functions.adapters.chime import ChimeMeetings
+    from functions.adapters.idempotency import PowertoolsIdempotency
+    from functions.adapters.photos import S3Photos
+    from functions.adapters.register_table import DynamoOfficerRegister
+    from functions.adapters.sessions_table import DynamoSessionStore
+    from functions.adapters.timers import SqsTimers
     from functions.auth.tokens import CognitoTokenVerifier
+    from functions.services.audit import AuditService
+    from functions.services.meeting_events import MeetingEventService
+    from functions.services.officers import OfficerService
+    from functions.services.opening import SessionOpener
+    from functions.services.public import PublicService
+    from functions.services.reports import ReportService
+    from functions.services.sessions import SessionService
+    from functions.services.timers import TimerService
 
 __all__ = [
     "audit_service",
@@ -76,6 +77,8 @@ def built_once(build: Callable[[], T]) -> Built[T]:
 
 @built_once
 def _sessions() -> DynamoSessionStore:
+    from functions.adapters.sessions_table import DynamoSessionStore
+
     s = settings()
     return DynamoSessionStore(
         client("dynamodb"),
@@ -87,17 +90,23 @@ def _sessions() -> DynamoSessionStore:
 
 @built_once
 def _register() -> DynamoOfficerRegister:
+    from functions.adapters.register_table import DynamoOfficerRegister
+
     s = settings()
     return DynamoOfficerRegister(client("dynamodb"), s.officers_table, s.sessions_table)
 
 
 @built_once
 def _alerts() -> SnsAlerts:
+    from functions.adapters.alerts import SnsAlerts
+
     return SnsAlerts(client("sns"), settings().alerts_topic_arn)
 
 
 @built_once
 def _photos() -> S3Photos:
+    from functions.adapters.photos import S3Photos
+
     s = settings()
     # Lazy: most requests of the services holding it (starting a session) never touch S3.
     return S3Photos(lazy_client("s3"), s.photos_bucket, url_seconds=s.photo_url_seconds)
@@ -105,17 +114,23 @@ def _photos() -> S3Photos:
 
 @built_once
 def _meetings() -> ChimeMeetings:
+    from functions.adapters.chime import ChimeMeetings
+
     return ChimeMeetings(client("chime-sdk-meetings"))
 
 
 @built_once
 def _timers() -> SqsTimers:
+    from functions.adapters.timers import SqsTimers
+
     return SqsTimers(client("sqs"), settings().timers_queue_url)
 
 
 @built_once
 def _opener() -> SessionOpener:
     """The one start flow, shared by the officer's start and her own call."""
+    from functions.services.opening import SessionOpener
+
     return SessionOpener(
         sessions=_sessions(),
         register=_register(),
@@ -129,6 +144,8 @@ def _opener() -> SessionOpener:
 @built_once
 def session_service() -> SessionService:
     """The verification use cases."""
+    from functions.services.sessions import SessionService
+
     return SessionService(
         sessions=_sessions(),
         register=_register(),
@@ -144,6 +161,10 @@ def session_service() -> SessionService:
 @built_once
 def public_service() -> PublicService:
     """Her side: the code, her own call, attendance."""
+    from functions.adapters.rate_limits import DynamoRateLimiter
+    from functions.services.public import PublicService
+    from functions.services.sessions import utcnow
+
     s = settings()
     return PublicService(
         sessions=_sessions(),
@@ -161,6 +182,9 @@ def public_service() -> PublicService:
 @built_once
 def timer_service() -> TimerService:
     """Escalation ladder and drop-grace checks."""
+    from functions.services.sessions import utcnow
+    from functions.services.timers import TimerService
+
     return TimerService(
         sessions=_sessions(),
         meetings=_meetings(),
@@ -174,6 +198,9 @@ def timer_service() -> TimerService:
 @built_once
 def meeting_event_service() -> MeetingEventService:
     """Chime meeting events."""
+    from functions.services.meeting_events import MeetingEventService
+    from functions.services.sessions import utcnow
+
     return MeetingEventService(
         sessions=_sessions(),
         meetings=_meetings(),
@@ -186,12 +213,17 @@ def meeting_event_service() -> MeetingEventService:
 @built_once
 def audit_service() -> AuditService:
     """The audit trail."""
+    from functions.adapters.audit_table import DynamoAuditLog
+    from functions.services.audit import AuditService
+
     return AuditService(log=DynamoAuditLog(client("dynamodb"), settings().audit_table))
 
 
 @built_once
 def idempotency() -> PowertoolsIdempotency:
     """``Idempotency-Key`` handling for the routes that create sessions."""
+    from functions.adapters.idempotency import PowertoolsIdempotency
+
     s = settings()
     return PowertoolsIdempotency(client("dynamodb"), s.idempotency_table, s.idempotency_seconds)
 
@@ -199,6 +231,8 @@ def idempotency() -> PowertoolsIdempotency:
 @built_once
 def officer_service() -> OfficerService:
     """The register and duty use cases."""
+    from functions.services.officers import OfficerService
+
     return OfficerService(
         register=_register(), sessions=_sessions(), alerts=_alerts(), photos=_photos()
     )
@@ -207,6 +241,10 @@ def officer_service() -> OfficerService:
 @built_once
 def report_service() -> ReportService:
     """The supervisors' reports: service level, staffing, the record of stops."""
+    from functions.adapters.audit_table import DynamoAuditLog
+    from functions.services.reports import ReportService
+    from functions.services.sessions import utcnow
+
     s = settings()
     return ReportService(
         audit=DynamoAuditLog(client("dynamodb"), s.audit_table),

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import math
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from functions.domain.model import Model
 
 __all__ = [
     "Staffing",
@@ -33,7 +35,7 @@ __all__ = [
 ]
 
 
-class Staffing(BaseModel):
+class Staffing(Model):
     """One period's staffing: what the arrivals need and what the sergeants on duty give.
 
     Attributes

@@ -4,7 +4,7 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import BeforeValidator, ConfigDict, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from functions.domain.errors import OfficerNotEligible
@@ -16,6 +16,7 @@ from functions.domain.fields import (
     ShoulderNumber,
     normalise_force,
 )
+from functions.domain.model import Model
 
 __all__ = [
     "CardWarning",
@@ -153,7 +154,7 @@ def _status_input(value: object) -> object:
     return value.strip().lower() if isinstance(value, str) else value
 
 
-class Officer(BaseModel):
+class Officer(Model):
     """One officer in the register.
 
     Attributes
@@ -250,7 +251,7 @@ class CardWarningCode(StrEnum):
     NO_PHOTO = "no_photo"
 
 
-class CardWarning(BaseModel):
+class CardWarning(Model):
     """One warning on the identity card: a code and a sentence a sergeant reads under stress."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -259,7 +260,7 @@ class CardWarning(BaseModel):
     message: str
 
 
-class IdentityCard(BaseModel):
+class IdentityCard(Model):
     """What the sergeant (and the 999 operator) sees about the officer.
 
     Exactly the fields the API contract names for ``officer`` in ``POST /sessions/{id}/claim``.

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import ConfigDict, StringConstraints
 
 from functions.domain.fields import AreaCode, ForceCode, OfficerId, normalise_force
+from functions.domain.model import Model
 
 __all__ = ["Principal", "Role", "roles_from_groups"]
 
@@ -43,7 +44,7 @@ def roles_from_groups(groups: Iterable[str]) -> frozenset[Role]:
     return frozenset(known[g.strip().lower()] for g in groups if g.strip().lower() in known)
 
 
-class Principal(BaseModel):
+class Principal(Model):
     """The authenticated caller.
 
     Attributes

@@ -39,8 +39,9 @@ from datetime import datetime
 from itertools import groupby
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from functions.domain.model import Model
 from functions.domain.states import TERMINAL_STATES, SessionState
 
 __all__ = [
@@ -203,7 +204,7 @@ def _summary(entries: Sequence[TrailEntry]) -> StopSummary:
     )
 
 
-class Outcomes(BaseModel):
+class Outcomes(Model):
     """How the requests ended (a request still live is in none of these)."""
 
     model_config = ConfigDict(frozen=True)
@@ -215,7 +216,7 @@ class Outcomes(BaseModel):
     expired: int
 
 
-class Escalations(BaseModel):
+class Escalations(Model):
     """How many requests reached a rung of the escalation ladder (level 1 is the first)."""
 
     model_config = ConfigDict(frozen=True)
@@ -224,7 +225,7 @@ class Escalations(BaseModel):
     requests: int
 
 
-class AnswerBucket(BaseModel):
+class AnswerBucket(Model):
     """One bar of the answer-time histogram: answers over the previous bound, up to this one.
 
     ``up_to_seconds`` is None for the last bucket (every longer answer)."""
@@ -235,7 +236,7 @@ class AnswerBucket(BaseModel):
     answers: int
 
 
-class ServiceMeasures(BaseModel):
+class ServiceMeasures(Model):
     """The measures of one interval (a period's totals, or one hour); see the module's text."""
 
     model_config = ConfigDict(frozen=True)

@@ -16,7 +16,6 @@ from typing import Annotated, Any, Self
 
 from pydantic import (
     AwareDatetime,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -34,6 +33,7 @@ from functions.domain.fields import (
     ShortText,
     require_aware,
 )
+from functions.domain.model import Model
 from functions.domain.officers import Officer, OfficerStatus
 from functions.domain.roles import Principal, Role
 from functions.domain.states import (
@@ -100,7 +100,7 @@ def _number_input(value: object) -> object:
 _Number = Annotated[float, BeforeValidator(_number_input)]
 
 
-class Location(BaseModel):
+class Location(Model):
     """Where the stop happened, as reported by the device.
 
     Attributes
@@ -124,7 +124,7 @@ _SessionId = Annotated[
 _MeetingId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
-class Session(BaseModel):
+class Session(Model):
     """One request to confirm one officer's identity.
 
     Attributes

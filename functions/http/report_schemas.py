@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from functions.domain.model import Model
 
 __all__ = ["PeriodQuery", "StaffingQuery", "StopRecordRow"]
 
 
-class _Request(BaseModel):
+class _Request(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 
 
-class _Response(BaseModel):
+class _Response(Model):
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool
 
 from functions.domain import (
     AreaCode,
@@ -18,6 +18,7 @@ from functions.domain import (
     format_public_code,
 )
 from functions.domain.fields import PersonName
+from functions.domain.model import Model
 from functions.domain.states import Outcome, SessionState
 from functions.services.officers import PAGER_PROTOCOLS
 from functions.services.ports import OfficerEntry, SessionRecord
@@ -56,11 +57,11 @@ __all__ = [
 ]
 
 
-class _Request(BaseModel):
+class _Request(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class _Response(BaseModel):
+class _Response(Model):
     # Every field is always in the JSON (``model_dump`` writes defaults too), so the schema
     # says so: docs/openapi.json marks them required and Schemathesis checks that they are.
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
@@ -398,7 +399,7 @@ class CallStarted(_Response):
     attendee: dict[str, Any]
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Model):
     """One problem: the field (dotted, ``None`` for the whole body) and, for CSV, the row.
 
     Not a ``_Response``: ``row`` is only there on CSV imports, so it is not required.

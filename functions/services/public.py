@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ConfigDict, ValidationError
 
 from functions.config import Settings
 from functions.domain import (
@@ -37,6 +37,7 @@ from functions.domain import (
     open_public_session,
 )
 from functions.domain.fields import ForceCode, ShoulderNumber
+from functions.domain.model import Model
 from functions.domain.sessions import TERMINAL_STATES
 
 from .alerting import alert_for
@@ -107,7 +108,7 @@ class RateLimited(DomainError):  # noqa: N818 - named for what the caller sees
         self.headers = {"Retry-After": str(retry_after)}
 
 
-class CallRequest(BaseModel):
+class CallRequest(Model):
     """``POST /public/calls``: the force she is calling, optionally who stopped her."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from functions.domain import Forbidden, Principal, Role, ValidationFailed
 from functions.domain.erlang import Staffing, staffing
+from functions.domain.model import Model
 from functions.domain.service_levels import (
     HourOfService,
     ServiceMeasures,
@@ -50,7 +51,7 @@ TYPICAL_HANDLING_SECONDS = 180.0
 _HOUR = timedelta(hours=1)
 
 
-class _Report(BaseModel):
+class _Report(Model):
     # Every field is always in the JSON, so the generated schema marks them all required.
     model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
