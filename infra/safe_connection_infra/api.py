@@ -248,6 +248,8 @@ class Api(Construct):
                         "requestTime": "$context.requestTimeEpoch",
                         "method": "$context.httpMethod",
                         "resourcePath": "$context.resourcePath",
+                        # the session id: the function logs no line of its own for a success
+                        "path": "$context.path",
                         "status": "$context.status",
                         "responseLength": "$context.responseLength",
                         "latencyMs": "$context.responseLatency",

@@ -95,6 +95,10 @@ def test_access_logs_go_to_the_encrypted_log_group_as_json(stage: Synthesized) -
     assert setting["DestinationArn"]["Fn::Join"][1][-1] == {"Ref": log_group}
     fields = json.loads(setting["Format"])
     assert {"requestId", "ip", "status", "principal", "wafStatus"} <= set(fields)
+    # a successful request's only line: its path holds the session id, with status and latency
+    assert {"path": "$context.path", "latencyMs": "$context.responseLatency"}.items() <= (
+        fields.items()
+    )
 
 
 def test_gateway_responses_use_the_error_envelope(stage: Synthesized) -> None:
