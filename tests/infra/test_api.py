@@ -276,6 +276,13 @@ def test_the_api_answers_inside_its_lambda_timeout_and_queues_outlast_their_hand
         assert queue.visibility_timeout_seconds >= 6 * 20  # AWS's advice for SQS sources
 
 
+def test_every_function_has_the_memory_size_the_measurement_chose(stage: Synthesized) -> None:
+    # python -m bench.memory: 1536 MB is within 100 ms of the fastest cold start for the fewest
+    # GB-seconds per verification (docs/performance.md, "Lambda memory size").
+    functions = stage.resources("AWS::Serverless::Function").values()
+    assert {f["Properties"]["MemorySize"] for f in functions} == {1536}
+
+
 def test_waf_answers_413_in_the_envelope_for_bodies_far_over_the_apps_limits(
     stage: Synthesized,
 ) -> None:
