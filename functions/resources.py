@@ -40,6 +40,7 @@ __all__ = [
     "OFFICERS_ON_DUTY",
     "QUEUES",
     "RATE_LIMITS",
+    "RUNTIME_ENVIRONMENT",
     "SESSIONS",
     "TABLES",
     "TIMERS_QUEUE",
@@ -237,3 +238,9 @@ ALERTS_TOPIC = Topic(
 )
 
 TOPICS: tuple[Topic, ...] = (ALERTS_TOPIC,)
+
+RUNTIME_ENVIRONMENT: dict[str, str] = {"PYDANTIC_DISABLE_PLUGINS": "__all__"}
+"""Variables for the libraries in every function, not settings of the app (the local stack and the
+CDK stack both set them). The app has no pydantic plugins, and without this pydantic looks for
+them on the first model it builds by reading the entry points of every installed distribution:
+about 10 ms of a cold start's first request (issue 17, docs/performance.md)."""

@@ -25,6 +25,7 @@ from functions.resources import (
     OFFICERS,
     QUEUES,
     RATE_LIMITS,
+    RUNTIME_ENVIRONMENT,
     SESSIONS,
     TABLES,
     TIMERS_QUEUE,
@@ -104,6 +105,7 @@ class Stack:
             "PHOTOS_BUCKET": self.photos_bucket,
             "USER_POOL_ID": self.user_pool_id,
             "USER_POOL_CLIENT_IDS": self.user_pool_client_id,
+            **RUNTIME_ENVIRONMENT,
         }
 
     def to_json(self) -> str:

@@ -146,6 +146,7 @@ class SafeConnectionStack(cdk.Stack):
                 "ESCALATION_DELAY_SECONDS": str(stage.escalation_delay_seconds),
                 "SESSION_RETENTION_DAYS": str(stage.session_retention_days),
                 "PHOTO_URL_SECONDS": str(stage.photo_url_seconds),
+                **resources.RUNTIME_ENVIRONMENT,
             }
         )
         return env

@@ -46,7 +46,11 @@ def test_every_function_gets_every_resource_and_only_variables_the_app_reads(
     for name, function in stage.resources("AWS::Serverless::Function").items():
         variables = set(function["Properties"]["Environment"]["Variables"])
         assert deployment_variables() <= variables, name
-        assert variables <= read | deployment_variables(), name
+        assert variables <= read | deployment_variables() | set(resources.RUNTIME_ENVIRONMENT), name
+        assert (
+            resources.RUNTIME_ENVIRONMENT.items()
+            <= function["Properties"]["Environment"]["Variables"].items()
+        ), name
         assert not LAMBDA_RESERVED & variables
 
 
