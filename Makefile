@@ -102,6 +102,9 @@ bench: venv web browser
 	$(BIN)/python -m bench.media
 	$(BIN)/python -m bench.reports $(filter --json,$(BENCH_ARGS))
 	$(BIN)/python -m bench.history $(filter --json,$(BENCH_ARGS))
+	$(BIN)/python -m bench.lambda_burst $(filter --json,$(BENCH_ARGS))
+	$(BIN)/python -m bench.memory $(filter --json,$(BENCH_ARGS))
+	$(BIN)/python -m bench.cost $(filter --json,$(BENCH_ARGS))
 
 # Needs `make run` going in another terminal; measures it (docs/performance.md, "Local stack under
 # a burst"). BURST_ARGS=--json for JSON, e.g. BURST_ARGS="--bursts 10 --concurrency 60".

@@ -1,0 +1,43 @@
+"""``python -m bench.lambda_burst`` at its smallest size: each session paged, checked, claimed once.
+
+It asserts no figure (speed lives in ``make bench``), only that the burst did what a burst must:
+every start answered 201, every session has a page in a sergeant's queue and an escalation check,
+and every session was claimed by exactly one sergeant while the other got 409.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_small_burst_pages_checks_and_claims_every_session_once() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.lambda_burst",
+            "--officers",
+            "3",
+            "--sergeants",
+            "2",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    burst = json.loads(done.stdout)["burst"]
+    assert burst["start_statuses"] == {"201": 3}
+    assert burst["sessions_without_page"] == 0
+    assert burst["sessions_without_check"] == 0
+    assert burst["sessions_claimed_not_once"] == 0
+    assert (burst["claims_won"], burst["claims_lost"]) == (3, 3)
+    assert set(burst["start_ms"]) == set(burst["alert_ms"]) == {"p50", "p95", "max"}
