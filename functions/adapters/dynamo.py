@@ -81,7 +81,6 @@ def _decode(attribute: dict[str, Any]) -> Any:
     if kind == "NS":
         return {_number_value(v) for v in raw}
 
-
     return _deserializer.deserialize(cast(Any, attribute))  # B and BS: boto3's Binary
 
 
