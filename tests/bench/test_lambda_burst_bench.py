@@ -1,8 +1,10 @@
 """``python -m bench.lambda_burst`` at its smallest size: each session paged, checked, claimed once.
 
 It asserts no figure (speed lives in ``make bench``), only that the burst did what a burst must:
-every start answered 201, every session has a page in a sergeant's queue and an escalation check,
-and every session was claimed by exactly one sergeant while the other got 409.
+every start answered 201, every session has a page in a sergeant's queue and an escalation check
+handled by the timers handler (the event pump runs throughout), and every session was claimed by
+exactly one sergeant while the other got 409. A 2 s escalation delay keeps the run short: the
+checks are due while the claims are still being made.
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ def test_a_small_burst_pages_checks_and_claims_every_session_once() -> None:
             "3",
             "--sergeants",
             "2",
+            "--escalation-delay",
+            "2",
             "--json",
         ],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=120,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -40,4 +44,6 @@ def test_a_small_burst_pages_checks_and_claims_every_session_once() -> None:
     assert burst["sessions_without_check"] == 0
     assert burst["sessions_claimed_not_once"] == 0
     assert (burst["claims_won"], burst["claims_lost"]) == (3, 3)
+    assert burst["dead_letters"] == 0
+    assert burst["escalation_delay_s"] == 2
     assert set(burst["start_ms"]) == set(burst["alert_ms"]) == {"p50", "p95", "max"}
