@@ -6,21 +6,16 @@ end-to-end run is the smallest one (one process per cold side, two warm rounds).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.replay import execute, instantiate, plan, stages_of
 from bench.report import table
 from bench.stopwatch import union
+from tests.bench.running import bench_json
 
 if TYPE_CHECKING:
     from bench.replay import Call
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def call(operation: str, started: float, ended: float, **params: Any) -> Call:
@@ -125,17 +120,7 @@ SMALLEST = ("--runs", "1", "--requests", "2", "--warmup", "0", "--no-importtime"
 
 
 def test_make_bench_runs_and_prints_its_figures() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", *SMALLEST],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr[-3000:]
-    figures = json.loads(done.stdout)
+    figures = bench_json("bench", *SMALLEST)
     assert sorted(figures["cold"]["recorded_calls"]) == [
         "chime-sdk-meetings:CreateMeetingWithAttendees",
         "dynamodb:GetItem",

@@ -4,28 +4,12 @@ event handler ran, and each cost line is there (no figure is asserted)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 from bench.costing import table
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.running import bench_json
 
 
 def test_one_verification_is_recorded_and_costed() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.cost", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr[-3000:]
-    figures = json.loads(done.stdout)
+    figures = bench_json("bench.cost", "--json")
     recorded = figures["recorded"]
     calls = recorded["calls"]
     assert calls["chime-sdk-meetings:CreateMeetingWithAttendees"] >= 1

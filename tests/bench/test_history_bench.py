@@ -3,14 +3,9 @@ and makes the same AWS calls with more history in the tables (no timing is asser
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 from bench.history import ROUTES, table
+from tests.bench.running import bench_json
 
-ROOT = Path(__file__).resolve().parents[2]
 TINY = ("--small", "2", "--large", "20", "--runs", "2", "--json")
 EXPECTED = {"POST /sessions": 201, "GET /sessions/{id}": 200, "GET /queue": 200}
 KEYS = {
@@ -26,17 +21,7 @@ KEYS = {
 
 
 def test_the_live_path_makes_the_same_calls_with_more_history() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.history", *TINY],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr[-3000:]
-    figures = json.loads(done.stdout)
+    figures = bench_json("bench.history", *TINY, timeout=90)
     history = figures["history"]
     assert history["sessions"] == [2, 20]
     assert history["table_items"][1] > history["table_items"][0]

@@ -9,36 +9,14 @@ checks are due while the claims are still being made.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.running import bench_json
 
 
 def test_a_small_burst_pages_checks_and_claims_every_session_once() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.lambda_burst",
-            "--officers",
-            "3",
-            "--sergeants",
-            "2",
-            "--escalation-delay",
-            "2",
-            "--json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    burst = json.loads(done.stdout)["burst"]
+    burst = bench_json(
+        "bench.lambda_burst",
+        *("--officers", "3", "--sergeants", "2", "--escalation-delay", "2", "--json"),
+    )["burst"]
     assert burst["start_statuses"] == {"201": 3}
     assert burst["sessions_without_page"] == 0
     assert burst["sessions_without_check"] == 0

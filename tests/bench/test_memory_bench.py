@@ -3,30 +3,17 @@ and a recommendation among the sizes measured (no timing is asserted)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 from bench.memory import table
+from tests.bench.running import bench_json
 
-ROOT = Path(__file__).resolve().parents[2]
 TINY = ("--sizes", "512", "--runs", "1", "--requests", "1", "--warmup", "1", "--json")
 ROUTES = {"POST /sessions", "GET /sessions/{id}", "POST /sessions/{id}/claim"}
 
 
 def test_one_size_is_measured_or_modelled_and_recommended() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.memory", *TINY],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr[-3000:]
-    figures = json.loads(done.stdout)
+    figures = bench_json("bench.memory", *TINY)
     [row] = figures["sizes"].values()
     assert set(figures["sizes"]) == {"512"}
     assert row["cpu_share"] == round(512 / 1769, 3)

@@ -3,29 +3,14 @@ history: the equality fails if a report scanned (or queried) beyond its own days
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 from bench.reports import table
+from tests.bench.running import bench_json
 
-ROOT = Path(__file__).resolve().parents[2]
 TINY = ("--days-small", "2", "--days-large", "5", "--runs", "1", "--json")
 
 
 def test_a_report_reads_the_same_items_with_more_history() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.reports", *TINY],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr[-3000:]
-    figures = json.loads(done.stdout)
+    figures = bench_json("bench.reports", *TINY, timeout=90)
     reports = figures["reports"]
     assert reports["history_days"] == [2, 5]
     assert reports["audit_items"][1] > reports["audit_items"][0]
