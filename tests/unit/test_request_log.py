@@ -44,15 +44,23 @@ def get(app: Chalice, session_id: str) -> int:
     return int(app(event, LambdaContext("request-log"))["statusCode"])
 
 
-def test_a_refused_request_is_logged_with_its_session_and_status(app: Chalice) -> None:
+@pytest.fixture
+def log() -> Iterator[io.StringIO]:
+    """What the JSON logger writes during the test."""
     stream = io.StringIO()
     handler = logger.registered_handler
     previous = handler.setStream(stream)  # type: ignore[attr-defined]
     try:
-        assert get(app, "missing") == 404
+        yield stream
     finally:
         handler.setStream(previous)  # type: ignore[attr-defined]
-    (line,) = [json.loads(text) for text in stream.getvalue().splitlines()]
+
+
+def test_a_refused_request_is_logged_with_its_session_and_status(
+    app: Chalice, log: io.StringIO
+) -> None:
+    assert get(app, "missing") == 404
+    (line,) = [json.loads(text) for text in log.getvalue().splitlines()]
     assert line["message"] == "request"
     assert line["status"] == 404
     assert line["correlation_id"] == "missing"
@@ -60,12 +68,6 @@ def test_a_refused_request_is_logged_with_its_session_and_status(app: Chalice) -
     assert line["ms"] >= 0
 
 
-def test_a_success_writes_no_line_of_its_own(app: Chalice) -> None:
-    stream = io.StringIO()
-    handler = logger.registered_handler
-    previous = handler.setStream(stream)  # type: ignore[attr-defined]
-    try:
-        assert get(app, "s-1") == 200
-    finally:
-        handler.setStream(previous)  # type: ignore[attr-defined]
-    assert stream.getvalue() == ""
+def test_a_success_writes_no_line_of_its_own(app: Chalice, log: io.StringIO) -> None:
+    assert get(app, "s-1") == 200
+    assert log.getvalue() == ""
