@@ -163,13 +163,10 @@ def record_verification() -> dict[str, Any]:
     from local.chime_emulator import ChimeEmulator
     from local.moto_fidelity import make_dynamodb_writes_atomic
 
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",  # noqa: S106 - fake: no real account is reachable
-        AWS_SESSION_TOKEN="testing",  # noqa: S106
-        AWS_DEFAULT_REGION=REGION,
-        AWS_REGION=REGION,
-    )
+    from .run import base_environment
+
+    # The fake credentials and region every bench part runs with; nothing reaches an account.
+    os.environ.update(base_environment())
     for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
         os.environ.pop(key, None)
     import logging

@@ -49,6 +49,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -358,13 +359,13 @@ def burst(
         "officers": officers,
         "sergeants": sergeants,
         "started": len(sessions),
-        "start_statuses": dict(sorted(_count(str(s[3]) for s in starts).items())),
+        "start_statuses": dict(sorted(Counter(str(s[3]) for s in starts).items())),
         "start_ms": summary([(s[2] - go_at) * 1000 for s in starts]),
         "alert_ms": summary([(seen[sid] - go_at) * 1000 for sid in sessions if sid in seen]),
         "claim_ms": summary([ms for _, _, ms in claims]),
         "claims_won": sum(won.values()),
         "claims_lost": sum(1 for _, status, _ in claims if status == 409),
-        "claim_statuses": dict(sorted(_count(str(c[1]) for c in claims).items())),
+        "claim_statuses": dict(sorted(Counter(str(c[1]) for c in claims).items())),
         "sessions_claimed_not_once": sum(1 for count in won.values() if count != 1),
         "sessions_without_page": sum(1 for sid in sessions if sid not in seen),
         "sessions_without_check": len(set(sessions) - checked),
@@ -386,13 +387,6 @@ def receive(results: Any, workers: list[Any], seconds: float = 300.0) -> Any:
                 message = f"an environment exited with {dead[0]}; its error is above"
                 raise RuntimeError(message) from None
     raise TimeoutError(f"no result from the environments in {seconds:.0f} s")
-
-
-def _count(values: Any) -> dict[str, int]:
-    counted: dict[str, int] = {}
-    for value in values:
-        counted[value] = counted.get(value, 0) + 1
-    return counted
 
 
 def progress(message: str) -> None:

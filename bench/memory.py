@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,17 +37,16 @@ from typing import Any
 from .run import (
     OFFICER,
     ROOT,
-    SERGEANT,
-    START_BODY,
     authorizer_context,
     base_environment,
-    client_options,
+    forgetter,
     median,
     ms,
     progress,
     provision,
     servers,
     start_event,
+    warm_job,
 )
 
 __all__ = ["CpuGroup", "main", "measure", "recommend"]
@@ -156,8 +156,6 @@ def measure(
     import boto3
 
     from . import bytecode, package
-    from .cleanup import forget_sessions
-    from .plans import recorded_ids
 
     began = time.perf_counter()
     caches = Path(tempfile.mkdtemp(prefix="bench-memory-pycache-"))
@@ -172,20 +170,13 @@ def measure(
         with servers(env) as urls:
             stack = provision(urls["moto_url"], urls["chime_url"])
             env = bytecode.full({**env, **stack.app_environment()}, caches / "full")
-            officer, sergeant = authorizer_context(OFFICER), authorizer_context(SERGEANT)
+            officer = authorizer_context(OFFICER)
             progress("packaging the app as the CDK app deploys it")
             task = package.build(caches / "lambda")
             packaged = package.packaged_environment(env)
             dynamodb = boto3.client("dynamodb", endpoint_url=urls["moto_url"])
 
-            def forget(body: dict[str, Any]) -> None:
-                forget_sessions(
-                    dynamodb,
-                    sessions_table=stack.sessions_table,
-                    officers_table=stack.officers_table,
-                    officer_id=OFFICER["officer_id"],
-                    sessions=[recorded_ids(body)[:2]],
-                )
+            forget = forgetter(dynamodb, stack)
 
             def one_size(label: str, share: float | None) -> dict[str, Any]:
                 limited = group if isinstance(group, CpuGroup) and share is not None else None
@@ -206,18 +197,7 @@ def measure(
                     forget(result["body"])
                     cold.append({**result, "process_cpu_s": process_cpu})
                 progress(f"{label}: warm, {warmup} warm-up and {requests} rounds")
-                warm_job = {
-                    "officer": officer,
-                    "sergeant": sergeant,
-                    "body": START_BODY,
-                    "warmup": warmup,
-                    "requests": requests,
-                    "client_options": client_options(),
-                    "sessions_table": stack.sessions_table,
-                    "officers_table": stack.officers_table,
-                    "officer_id": OFFICER["officer_id"],
-                }
-                warm, _ = run_in(limited, WARM_CHILD, warm_job, env)
+                warm, _ = run_in(limited, WARM_CHILD, warm_job(stack, warmup, requests), env)
                 figures = summarise_size(cold, warm)
                 if limited is not None:
                     after = limited.throttled()
@@ -232,8 +212,6 @@ def measure(
     finally:
         if isinstance(group, CpuGroup):
             group.remove()
-        import shutil
-
         shutil.rmtree(caches, ignore_errors=True)
     return summarise(
         sizes, measured, group, runs, requests, warmup, configured_mb, time.perf_counter() - began

@@ -182,6 +182,39 @@ def client_options() -> dict[str, Any]:
     }
 
 
+def forgetter(dynamodb: Any, stack: Any) -> Callable[[dict[str, Any]], None]:
+    """Forget the demo officer's session that a ``POST /sessions`` answer names (untimed)."""
+    from .cleanup import forget_sessions
+    from .plans import recorded_ids
+
+    def forget(body: dict[str, Any]) -> None:
+        forget_sessions(
+            dynamodb,
+            sessions_table=stack.sessions_table,
+            officers_table=stack.officers_table,
+            officer_id=OFFICER["officer_id"],
+            sessions=[recorded_ids(body)[:2]],
+        )
+
+    return forget
+
+
+def warm_job(stack: Any, warmup: int, requests: int) -> dict[str, Any]:
+    """The job of :func:`bench.warm.warm`: the demo officer and sergeant, the start body, the
+    rounds, the app's client options and the tables to tidy between rounds."""
+    return {
+        "officer": authorizer_context(OFFICER),
+        "sergeant": authorizer_context(SERGEANT),
+        "body": START_BODY,
+        "warmup": warmup,
+        "requests": requests,
+        "client_options": client_options(),
+        "sessions_table": stack.sessions_table,
+        "officers_table": stack.officers_table,
+        "officer_id": OFFICER["officer_id"],
+    }
+
+
 def start_event(officer: dict[str, str]) -> dict[str, Any]:
     from .events import api_event
 
@@ -221,7 +254,6 @@ def _measure(
     import boto3
 
     from . import bytecode, package
-    from .cleanup import forget_sessions
     from .plans import describe, recorded_ids, start_fresh, start_plan
     from .replay import instantiate
 
@@ -234,19 +266,12 @@ def _measure(
         progress(f"provisioning on {urls['moto_url']} (emulator {urls['chime_url']})")
         stack = provision(urls["moto_url"], urls["chime_url"])
         env = bytecode.full({**env, **stack.app_environment()}, caches / "full")
-        officer, sergeant = authorizer_context(OFFICER), authorizer_context(SERGEANT)
+        officer = authorizer_context(OFFICER)
         options = client_options()
 
         dynamodb = boto3.client("dynamodb", endpoint_url=urls["moto_url"], region_name=REGION)
 
-        def forget(body: dict[str, Any]) -> None:
-            forget_sessions(
-                dynamodb,
-                sessions_table=stack.sessions_table,
-                officers_table=stack.officers_table,
-                officer_id=OFFICER["officer_id"],
-                sessions=[recorded_ids(body)[:2]],
-            )
+        forget = forgetter(dynamodb, stack)
 
         progress("recording the calls of a cold POST /sessions")
         recorded = run_child("record", {"event": start_event(officer), "request_id": "record"}, env)
@@ -294,21 +319,7 @@ def _measure(
                 cold[side].append(sides[side]())
 
         progress(f"warm: {warmup} warm-up and {requests} measured rounds of 3 routes")
-        warm_result = run_child(
-            "warm",
-            {
-                "officer": officer,
-                "sergeant": sergeant,
-                "body": START_BODY,
-                "warmup": warmup,
-                "requests": requests,
-                "client_options": options,
-                "sessions_table": stack.sessions_table,
-                "officers_table": stack.officers_table,
-                "officer_id": OFFICER["officer_id"],
-            },
-            env,
-        )
+        warm_result = run_child("warm", warm_job(stack, warmup, requests), env)
         imports = None
         if importtime:
             progress("python -X importtime -c 'import app'")
