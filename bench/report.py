@@ -64,6 +64,15 @@ def table(figures: dict[str, Any]) -> str:
         "  not changed by moto's speed). Verdicts: by app - calls / by own. The replay's own: "
         + ", ".join(f"{r['replay_own_median_ms']:.2f}" for r in warm["routes"].values())
         + " ms.",
+        "  own with every call answered at once (from a recording; no socket, no wait): "
+        + ", ".join(f"{r['own_at_once_median_ms']:.2f}" for r in warm["routes"].values())
+        + " ms.",
+        f"  why the two differ: rebuilding a session from its item takes "
+        f"{warm['after_wait']['back_to_back_us']:.0f} µs back to back and",
+        f"  {warm['after_wait']['after_wait_us']:.0f} µs right after a "
+        f"{warm['after_wait']['wait_ms']:.0f} ms wait",
+        f"  ({warm['after_wait']['ratio']:.1f}x) on this machine: code that runs after a call "
+        "pays for the caches the wait cost it.",
         "  calls per route:",
     ]
     lines += [f"    {route:27}{row['calls']}" for route, row in warm["routes"].items()]

@@ -392,6 +392,7 @@ def summarise(
             "app_own_p90_ms": ms(p90(own)),
             "app_own_share": round(median([o / w for o, w in zip(own, waiting, strict=True)]), 4),
             "replay_own_median_ms": ms(median(harness)),
+            "own_at_once_median_ms": ms(median(warm["instant"][route])),
             "app_in_calls_median_ms": ms(median(waiting)),
             "replay_in_calls_median_ms": ms(median(warm["in_calls"][route]["calls"])),
             "calls": warm["plans"][route],
@@ -423,6 +424,7 @@ def summarise(
         "warm": {
             "routes": routes,
             "target": WARM_TARGET,
+            "after_wait": warm["after_wait"],
             "operation_median_ms": {
                 op: ms(median(values)) for op, values in sorted(warm["ops"].items())
             },

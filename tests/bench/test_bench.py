@@ -142,7 +142,15 @@ def test_make_bench_runs_and_prints_its_figures() -> None:
     assert figures["warm"]["routes"]["POST /sessions/{id}/claim"]["calls"] == (
         "UpdateItem → CreateAttendee"  # presigning the photo URL is not a call
     )
+    for route in figures["warm"]["routes"].values():
+        # Answered at once from a recording, a request takes its own code's time only: well
+        # under a request that waits for moto's answers.
+        assert 0 < route["own_at_once_median_ms"] < route["app_median_ms"]
+    after_wait = figures["warm"]["after_wait"]
+    assert after_wait["wait_ms"] == 10
+    assert after_wait["back_to_back_us"] > 0 and after_wait["after_wait_us"] > 0
     printed = table(figures)
     assert "COLD START" in printed
     assert "WARM REQUESTS" in printed
     assert "ratio app / minimum" in printed
+    assert "answered at once" in printed
