@@ -20,6 +20,7 @@ from functions.http.auth import auth_blueprint  # noqa: E402
 from functions.http.middleware import configure_logging  # noqa: E402
 from functions.http.officers_api import officers_blueprint  # noqa: E402
 from functions.http.public_api import public_blueprint  # noqa: E402
+from functions.http.records_api import records_blueprint  # noqa: E402
 from functions.http.reports_api import reports_blueprint  # noqa: E402
 from functions.http.sessions_api import sessions_blueprint  # noqa: E402
 
@@ -31,6 +32,7 @@ app.register_blueprint(auth_blueprint)
 app.register_blueprint(sessions_blueprint)
 app.register_blueprint(officers_blueprint)
 app.register_blueprint(public_blueprint)
+app.register_blueprint(records_blueprint)
 app.register_blueprint(reports_blueprint)
 app.register_blueprint(events_blueprint)
 

@@ -47,6 +47,7 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "public_call": (5, 3600),  # her own calls to the ops room
     "attendance": (10, 3600),  # asking for a uniformed officer
     "call_status": (720, 3600),  # following her call: every 5 s for an hour
+    "record": (30, 3600),  # reading her record by reference and key (every read counts)
 }
 """Public routes' limits per client: ``(requests, window_seconds)``; see docs/security.md."""
 
@@ -98,6 +99,12 @@ class Settings:
         How long her code keeps working after the session ends (decided, cancelled, ...).
     rate_limits_table
         DynamoDB table of the public routes' counters.
+    records_table
+        DynamoDB table of her records of ended stops.
+    record_retention_days
+        How long her record can be read after the stop ended (``RECORD_RETENTION_DAYS``,
+        default 90); then it is gone from the live tables (TTL, and refused on read before the
+        TTL sweep), while the audit trail keeps the history.
     rate_limits
         Per route, ``(requests, window_seconds)`` allowed per client (source IP). For ``verify``
         the requests are *wrong codes* (lookups answering ``404``): the guess limit shared by
@@ -138,6 +145,8 @@ class Settings:
     idempotency_table: str
     timers_queue_url: str
     rate_limits_table: str
+    records_table: str = "safe-connection-records"
+    record_retention_days: int = 90
     escalation_ladder: tuple[str, ...] = RUNGS
     drop_grace_seconds: int = DEFAULT_DROP_GRACE_SECONDS
     idempotency_seconds: int = 3600

@@ -40,6 +40,7 @@ __all__ = [
     "OFFICERS_ON_DUTY",
     "QUEUES",
     "RATE_LIMITS",
+    "RECORDS",
     "RUNTIME_ENVIRONMENT",
     "SESSIONS",
     "TABLES",
@@ -183,7 +184,18 @@ RATE_LIMITS = Table(
 )
 """Atomic per-client, per-route counters for the public routes."""
 
-TABLES: tuple[Table, ...] = (SESSIONS, OFFICERS, AUDIT, IDEMPOTENCY, RATE_LIMITS)
+RECORDS = Table(
+    logical_name="Records",
+    env_var="RECORDS_TABLE",
+    default_name="safe-connection-records",
+    partition_key="reference",
+    sort_key="entry",
+    ttl_attribute="expires_at",
+)
+"""Her records of ended stops, by reference (``record#<session_id>``), kept for
+``RECORD_RETENTION_DAYS`` by TTL; the audit trail keeps the history beyond that."""
+
+TABLES: tuple[Table, ...] = (SESSIONS, OFFICERS, AUDIT, IDEMPOTENCY, RATE_LIMITS, RECORDS)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from functions.services.officers import OfficerService
     from functions.services.opening import SessionOpener
     from functions.services.public import PublicService
+    from functions.services.records import RecordService
     from functions.services.reports import ReportService
     from functions.services.sessions import SessionService
     from functions.services.timers import TimerService
@@ -174,6 +175,23 @@ def public_service() -> PublicService:
         photos=_photos(),
         limiter=DynamoRateLimiter(client("dynamodb"), s.rate_limits_table),
         opener=_opener(),
+        settings=s,
+        clock=utcnow,
+    )
+
+
+@built_once
+def record_service() -> RecordService:
+    """Her records of ended stops, by reference and key."""
+    from functions.adapters.records_table import DynamoRecords
+    from functions.services.records import RecordService
+    from functions.services.sessions import utcnow
+
+    s = settings()
+    return RecordService(
+        public=public_service(),
+        register=_register(),
+        records=DynamoRecords(client("dynamodb"), s.records_table),
         settings=s,
         clock=utcnow,
     )

@@ -25,6 +25,7 @@ from functions.resources import (
     OFFICERS,
     QUEUES,
     RATE_LIMITS,
+    RECORDS,
     RUNTIME_ENVIRONMENT,
     SESSIONS,
     TABLES,
@@ -77,6 +78,7 @@ class Stack:
     audit_table: str = ""
     idempotency_table: str = ""
     rate_limits_table: str = ""
+    records_table: str = ""
     timers_queue_url: str = ""
     timers_dlq_url: str = ""
     meeting_events_queue_url: str = ""
@@ -99,6 +101,7 @@ class Stack:
             AUDIT.env_var: self.audit_table,
             IDEMPOTENCY.env_var: self.idempotency_table,
             RATE_LIMITS.env_var: self.rate_limits_table,
+            RECORDS.env_var: self.records_table,
             TIMERS_QUEUE.env_var: self.timers_queue_url,
             MEETING_EVENTS_QUEUE.env_var: self.meeting_events_queue_url,
             ALERTS_TOPIC.env_var: self.alerts_topic_arn,
@@ -268,6 +271,7 @@ def create_resources(
         audit_table=names[AUDIT.logical_name],
         idempotency_table=names[IDEMPOTENCY.logical_name],
         rate_limits_table=names[RATE_LIMITS.logical_name],
+        records_table=names[RECORDS.logical_name],
         timers_queue_url=queues[TIMERS_QUEUE.logical_name].url,
         timers_dlq_url=queues[TIMERS_QUEUE.logical_name].dlq_url,
         meeting_events_queue_url=queues[MEETING_EVENTS_QUEUE.logical_name].url,

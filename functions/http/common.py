@@ -34,7 +34,7 @@ __all__ = [
 
 API_CORS = CORSConfig(
     allow_origin="*",
-    allow_headers=["Authorization", "Idempotency-Key", "X-Call-Token"],
+    allow_headers=["Authorization", "Idempotency-Key", "X-Call-Token", "X-Record-Key"],
     expose_headers=["Retry-After", "Content-Disposition"],  # the CSV export's file name
     max_age=600,
 )

@@ -43,6 +43,13 @@ CALL_TOKEN = Header(
     {"type": "string", "maxLength": 256},
 )
 
+RECORD_KEY = Header(
+    "X-Record-Key",
+    "Her record key (26 letters and digits; dashes and spaces are ignored). Never in the URL.",
+    {"type": "string", "maxLength": 64},
+    required=True,
+)
+
 
 @dataclass(frozen=True)
 class RouteDoc:

@@ -25,12 +25,12 @@ from functions.http.schemas import CallStarted, PublicView
 from functions.services.public import CallRequest
 from functions.wiring import idempotency, public_service
 
-__all__ = ["public_blueprint"]
+__all__ = ["client_of", "public_blueprint"]
 
 public_blueprint = Blueprint(__name__)
 
 
-def _client(request: Request) -> str:
+def client_of(request: Request) -> str:
     """The caller's source IP as API Gateway saw it (what the limits count per)."""
     context: Any = request.context or {}
     return str((context.get("identity") or {}).get("sourceIp") or "unknown")
@@ -50,7 +50,7 @@ def verify(code: str) -> Response:
     `404`, and only those count against the guess limit.
     """
     request = public_blueprint.current_request
-    return _her_view(public_service().verify(unquote(code), _client(request)))
+    return _her_view(public_service().verify(unquote(code), client_of(request)))
 
 
 @public_blueprint.route("/verify/{code}/attendance", methods=["POST"], cors=API_CORS)
@@ -59,7 +59,7 @@ def verify(code: str) -> Response:
 def verify_attendance(code: str) -> Response:
     """Ask for a uniformed officer to come; asking again pages nobody twice."""
     request = public_blueprint.current_request
-    return _her_view(public_service().attendance_by_code(unquote(code), _client(request)))
+    return _her_view(public_service().attendance_by_code(unquote(code), client_of(request)))
 
 
 @public_blueprint.route("/public/calls", methods=["POST"], cors=API_CORS)
@@ -68,7 +68,7 @@ def verify_attendance(code: str) -> Response:
 def start_call() -> Response:
     """Her own video call to the ops room: the force's sergeants are paged."""
     request = public_blueprint.current_request
-    client = _client(request)
+    client = client_of(request)
     body = json_object(request)
     key = header(request, "Idempotency-Key")
     if key is not None and not 1 <= len(key) <= 128:
@@ -102,7 +102,7 @@ def call_status(call_id: str) -> Response:
     """Her view of her own call, for the holder of its token."""
     request = public_blueprint.current_request
     token = header(request, "X-Call-Token") or ""
-    return _her_view(public_service().call_status(call_id, token, _client(request)))
+    return _her_view(public_service().call_status(call_id, token, client_of(request)))
 
 
 @public_blueprint.route("/public/calls/{call_id}/attendance", methods=["POST"], cors=API_CORS)
@@ -112,4 +112,4 @@ def call_attendance(call_id: str) -> Response:
     """Ask for a uniformed officer from her own call."""
     request = public_blueprint.current_request
     token = header(request, "X-Call-Token") or ""
-    return _her_view(public_service().call_attendance(call_id, token, _client(request)))
+    return _her_view(public_service().call_attendance(call_id, token, client_of(request)))

@@ -309,14 +309,15 @@ class PublicService:
     def call_status(self, call_id: str, token: str, client: str) -> dict[str, Any]:
         """Her view of her own call, for the holder of its token."""
         self.limit("call_status", client)
-        return self.view(self._own_call(call_id, token))
+        return self.view(self.own_call(call_id, token))
 
     def call_attendance(self, call_id: str, token: str, client: str) -> dict[str, Any]:
         """Ask for a uniformed officer from her own call."""
         self.limit("attendance", client)
-        return self._attendance(self._own_call(call_id, token))
+        return self._attendance(self.own_call(call_id, token))
 
-    def _own_call(self, call_id: str, token: str) -> SessionRecord:
+    def own_call(self, call_id: str, token: str) -> SessionRecord:
+        """Her own call, for the holder of its token (``NotFound`` otherwise, the same for all)."""
         missing = NotFound("No such call.")
         if not _CALL_ID.fullmatch(call_id) or not token or len(token) > 256:
             raise missing

@@ -135,6 +135,7 @@ _ALERTS = resources.ALERTS_TOPIC.logical_name
 _TIMERS = resources.TIMERS_QUEUE.logical_name
 _MEETING_EVENTS = resources.MEETING_EVENTS_QUEUE.logical_name
 _RATE_LIMITS = resources.RATE_LIMITS.logical_name
+_RECORDS = resources.RECORDS.logical_name
 
 _SESSION_TRANSITIONS = TableAccess(actions=("dynamodb:GetItem", "dynamodb:UpdateItem"))
 """sessions_table.py ``get`` and the conditional ``UpdateItem`` of every transition."""
@@ -161,6 +162,11 @@ FUNCTIONS: Mapping[str, FunctionAccess] = MappingProxyType(
                 ),
                 # rate_limits.py: one atomic counter per client, route and window.
                 _RATE_LIMITS: TableAccess(actions=("dynamodb:UpdateItem",)),
+                # records_table.py: put_once (conditional PutItem, then GetItem when the
+                # condition fails), for_reference (Query on the base table). Never updated.
+                _RECORDS: TableAccess(
+                    actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")
+                ),
                 # register_table.py: get (GetItem), by_shoulder (Query on ``by_shoulder``), save
                 # (a transaction of Put officer, Put shoulder claim, Delete old claim);
                 # sessions_table.py create (transaction Update of ``live_sessions``).

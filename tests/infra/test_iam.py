@@ -99,6 +99,7 @@ def test_the_api_handler_has_exactly_what_the_adapters_call(stage: Synthesized) 
     audit = stage.logical_id(stage.stack.tables.by_logical_name["Audit"])
     idempotency = stage.logical_id(stage.stack.tables.by_logical_name["Idempotency"])
     rate_limits = stage.logical_id(stage.stack.tables.by_logical_name["RateLimits"])
+    records = stage.logical_id(stage.stack.tables.by_logical_name["Records"])
     timers = stage.logical_id(stage.stack.messaging.queues["Timers"].queue)
     logs = stage.logical_id(stage.stack.function_roles.log_groups[API_HANDLER])
     item = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
@@ -109,6 +110,8 @@ def test_the_api_handler_has_exactly_what_the_adapters_call(stage: Synthesized) 
         f"<{sessions}.Arn>/index/by_officer": {"dynamodb:Query"},
         f"<{sessions}.Arn>/index/by_code": {"dynamodb:Query"},
         f"<{rate_limits}.Arn>": {"dynamodb:UpdateItem"},
+        # Her records: kept once (a conditional put), read by reference; never updated.
+        f"<{records}.Arn>": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"},
         f"<{officers}.Arn>": item | {"dynamodb:DeleteItem"},
         f"<{officers}.Arn>/index/by_shoulder": {"dynamodb:Query"},
         f"<{officers}.Arn>/index/sergeants_on_duty": {"dynamodb:Query"},

@@ -116,6 +116,7 @@ def test_table_and_queue_variables_are_the_resources_own() -> None:
         resources.AUDIT: "audit_table",
         resources.IDEMPOTENCY: "idempotency_table",
         resources.RATE_LIMITS: "rate_limits_table",
+        resources.RECORDS: "records_table",
     }
     assert set(tables) == set(resources.TABLES)
     for table, name in tables.items():

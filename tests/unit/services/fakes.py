@@ -44,6 +44,7 @@ from functions.services.ports import (
     SessionRecord,
     TransitionRefused,
 )
+from functions.services.records_port import KeyAlreadySet, StoredRecord
 
 __all__ = [
     "ChimeNotFound",
@@ -52,8 +53,10 @@ __all__ = [
     "FakeOfficerRegister",
     "FakePhotos",
     "FakeRateLimiter",
+    "FakeRecords",
     "FakeSessionStore",
 ]
+
 
 _S = SessionState
 WAITING = WAITING_STATES
@@ -585,3 +588,26 @@ class FakeRateLimiter(_Port):
             misses=counters.get("misses", 0),
             retry_after=retry_after,
         )
+
+
+# ---------------------------------------------------------------------------- her records
+class FakeRecords(_Port):
+    """``DynamoRecords``: one record per session, under its reference; the first key wins."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: dict[tuple[str, str], StoredRecord] = {}
+
+    def put_once(self, stored: StoredRecord) -> StoredRecord:
+        self._enter("put_once", stored)
+        with self.lock:
+            key = (stored.record.reference, stored.session_id)
+            existing = self.kept.setdefault(key, stored)
+            if existing.key_hash != stored.key_hash:
+                raise KeyAlreadySet(stored.session_id)
+            return existing
+
+    def for_reference(self, reference: str) -> list[StoredRecord]:
+        self._enter("for_reference", reference)
+        with self.lock:
+            return [kept for (ref, _), kept in sorted(self.kept.items()) if ref == reference]
