@@ -1,16 +1,20 @@
 /** Her page: type the officer's code, watch the control room's decision, call them herself. */
-import { render } from "preact";
+import { render, type ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import "../styles.css";
 import { ApiClient, ApiError, newIdempotencyKey, retryAfterMs } from "../shared/api";
+import { CODE_LENGTH } from "../shared/api.generated";
+import { catalogueCallWords } from "../shared/callwords";
 import { loadConfig, type AppConfig } from "../shared/config";
-import { clockTime, codeProblem, formatCode, normaliseCode } from "../shared/format";
+import { codeProblem, formatCode, normaliseCode } from "../shared/format";
+import { I18n, useT, type Translator } from "../shared/i18n";
 import { poll } from "../shared/poll";
 import { herCallStatus, herStatus } from "../shared/states";
 import type { PublicCall, PublicView } from "../shared/types";
 import { Call999, CannotStart, ErrorMessage, RegisterPhoto, Shell, StatusPanel, useFocusOnMount } from "../shared/ui";
 import type { VideoPanelProps } from "../shared/videopanel";
+import { applyLanguage, LanguageSwitcher, startLanguage, switchLanguage } from "./language";
 import { decidedBy, FOLLOW_MS, officerCardHeading, problemText } from "./model";
 
 type Screen =
@@ -18,11 +22,37 @@ type Screen =
   | { kind: "session"; code: string; view: PublicView }
   | { kind: "call" };
 
-function App(props: { config: AppConfig }) {
+/**
+ * A code inside a sentence: kept left to right in a right-to-left language (a bidi isolate) and
+ * never broken at its dash (a non-breaking hyphen), so "ABCD-2345" cannot read "2345 … ABCD-".
+ */
+function ltr(code: string): string {
+  return `\u2066${code.replace(/-/g, "\u2011")}\u2069`;
+}
+
+/** What went wrong, in her words: the API's failures explained, anything else in her language. */
+function herError(err: unknown, tr: Translator): unknown {
+  if (err instanceof ApiError) return new Error(problemText(err, tr));
+  return tr.lang === "en" ? err : new Error(tr.t("error.other"));
+}
+
+/**
+ * Her page in the language she reads (the browser's, or the one she chose, remembered), with the
+ * switcher that changes it at once; the page itself keeps its state across a change.
+ */
+function Localised(props: { initial: Translator; children: (switcher: ComponentChildren) => ComponentChildren }) {
+  const [tr, setTr] = useState(props.initial);
+  useEffect(() => applyLanguage(tr), [tr]);
+  const switcher = <LanguageSwitcher current={tr.lang} onChoose={(lang) => void switchLanguage(lang).then(setTr)} />;
+  return <I18n.Provider value={tr}>{props.children(switcher)}</I18n.Provider>;
+}
+
+function App(props: { config: AppConfig; switcher: ComponentChildren }) {
+  const { t } = useT();
   const api = useMemo(() => new ApiClient(props.config.apiUrl), [props.config.apiUrl]);
   const [screen, setScreen] = useState<Screen>({ kind: "enter" });
   return (
-    <Shell title="Check a police officer">
+    <Shell title={t("page.title")} aside={props.switcher}>
       {screen.kind === "enter" ? (
         <EnterCode api={api} config={props.config} onFound={(code, view) => setScreen({ kind: "session", code, view })} onCall={() => setScreen({ kind: "call" })} />
       ) : null}
@@ -42,16 +72,20 @@ function EnterCode(props: {
   onFound: (code: string, view: PublicView) => void;
   onCall: () => void;
 }) {
+  const tr = useT();
+  const { t } = tr;
   const [typed, setTyped] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
+  // The problem is kept as what was typed, so it is said again in a language chosen afterwards.
+  const [checked, setChecked] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  const problem = checked === null ? null : codeProblem(checked, tr);
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const wrong = codeProblem(typed);
-    setProblem(wrong);
+    const wrong = codeProblem(typed, tr);
+    setChecked(wrong ? typed : null);
     setError(null);
     if (wrong) {
       input.current?.focus();
@@ -63,7 +97,7 @@ function EnterCode(props: {
       const view = await props.api.request<PublicView>(`/verify/${encodeURIComponent(code)}`);
       props.onFound(code, view);
     } catch (err) {
-      setError(err instanceof ApiError ? new Error(problemText(err)) : err);
+      setError(herError(err, tr));
     } finally {
       setBusy(false);
     }
@@ -71,19 +105,16 @@ function EnterCode(props: {
 
   return (
     <>
-      <h1>Is this a real police officer?</h1>
-      <p class="lede">
-        The officer who stopped you can prove who they are. Their phone shows a code. Type it here and the police
-        control room will confirm them on a video call, while you watch the answer on your own phone.
-      </p>
+      <h1>{t("enter.heading")}</h1>
+      <p class="lede">{t("enter.lede")}</p>
       <form class="panel" onSubmit={(e) => void submit(e)} noValidate>
-        <label for="code">Code on the officer's phone</label>
+        <label for="code">{t("enter.label")}</label>
         <p class="hint" id="code-hint">
-          8 letters and numbers, for example ABCD-2345. Spaces and dashes do not matter.
+          {t("enter.hint", { length: CODE_LENGTH, example: ltr("ABCD-2345") })}
         </p>
         {problem ? (
           <p class="field-error" id="code-error" role="alert">
-            <span class="sr-only">Error: </span>
+            <span class="sr-only">{t("enter.errorPrefix")} </span>
             {problem}
           </p>
         ) : null}
@@ -92,6 +123,7 @@ function EnterCode(props: {
           id="code"
           name="code"
           class="code-input"
+          dir="ltr"
           value={typed}
           onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)}
           autoComplete="off"
@@ -104,15 +136,15 @@ function EnterCode(props: {
         <ErrorMessage error={error} />
         <p>
           <button type="submit" class="primary huge" disabled={busy}>
-            {busy ? "Checking…" : "Check the officer"}
+            {busy ? t("enter.checking") : t("enter.submit")}
           </button>
         </p>
       </form>
       <section class="panel" aria-labelledby="nocode">
-        <h2 id="nocode">No code, or not sure?</h2>
-        <p>You can call the police control room yourself on video. A sergeant will answer and check the officer.</p>
+        <h2 id="nocode">{t("enter.noCodeHeading")}</h2>
+        <p>{t("enter.noCodeText")}</p>
         <button type="button" onClick={props.onCall}>
-          Call the control room myself
+          {t("enter.callMyself")}
         </button>
       </section>
     </>
@@ -120,10 +152,12 @@ function EnterCode(props: {
 }
 
 function SessionView(props: { api: ApiClient; config: AppConfig; code: string; initial: PublicView }) {
+  const tr = useT();
+  const { t } = tr;
   const [view, setView] = useState<PublicView>(props.initial);
   const [error, setError] = useState<unknown>(null);
   const [calling, setCalling] = useState(false);
-  const status = herStatus(view);
+  const status = herStatus(view, tr);
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const { api, code } = props;
   const startedLive = herStatus(props.initial).live;
@@ -138,7 +172,7 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
         setView(next);
         setError(null);
       },
-      onError: (err) => setError(err instanceof ApiError ? new Error(problemText(err)) : err),
+      onError: setError,
       done: (next) => !herStatus(next).live,
     });
   }, [api, code, startedLive]);
@@ -147,17 +181,17 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
   return (
     <>
       <h1 ref={heading} tabIndex={-1}>
-        Officer check {formatCode(props.code)}
+        {t("check.heading", { code: ltr(formatCode(props.code)) })}
       </h1>
       <StatusPanel status={status} />
-      {status.urge999 ? <Call999 prominent text="Call 999 now and ask the control room to confirm the officer." /> : null}
-      <ErrorMessage error={error} />
+      {status.urge999 ? <Call999 prominent text={t("check.urge999")} /> : null}
+      <ErrorMessage error={error && herError(error, tr)} />
       <OfficerCard view={view} config={props.config} />
       <Decision view={view} />
       <p>
-        Your reference: <span class="reference">{view.reference}</span>
+        {t("check.reference")} <bdi class="reference">{view.reference}</bdi>
         <br />
-        <span class="hint">Quote it if you contact the police about this stop.</span>
+        <span class="hint">{t("check.referenceHint")}</span>
       </p>
       <Attendance
         requestedAt={view.attendance_requested_at}
@@ -169,7 +203,7 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
       ) : (
         <p>
           <button type="button" onClick={() => setCalling(true)}>
-            Call the control room myself
+            {t("enter.callMyself")}
           </button>
         </p>
       )}
@@ -179,53 +213,57 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
 
 /** The officer behind the code, headed by what is known: confirmed only once verified. */
 function OfficerCard(props: { view: PublicView; config: AppConfig }) {
+  const tr = useT();
+  const { t } = tr;
   const officer = props.view.officer;
-  const heading = officerCardHeading(props.view.state);
+  const heading = officerCardHeading(props.view.state, tr);
   if (!officer || !heading) return null;
   const confirmed = props.view.state === "verified";
   return (
     <section class={confirmed ? "card confirmed" : "card"} aria-labelledby="who">
       <h2 id="who">{heading}</h2>
       <div class="card-body">
-        <RegisterPhoto url={officer.photo_url} alt={`Police register photo of ${officer.rank} ${officer.display_name}`} />
+        <RegisterPhoto url={officer.photo_url} alt={t("card.photoAlt", { rank: officer.rank, name: officer.display_name })} />
         <dl class="facts">
-          <dt>Name</dt>
-          <dd>{officer.display_name}</dd>
-          <dt>Rank</dt>
-          <dd>{officer.rank}</dd>
-          <dt>Shoulder number</dt>
-          <dd class="big">{officer.shoulder_number}</dd>
-          <dt>Force</dt>
-          <dd>{forceName(props.config, officer.force)}</dd>
+          <dt>{t("card.name")}</dt>
+          <dd>
+            <bdi>{officer.display_name}</bdi>
+          </dd>
+          <dt>{t("card.rank")}</dt>
+          <dd>
+            <bdi>{officer.rank}</bdi>
+          </dd>
+          <dt>{t("card.shoulder")}</dt>
+          <dd class="big">
+            <bdi>{officer.shoulder_number}</bdi>
+          </dd>
+          <dt>{t("card.force")}</dt>
+          <dd>
+            <bdi>{forceName(props.config, officer.force)}</bdi>
+          </dd>
         </dl>
       </div>
-      <p class="hint">
-        {confirmed
-          ? "Check the face, and the shoulder number on their warrant card, match."
-          : "Not confirmed yet: wait for the control room's answer before you go anywhere with them."}
-      </p>
+      <p class="hint">{confirmed ? t("card.checkMatch") : t("card.notYet")}</p>
     </section>
   );
 }
 
 function Decision(props: { view: PublicView }) {
+  const tr = useT();
   const decision = props.view.decision;
   if (!decision) return null;
-  return (
-    <p>
-      Decided by {decidedBy(decision.decided_by)} at {clockTime(decision.decided_at)}.
-    </p>
-  );
+  return <p>{tr.t("check.decidedBy", { who: decidedBy(decision.decided_by, tr), time: tr.time(decision.decided_at) })}</p>;
 }
 
 function Attendance(props: { requestedAt: string | null; ask: () => Promise<PublicView>; onView: (view: PublicView) => void }) {
+  const tr = useT();
+  const { t } = tr;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   if (props.requestedAt) {
     return (
       <p class="status tone-active" role="status">
-        A uniformed officer has been asked to come (asked at {clockTime(props.requestedAt)}). Stay somewhere safe and
-        public.
+        {t("attend.asked", { time: tr.time(props.requestedAt) })}
       </p>
     );
   }
@@ -235,24 +273,26 @@ function Attendance(props: { requestedAt: string | null; ask: () => Promise<Publ
     try {
       props.onView(await props.ask());
     } catch (err) {
-      setError(err instanceof ApiError ? new Error(problemText(err)) : err);
+      setError(err);
     } finally {
       setBusy(false);
     }
   };
   return (
     <section class="panel" aria-labelledby="attend">
-      <h2 id="attend">Want a uniformed officer?</h2>
-      <p>You can ask for an officer in uniform to come to where you are.</p>
-      <ErrorMessage error={error} />
+      <h2 id="attend">{t("attend.heading")}</h2>
+      <p>{t("attend.text")}</p>
+      <ErrorMessage error={error && herError(error, tr)} />
       <button type="button" disabled={busy} onClick={() => void ask()}>
-        Ask for a uniformed officer
+        {t("attend.ask")}
       </button>
     </section>
   );
 }
 
 function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string; force?: string }) {
+  const tr = useT();
+  const { t } = tr;
   const [call, setCall] = useState<PublicCall | null>(null);
   const [view, setView] = useState<PublicView | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -293,7 +333,7 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
       // The same key on a retry: the ops room is paged once.
       setCall(await props.api.request<PublicCall>("/public/calls", { method: "POST", body, headers: { "Idempotency-Key": key } }));
     } catch (err) {
-      setError(err instanceof ApiError ? new Error(problemText(err)) : err);
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -303,12 +343,12 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
     return (
       <form class="panel" onSubmit={(e) => void start(e)} aria-labelledby="call-heading">
         <h2 id="call-heading" ref={heading} tabIndex={-1}>
-          Call the control room
+          {t("call.heading")}
         </h2>
-        <p>A sergeant in the police control room will answer on video. Nobody is asked to give their name.</p>
+        <p>{t("call.text")}</p>
         {forces.length > 1 ? (
           <>
-            <label for="force">Police force</label>
+            <label for="force">{t("call.force")}</label>
             <select id="force" name="force">
               {forces.map((f) => (
                 <option key={f.code} value={f.code} selected={f.code === (props.force ?? forces[0]?.code)}>
@@ -320,12 +360,12 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
         ) : (
           <input type="hidden" name="force" value={forces[0]?.code} />
         )}
-        <label for="shoulder">The officer's shoulder number, if you know it (optional)</label>
-        <input id="shoulder" name="shoulder" inputMode="numeric" autoComplete="off" maxLength={10} defaultValue={props.shoulder ?? ""} />
-        <ErrorMessage error={error} />
+        <label for="shoulder">{t("call.shoulder")}</label>
+        <input id="shoulder" name="shoulder" dir="ltr" inputMode="numeric" autoComplete="off" maxLength={10} defaultValue={props.shoulder ?? ""} />
+        <ErrorMessage error={error && herError(error, tr)} />
         <p>
           <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Calling…" : "Start the video call"}
+            {busy ? t("call.calling") : t("call.start")}
           </button>
         </p>
       </form>
@@ -333,15 +373,15 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
   }
 
   const state = view?.state ?? call.state;
-  const status = herCallStatus(state);
+  const status = herCallStatus(state, tr);
   const confirmed = state === "verified" && view ? view : null;
   return (
     <section aria-labelledby="her-call">
       <h2 id="her-call" ref={heading} tabIndex={-1}>
-        Your call to the control room
+        {t("call.yours")}
       </h2>
       <StatusPanel status={status} />
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error && herError(error, tr)} />
       {confirmed ? (
         <>
           <OfficerCard view={confirmed} config={props.config} />
@@ -352,12 +392,13 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
         <LazyVideoPanel
           meeting={call.meeting}
           attendee={call.attendee}
-          remoteLabel="Control room"
-          purpose="The sergeant in the control room will see and hear you while they check the officer. Your phone will ask to use the camera and microphone."
+          remoteLabel={t("call.remote")}
+          words={catalogueCallWords(tr)}
+          purpose={t("call.purpose")}
         />
       ) : null}
       <p>
-        Your reference: <span class="reference">{call.reference}</span>
+        {t("check.reference")} <bdi class="reference">{call.reference}</bdi>
       </p>
       <Attendance
         requestedAt={view?.attendance_requested_at ?? null}
@@ -377,6 +418,7 @@ type Panel = typeof import("../shared/videopanel").VideoPanel;
 
 /** The video panel, fetched only when she starts her own call: her page stays small. */
 function LazyVideoPanel(props: VideoPanelProps) {
+  const { t } = useT();
   const [panel, setPanel] = useState<{ Panel: Panel } | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -393,9 +435,9 @@ function LazyVideoPanel(props: VideoPanelProps) {
     panel ? (
       <panel.Panel {...props} />
     ) : (
-      <section class="video" aria-label="Video call">
+      <section class="video" aria-label={t("video.region")}>
         <p class="video-status" role="status">
-          {failed ? "Video could not be loaded. The check goes on: keep this page open." : "Starting video…"}
+          {failed ? t("video.loadFailed") : t("video.starting")}
         </p>
       </section>
     )
@@ -408,16 +450,31 @@ function forceName(config: AppConfig, code: string): string {
 
 const root = document.getElementById("app");
 if (root) {
-  loadConfig().then(
-    (config) => render(<App config={config} />, root),
-    (error) =>
+  // The language and the config are fetched together: neither waits for the other.
+  void Promise.all([startLanguage(), loadConfig().then((config) => ({ config }), (error: unknown) => ({ error }))]).then(
+    ([tr, loaded]) => {
+      applyLanguage(tr);
       render(
-        <CannotStart
-          title="Check a police officer"
-          error={error}
-          advice="This page cannot reach the police service right now. Call 999 and ask the control room to confirm the officer."
-        />,
+        <Localised initial={tr}>
+          {(switcher) =>
+            "config" in loaded ? <App config={loaded.config} switcher={switcher} /> : <Unavailable error={loaded.error} switcher={switcher} />
+          }
+        </Localised>,
         root,
-      ),
+      );
+    },
+  );
+}
+
+/** The page could not start: say so in her language, with 999. */
+function Unavailable(props: { error: unknown; switcher: ComponentChildren }) {
+  const tr = useT();
+  return (
+    <CannotStart
+      title={tr.t("page.title")}
+      error={tr.lang === "en" ? props.error : new Error(tr.t("error.other"))}
+      advice={tr.t("error.cannotStart")}
+      aside={props.switcher}
+    />
   );
 }

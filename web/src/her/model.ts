@@ -1,23 +1,25 @@
 /** Her page's decisions that are worth testing on their own. */
 import type { ApiError } from "../shared/api";
+import { ENGLISH, type Translator } from "../shared/i18n";
 import { isFinal } from "../shared/states";
 import type { DecidedBy, SessionState } from "../shared/types";
 
 /** How often her page asks again while the check is live: inside the API's follow limit (720 an hour). */
 export const FOLLOW_MS = 5000;
 
-/** What to tell her when a request fails, in plain words. */
-export function problemText(error: ApiError): string {
-  if (error.status === 404) {
-    return "We cannot find that code. Check it with the officer. If they cannot show you a working code, call 999.";
-  }
+/**
+ * What to tell her when a request fails, in plain words in her language. The API's own message
+ * (English) is shown only on the English page; elsewhere a sentence of her catalogue replaces it.
+ */
+export function problemText(error: ApiError, tr: Translator = ENGLISH): string {
+  if (error.status === 404) return tr.t("error.notFound");
   if (error.status === 429) {
-    const wait = error.retryAfter ? ` Try again in ${Math.ceil(error.retryAfter / 60)} minute${Math.ceil(error.retryAfter / 60) === 1 ? "" : "s"}.` : "";
-    return `Too many tries from this phone.${wait} If you need help now, call 999.`;
+    if (!error.retryAfter) return tr.t("error.tooMany");
+    const minutes = Math.ceil(error.retryAfter / 60);
+    return minutes === 1 ? tr.t("error.tooManyOne") : tr.t("error.tooManyWait", { minutes });
   }
-  if (error.status === 400) return error.message;
-  if (error.isOutage) return "The police service is not answering. Call 999 and ask the control room to confirm the officer.";
-  return error.message;
+  if (error.isOutage) return tr.t("error.outage");
+  return tr.lang === "en" ? error.message : tr.t("error.other");
 }
 
 /**
@@ -27,13 +29,13 @@ export function problemText(error: ApiError): string {
  * says whose code it is; after any other ending it is hidden, so a photo never reassures her
  * about a check that failed.
  */
-export function officerCardHeading(state: SessionState): string | null {
-  if (state === "verified") return "Confirmed: the officer you should see";
-  return isFinal(state) ? null : "Whose code this is (not confirmed yet)";
+export function officerCardHeading(state: SessionState, tr: Translator = ENGLISH): string | null {
+  if (state === "verified") return tr.t("card.confirmed");
+  return isFinal(state) ? null : tr.t("card.pending");
 }
 
 /** "PS 118", or "the control room" when the deciding sergeant is not on the register. */
-export function decidedBy(who: DecidedBy | null): string {
+export function decidedBy(who: DecidedBy | null, tr: Translator = ENGLISH): string {
   const words = [who?.rank, who?.shoulder_number].filter((part): part is string => Boolean(part));
-  return words.length > 0 ? words.join(" ") : "the control room";
+  return words.length > 0 ? words.join(" ") : tr.t("check.controlRoom");
 }

@@ -4,6 +4,7 @@
  * Pure functions, unit-tested in call.test.ts with the states that show them.
  */
 import type { LocalMedia, MediaProblem } from "./call";
+import { ENGLISH, type MessageKey, type Translator } from "./i18n";
 
 export type Platform = "ios" | "android" | "other";
 
@@ -25,66 +26,55 @@ export interface Advice {
   other: string[];
 }
 
-const PROBLEM_TEXT: Record<MediaProblem, (what: string) => string> = {
-  denied: (what) => `The ${what} ${what.includes(" and ") ? "are" : "is"} blocked for this site.`,
-  missing: (what) => `No ${what} was found on this device.`,
-  busy: (what) => `Another app is using the ${what}.`,
-  unsupported: (what) => `This browser cannot use the ${what} on this page.`,
-  failed: (what) => `The ${what} could not start.`,
+const PROBLEM_KEY: Record<MediaProblem, MessageKey> = {
+  denied: "media.denied",
+  missing: "media.missing",
+  busy: "media.busy",
+  unsupported: "media.unsupported",
+  failed: "media.failed",
 };
 
-export function mediaAdvice(local: LocalMedia, platform: Platform): Advice | null {
+/** What to do, in the page's language (English for the officer app and the console). */
+export function mediaAdvice(local: LocalMedia, platform: Platform, tr: Translator = ENGLISH): Advice | null {
   const camera = local.video ? null : local.cameraProblem;
   const microphone = local.audio ? null : local.microphoneProblem;
   if (!camera && !microphone) return null;
   const both = camera && microphone;
-  const what = both ? "camera and microphone" : camera ? "camera" : "microphone";
-  const Setting = both ? "Camera and Microphone" : camera ? "Camera" : "Microphone";
+  const what = tr.t(both ? "media.both" : camera ? "media.camera" : "media.microphone");
+  const setting = tr.t(both ? "media.settingBoth" : camera ? "media.settingCamera" : "media.settingMicrophone");
   const problem = (both && camera !== microphone ? "denied" : (camera ?? microphone)) as MediaProblem;
-  const again = "Come back to this page and tap “Try camera and microphone again”.";
+  const t = (key: MessageKey) => tr.t(key, { what, setting });
+  const again = t("media.again");
   let ios: string[];
   let android: string[];
   let other: string[];
   switch (problem) {
     case "denied":
-      ios = [
-        "Tap “aA” at the left of the address bar, then “Website Settings”.",
-        `Set ${Setting} to “Allow”.`,
-        `If ${both ? "they are" : "it is"} already allowed: open the Settings app, then Apps, Safari, and set ${Setting} to “Ask” or “Allow”.`,
-        again,
-      ];
-      android = [
-        "Tap the icon at the left of the address bar (a padlock or two sliders), then “Permissions”.",
-        `Turn on ${Setting}.`,
-        `If Chrome itself is not allowed: open Android Settings, then Apps, Chrome, Permissions, and allow ${Setting}.`,
-        again,
-      ];
-      other = [`Click the icon at the left of the address bar and allow ${Setting} for this site.`, again];
+      ios = [t("media.iosDenied1"), t("media.iosDenied2"), t(both ? "media.iosDenied3Both" : "media.iosDenied3"), again];
+      android = [t("media.androidDenied1"), t("media.androidDenied2"), t("media.androidDenied3"), again];
+      other = [t("media.otherDenied"), again];
       break;
     case "busy":
-      ios = [`Close any other app using the ${what} (a phone or video call, the Camera app).`, again];
-      android = [`Close any other app using the ${what} (a phone or video call, the Camera app).`, again];
-      other = [`Close any other program using the ${what}.`, again];
+      ios = [t("media.phoneBusy"), again];
+      android = [t("media.phoneBusy"), again];
+      other = [t("media.otherBusy"), again];
       break;
     case "missing":
-      ios = [
-        `Check that the ${what} works in another app.`,
-        `If Screen Time is on: Settings, Screen Time, Content & Privacy Restrictions, and allow the ${what}.`,
-        again,
-      ];
-      android = [`Check that the ${what} works in another app, then restart Chrome.`, again];
-      other = [`Plug in a ${what}, or choose it in the browser's settings.`, again];
+      ios = [t("media.iosMissing1"), t("media.iosMissing2"), again];
+      android = [t("media.androidMissing"), again];
+      other = [t("media.otherMissing"), again];
       break;
     case "unsupported":
-      ios = ["Open this page in Safari (the address must start with https://)."];
-      android = ["Open this page in Chrome (the address must start with https://)."];
-      other = ["Open this page in an up-to-date Chrome, Edge, Firefox or Safari, at an https:// address."];
+      ios = [t("media.iosUnsupported")];
+      android = [t("media.androidUnsupported")];
+      other = [t("media.otherUnsupported")];
       break;
     case "failed":
-      ios = [again, "If it fails again, close Safari completely and open this page again."];
-      android = [again, "If it fails again, close Chrome completely and open this page again."];
-      other = [again, "If it fails again, restart the browser."];
+      ios = [again, t("media.iosFailed")];
+      android = [again, t("media.androidFailed")];
+      other = [again, t("media.otherFailed")];
       break;
   }
-  return { problem: PROBLEM_TEXT[problem](what), ios, android, other, first: platform === "android" ? "android" : "ios" };
+  const problemKey = problem === "denied" && both ? "media.deniedBoth" : PROBLEM_KEY[problem];
+  return { problem: t(problemKey), ios, android, other, first: platform === "android" ? "android" : "ios" };
 }

@@ -511,13 +511,13 @@ group("background and battery", () => {
       { type: "stopped", status: "SignalingChannelClosedUnexpectedly" },
       { type: "visibility", hidden: false },
     ]);
-    expect(state.rejoin).toBe("You were away and the call was lost, so it was rejoined.");
+    expect(state.rejoin).toBe("video.noticeAwayLost");
   });
 
   it("the automatic rejoin says why once connected, and may not rejoin by itself again before connecting", () => {
     const rejoined = run([{ type: "tap" }, { type: "media", local: BOTH }, [{ type: "started" }, T0 + 5_000]], {
       automatic: true,
-      notice: "You were away and the call was lost, so it was rejoined.",
+      notice: "video.noticeAwayLost",
     });
     expect(officerView(rejoined, T0 + 6_000).message).toBe("Connected. You were away and the call was lost, so it was rejoined. Waiting for the control room to join the video…");
     const failedAgain = run(
@@ -534,7 +534,7 @@ group("background and battery", () => {
     const offline = reduce(lost, { type: "network", online: false }, T0 + 80_000);
     expect(offline.rejoin).toBeNull();
     const online = reduce(offline, { type: "network", online: true }, T0 + 90_000);
-    expect(online.rejoin).toBe("Your connection came back, so the video call was rejoined.");
+    expect(online.rejoin).toBe("video.noticeOnline");
     const connected = run(joined);
     expect(reduce(connected, { type: "network", online: true }, T0)).toBe(connected); // already online: nothing happens
   });

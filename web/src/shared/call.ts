@@ -10,6 +10,7 @@
  */
 
 import { RECEPTION_WINDOW_MS } from "./reception";
+import type { MessageKey } from "./i18n";
 
 /** The SDK's normalised signal strength of a connection the server receives well (level 2 of 2). */
 export const GOOD_SIGNAL = 0.75;
@@ -132,8 +133,9 @@ export interface CallState {
   /** This session may rejoin by itself once when the page comes back (or the network does). */
   autoRejoinAllowed: boolean;
   /** Set when this session should be replaced by a new one: the notice the new one shows. */
-  rejoin: string | null;
-  notice: { text: string; until: number | null } | null;
+  rejoin: MessageKey | null;
+  /** A one-off notice: a catalogue key, put into words by callview.ts in the page's language. */
+  notice: { text: MessageKey; until: number | null } | null;
   remotes: Record<string, RemoteAttendee>;
   /** Frames from the other side have been shown in this session. */
   remoteSeen: boolean;
@@ -161,7 +163,7 @@ export interface CallOptions {
   /** This session is itself an automatic rejoin: it may not rejoin by itself again before it connects. */
   automatic?: boolean;
   /** Said once connected (an automatic rejoin says why it happened). */
-  notice?: string | null;
+  notice?: MessageKey | null;
   hidden?: boolean;
   offline?: boolean;
 }
@@ -197,13 +199,14 @@ export function initialCall(options: CallOptions = {}): CallState {
  * How the SDK's stop reads: a normal end of the call (nothing to retry) or a lost connection.
  * `Left` is our own leave; the meeting ending is the check being decided or ended.
  */
-export const NORMAL_END: Record<string, string> = {
-  Left: "You left the video call.",
-  MeetingEnded: "The video call has ended.",
-  TURNCredentialsForbidden: "The video call has ended.",
-  AudioCallEnded: "The video call has ended.",
-  AudioAttendeeRemoved: "You were removed from the video call.",
-  AudioJoinedFromAnotherDevice: "This video call was opened on another tab or device, so it has ended here.",
+/** The SDK's normal ends, and the catalogue's words for each. */
+export const NORMAL_END: Record<string, MessageKey> = {
+  Left: "video.endLeft",
+  MeetingEnded: "video.ended",
+  TURNCredentialsForbidden: "video.ended",
+  AudioCallEnded: "video.ended",
+  AudioAttendeeRemoved: "video.endRemoved",
+  AudioJoinedFromAnotherDevice: "video.endOtherDevice",
 };
 
 export function isNormalEnd(status: string): boolean {
@@ -230,7 +233,7 @@ function settle(before: CallState, next: CallState, now: number): CallState {
   return {
     ...timed,
     poor,
-    notice: better ? { text: "The connection is better: your video is back on.", until: now + NOTICE_MS } : timed.notice,
+    notice: better ? { text: "video.noticeBetter", until: now + NOTICE_MS } : timed.notice,
   };
 }
 
@@ -339,7 +342,7 @@ function step(state: CallState, event: CallEvent, now: number): CallState {
       const next = { ...state, offline: !event.online };
       if (event.online && state.connection === "lost" && !state.hidden && state.autoRejoinAllowed && !state.rejoin) {
         // iOS does not rejoin by itself when the network returns: rejoin once for it.
-        return { ...next, rejoin: "Your connection came back, so the video call was rejoined." };
+        return { ...next, rejoin: "video.noticeOnline" };
       }
       return next;
     }
@@ -360,15 +363,15 @@ function visibility(state: CallState, hidden: boolean, now: number): CallState {
   if (state.awaySince === null) return back;
   if (state.connection === "lost") {
     // The SDK gave up while nobody was looking (iOS does not rejoin by itself): try once more.
-    if (state.autoRejoinAllowed && !state.rejoin) return { ...back, rejoin: "You were away and the call was lost, so it was rejoined." };
+    if (state.autoRejoinAllowed && !state.rejoin) return { ...back, rejoin: "video.noticeAwayLost" };
     return back;
   }
   if (state.connection === "connected") {
     const text = state.awayEvents.reconnected
-      ? "You were away; the call reconnected."
+      ? "video.noticeAwayReconnected"
       : state.local.video && state.cameraWanted
-        ? "You were away: your camera was paused and is back on."
-        : "You were away; the call carried on.";
+        ? "video.noticeAwayCamera"
+        : "video.noticeAwayCarriedOn";
     return { ...back, notice: { text, until: now + NOTICE_MS } };
   }
   return back;

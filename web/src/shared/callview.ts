@@ -4,15 +4,19 @@
  * (call.ts) and the clock. Pure, unit-tested in call.test.ts; docs/web.md ("Video") lists each.
  */
 import { mediaAdvice, type Advice, type Platform } from "./advice";
+import { englishCallWords, type CallWords } from "./callwords";
 import { GOOD_SIGNAL, NORMAL_END, otherSide, phaseOf, shouldSendVideo, VIDEO_GRACE_MS, type CallState, type Phase } from "./call";
+import { ENGLISH, type MessageKey, type Translator } from "./i18n";
+
+export { catalogueCallWords, englishCallWords, type CallWords } from "./callwords";
 
 /** The other side's connection as a word (never colour alone). */
 export type Quality = "good" | "weak" | "none";
 
-export const QUALITY_WORD: Record<Quality, string> = {
-  good: "Good",
-  weak: "Weak",
-  none: "No signal — reconnecting…",
+const QUALITY_KEY: Record<Quality, MessageKey> = {
+  good: "video.qualityGood",
+  weak: "video.qualityWeak",
+  none: "video.qualityNone",
 };
 
 /** The SDK normalises the server's 0-2 signal strength to 0, 0.5 and 1. */
@@ -52,17 +56,22 @@ export interface CallView {
   remoteSeen: boolean;
 }
 
-function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 /**
- * What each end sees. `remoteLabel` names the other side as the tile does ("Officer", "Control
- * room", "Member of the public"); sentences say "the officer", "the control room".
+ * What each end sees. `remote` names the other side as the tile does ("Officer", "Control room",
+ * "Member of the public"; sentences then say "the officer", "the control room", in English), or is
+ * the sentences themselves (her page, in her language: `catalogueCallWords`). `tr` gives every
+ * other word.
  */
-export function describe(state: CallState, remoteLabel: string, now: number, platform: Platform = "other"): CallView {
+export function describe(
+  state: CallState,
+  remote: string | CallWords,
+  now: number,
+  platform: Platform = "other",
+  tr: Translator = ENGLISH,
+): CallView {
+  const t = (key: MessageKey, params?: Record<string, string>) => tr.t(key, params);
+  const words = typeof remote === "string" ? englishCallWords(remote) : remote;
   const phase = phaseOf(state);
-  const them = `the ${remoteLabel.toLowerCase()}`;
   const other = otherSide(state);
   // What we know of the other side is current only while we are connected ourselves.
   const live = phase === "connected" || phase === "audio_only" || phase === "no_media";
@@ -72,74 +81,70 @@ export function describe(state: CallState, remoteLabel: string, now: number, pla
   const remoteReconnecting = live && !!other && (other.present ? other.signal === 0 && other.heard : other.dropped);
   const waitingForVideo = !!other && other.present && !other.video && !other.everVideo && now - other.since < VIDEO_GRACE_MS;
   const remoteAudioOnly = live && !!other && other.present && !other.video && !waitingForVideo;
-  const advice = phase === "ready" || phase === "starting" ? null : mediaAdvice(state.local, platform);
+  const advice = phase === "ready" || phase === "starting" ? null : mediaAdvice(state.local, platform, tr);
 
   let own: string;
   switch (phase) {
     case "ready":
-      own = "Your camera and microphone are off. Turn them on to join the video call.";
+      own = t("video.ready");
       break;
     case "starting":
-      own = "Starting video…";
+      own = t("video.starting");
       break;
     case "connected":
-      own = "Connected.";
+      own = t("video.connected");
       break;
     case "reconnecting":
-      own = "Reconnecting… The call comes back by itself when the connection returns.";
+      own = t("video.reconnecting");
       break;
     case "audio_only":
-      own = state.poor
-        ? "Audio only: your connection is poor, so your video is off and the call goes on by voice. Your video comes back on by itself when the connection improves."
-        : `Audio only: ${lowerFirst(advice?.problem ?? "your camera is off.")} The call goes on by voice.`;
+      own = state.poor ? t("video.poor") : t("video.audioOnly", { problem: lowerFirst(advice?.problem ?? t("video.yourCameraIsOff")) });
       break;
     case "no_media":
-      own = `No camera or microphone: ${lowerFirst(advice?.problem ?? "none could start.")} ${sentence(them)} cannot see or hear you, but the check goes on.`;
+      own = `${t("video.noMedia", { problem: lowerFirst(advice?.problem ?? t("video.noneCouldStart")) })} ${words.cannotSeeYou}`;
       break;
     case "lost":
-      own = state.everConnected
-        ? "The video call was lost: the connection did not come back in time."
-        : "The video call could not connect.";
+      own = state.everConnected ? t("video.lost") : t("video.couldNotConnect");
       break;
     case "ended":
-      own = NORMAL_END[state.stopStatus ?? ""] ?? "The video call has ended.";
+      own = t(NORMAL_END[state.stopStatus ?? ""] ?? "video.ended");
       break;
   }
 
   let theirs = "";
   if (live) {
-    if (!other) theirs = `Waiting for ${them} to join the video…`;
-    else if (remoteReconnecting) theirs = `No signal from ${them}: they are reconnecting…`;
-    else if (!other.present) theirs = other.everVideo ? `The other side's video has stopped: ${them} left the video call.` : `${sentence(them)} left the video call.`;
-    else if (other.video) theirs = quality === "weak" ? `${sentence(them)}'s connection is weak: their video may freeze.` : "";
-    else if (waitingForVideo) theirs = `Waiting for ${them}'s video…`;
-    else if (other.everVideo) theirs = `The other side's video has stopped: ${them} is on audio only.`;
-    else theirs = `${sentence(them)} is on audio only (no video).`;
-    if (theirs && quality === "weak" && !other?.video && other?.present) theirs += ` Their connection is weak.`;
+    if (!other) theirs = words.waitingJoin;
+    else if (remoteReconnecting) theirs = words.noSignal;
+    else if (!other.present) theirs = other.everVideo ? words.stoppedLeft : words.left;
+    else if (other.video) theirs = quality === "weak" ? words.weak : "";
+    else if (waitingForVideo) theirs = words.waitingVideo;
+    else if (other.everVideo) theirs = words.stoppedAudioOnly;
+    else theirs = words.audioOnly;
+    if (theirs && quality === "weak" && !other?.video && other?.present) theirs += ` ${words.weakToo}`;
   }
-  const notice = live && state.notice && state.notice.until !== null && now <= state.notice.until ? state.notice.text : "";
+  const notice = live && state.notice && state.notice.until !== null && now <= state.notice.until ? t(state.notice.text) : "";
   const message = [own, notice, theirs].filter(Boolean).join(" ");
 
   let remotePlaceholder: string | null = null;
-  if (!live) remotePlaceholder = `No video from ${them}`;
-  else if (state.hidden) remotePlaceholder = "Video paused while this page is in the background";
-  else if (!other) remotePlaceholder = `Waiting for ${them} to join`;
-  else if (remoteReconnecting) remotePlaceholder = `${QUALITY_WORD.none}`;
-  else if (!other.present) remotePlaceholder = `${sentence(them)} left the video call`;
-  else if (!other.video) remotePlaceholder = waitingForVideo ? `Waiting for ${them}'s video…` : `Audio only: no video from ${them}`;
-  if (phase === "reconnecting") remotePlaceholder = "Reconnecting…";
+  if (!live) remotePlaceholder = words.noVideo;
+  else if (state.hidden) remotePlaceholder = t("video.pausedTile");
+  else if (!other) remotePlaceholder = words.waitingJoinTile;
+  else if (remoteReconnecting) remotePlaceholder = t(QUALITY_KEY.none);
+  else if (!other.present) remotePlaceholder = words.leftTile;
+  else if (!other.video) remotePlaceholder = waitingForVideo ? words.waitingVideo : words.audioOnlyTile;
+  if (phase === "reconnecting") remotePlaceholder = t("video.reconnectingTile");
 
   const sending = shouldSendVideo(state);
   let localPlaceholder: string | null = null;
-  if (!state.local.video) localPlaceholder = phase === "ready" || phase === "starting" ? "Camera off" : "No camera";
-  else if (!state.cameraWanted) localPlaceholder = "Your camera is off";
-  else if (state.hidden) localPlaceholder = "Camera paused";
-  else if (phase === "lost" || phase === "ended") localPlaceholder = "Camera off";
+  if (!state.local.video) localPlaceholder = phase === "ready" || phase === "starting" ? t("video.cameraOffTile") : t("video.noCameraTile");
+  else if (!state.cameraWanted) localPlaceholder = t("video.yourCameraOffTile");
+  else if (state.hidden) localPlaceholder = t("video.cameraPausedTile");
+  else if (phase === "lost" || phase === "ended") localPlaceholder = t("video.cameraOffTile");
 
   return {
     phase,
     message,
-    quality: quality ? { level: quality, word: QUALITY_WORD[quality] } : null,
+    quality: quality ? { level: quality, word: t(QUALITY_KEY[quality]) } : null,
     remoteAudioOnly,
     remoteReconnecting,
     remoteMuted: live && !!other?.present && other.muted === true,

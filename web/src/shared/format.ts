@@ -2,6 +2,7 @@
 
 // The public code's alphabet (no look-alikes: 0/O, 1/I/L) and length, from functions/domain/codes.py.
 import { CODE_ALPHABET, CODE_LENGTH } from "./api.generated";
+import { ENGLISH, type Translator } from "./i18n";
 
 /** What she typed, made canonical: upper case, spaces and dashes removed. */
 export function normaliseCode(typed: string): string {
@@ -9,16 +10,12 @@ export function normaliseCode(typed: string): string {
 }
 
 /** Why a typed code cannot be right, or null if it may be. Checked before any request is made. */
-export function codeProblem(typed: string): string | null {
+export function codeProblem(typed: string, tr: Translator = ENGLISH): string | null {
   const code = normaliseCode(typed);
-  if (code.length === 0) return "Type the code the officer is showing you.";
-  if (code.length !== CODE_LENGTH) {
-    return `The code has ${CODE_LENGTH} letters and numbers; you typed ${code.length}.`;
-  }
+  if (code.length === 0) return tr.t("code.empty");
+  if (code.length !== CODE_LENGTH) return tr.t("code.length", { length: CODE_LENGTH, typed: code.length });
   const wrong = [...code].filter((c) => !CODE_ALPHABET.includes(c));
-  if (wrong.length > 0) {
-    return `The code never contains ${[...new Set(wrong)].join(", ")}. Check it with the officer.`;
-  }
+  if (wrong.length > 0) return tr.t("code.never", { letters: [...new Set(wrong)].join(", ") });
   return null;
 }
 
@@ -48,10 +45,7 @@ export function spokenWaiting(seconds: number): string {
   return parts.join(" ");
 }
 
-/** A timestamp as a local clock time, `21:04`. */
-export function clockTime(iso: string | null | undefined): string {
-  if (!iso) return "";
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  return date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+/** A timestamp as a local clock time, `21:04` (her page: `ENGLISH.time`'s sibling in her language). */
+export function clockTime(iso: string | null | undefined, tr: Translator = ENGLISH): string {
+  return tr.time(iso);
 }

@@ -3,6 +3,7 @@
  * (when to show 999, when to stop polling, what the sergeant may press) are unit-tested.
  */
 import { type CardWarningCode, FINAL_STATES, REASON_MAX_LENGTH } from "./api.generated";
+import { ENGLISH, type MessageKey, type Translator } from "./i18n";
 import type { IdentityCard, PublicView, QueueItem, SessionState } from "./types";
 
 /** The visual tone of a status panel; every tone also has words and an icon, never colour alone. */
@@ -112,91 +113,56 @@ function officerWords(state: SessionState | null, options: { failed?: boolean; r
   }
 }
 
-/** Her page's status for her view of the session. */
-export function herStatus(view: Pick<PublicView, "state" | "message">): Status {
-  const api = view.message?.trim();
-  const say = (fallback: string): string => api || fallback;
+/**
+ * Her page's status for her view of the session, in her language.
+ *
+ * The API's `message` is English: it is preferred in English, and the catalogue's words (the same
+ * sentences, translated) in every other language, so no English is left on a translated page.
+ */
+export function herStatus(view: Pick<PublicView, "state" | "message">, tr: Translator = ENGLISH): Status {
+  const api = tr.lang === "en" ? view.message?.trim() : "";
+  const say = (key: MessageKey): string => api || tr.t(key);
+  const t = (key: MessageKey) => tr.t(key);
   switch (view.state) {
     case "requested":
     case "escalated":
       return {
         tone: "waiting",
-        headline: "Waiting for the control room",
-        detail: say("The officer has asked the police control room to confirm who they are. This page updates by itself."),
+        headline: t("her.waiting"),
+        detail: say(view.state === "requested" ? "her.waitingDetail" : "her.escalatedDetail"),
         urge999: false,
         live: true,
       };
     case "claimed":
-      return {
-        tone: "active",
-        headline: "A sergeant is checking this officer now",
-        detail: say("A uniformed sergeant in the control room is on a video call with the officer."),
-        urge999: false,
-        live: true,
-      };
+      return { tone: "active", headline: t("her.claimed"), detail: say("her.claimedDetail"), urge999: false, live: true };
     case "verified":
-      return {
-        tone: "good",
-        headline: "Verified: this is a police officer",
-        detail: say("The control room has confirmed this is a police officer on duty."),
-        urge999: false,
-        live: false,
-      };
+      return { tone: "good", headline: t("her.verified"), detail: say("her.verifiedDetail"), urge999: false, live: false };
     case "not_verified":
-      return {
-        tone: "bad",
-        headline: "NOT verified",
-        detail: say("The control room could not confirm this person is a police officer. Do not go with them. Call 999 now."),
-        urge999: true,
-        live: false,
-      };
+      return { tone: "bad", headline: t("her.notVerified"), detail: say("her.notVerifiedDetail"), urge999: true, live: false };
     case "cancelled":
-      return {
-        tone: "ended",
-        headline: "The officer cancelled this check",
-        detail: say("If you are unsure, call 999 and ask the control room to confirm the officer."),
-        urge999: true,
-        live: false,
-      };
+      return { tone: "ended", headline: t("her.cancelled"), detail: say("her.cancelledDetail"), urge999: true, live: false };
     case "expired":
-      return {
-        tone: "bad",
-        headline: "The control room did not answer in time",
-        detail: say("Call 999 and ask the control room to confirm the officer."),
-        urge999: true,
-        live: false,
-      };
+      return { tone: "bad", headline: t("her.expired"), detail: say("her.expiredDetail"), urge999: true, live: false };
     case "dropped":
-      return {
-        tone: "bad",
-        headline: "The call ended before a decision",
-        detail: say("Call 999 and ask the control room to confirm the officer."),
-        urge999: true,
-        live: false,
-      };
+      return { tone: "bad", headline: t("her.dropped"), detail: say("her.droppedDetail"), urge999: true, live: false };
   }
 }
 
-/** Her own call to the ops room (no code): the same states, her words. */
-export function herCallStatus(state: SessionState): Status {
+/** Her own call to the ops room (no code): the same states, her words, in her language. */
+export function herCallStatus(state: SessionState, tr: Translator = ENGLISH): Status {
+  const t = (key: MessageKey) => tr.t(key);
   switch (state) {
     case "requested":
     case "escalated":
-      return {
-        tone: "waiting",
-        headline: "Calling the control room",
-        detail: "A sergeant has been alerted and will join this call. Keep this page open.",
-        urge999: false,
-        live: true,
-      };
+      return { tone: "waiting", headline: t("herCall.calling"), detail: t("herCall.callingDetail"), urge999: false, live: true };
     case "claimed":
-      return { tone: "active", headline: "A sergeant has joined", detail: "Tell them the officer's name and shoulder number.", urge999: false, live: true };
+      return { tone: "active", headline: t("herCall.joined"), detail: t("herCall.joinedDetail"), urge999: false, live: true };
     case "verified":
-      return { tone: "good", headline: "Verified: the sergeant confirmed the officer", detail: "", urge999: false, live: false };
+      return { tone: "good", headline: t("herCall.verified"), detail: "", urge999: false, live: false };
     case "not_verified":
-      return { tone: "bad", headline: "NOT verified", detail: "Do not go with this person. Call 999 now.", urge999: true, live: false };
+      return { tone: "bad", headline: t("herCall.notVerified"), detail: t("herCall.notVerifiedDetail"), urge999: true, live: false };
     default:
-      return { tone: "bad", headline: "The call ended", detail: "If you are unsure, call 999.", urge999: true, live: false };
+      return { tone: "bad", headline: t("herCall.ended"), detail: t("herCall.endedDetail"), urge999: true, live: false };
   }
 }
 

@@ -3,14 +3,16 @@ import type { ComponentChildren, Ref } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import { ApiError } from "./api";
+import { useT } from "./i18n";
 import { TONE_ICON, type Status } from "./states";
 import type { IdentityCard } from "./types";
 
 export function Shell(props: { title: string; subtitle?: string; children: ComponentChildren; aside?: ComponentChildren }) {
+  const { t } = useT();
   return (
     <>
       <a class="skip" href="#main">
-        Skip to content
+        {t("page.skip")}
       </a>
       <header class="banner">
         <div class="banner-inner">
@@ -59,17 +61,19 @@ export function StatusPanel(props: { status: Status; children?: ComponentChildre
 }
 
 export function Call999(props: { prominent?: boolean; text?: string }) {
+  const { t } = useT();
   return (
     <p class={props.prominent ? "call999 prominent" : "call999"}>
       <a href="tel:999" class="button danger">
-        Call 999
+        {t("call999.button")}
       </a>{" "}
-      <span>{props.text ?? "In danger now, or unsure? Call 999 and ask the control room."}</span>
+      <span>{props.text ?? t("call999.text")}</span>
     </p>
   );
 }
 
 export function ErrorMessage(props: { error: unknown }) {
+  const { t } = useT();
   if (!props.error) return null;
   const error = props.error;
   const message = error instanceof Error ? error.message : String(error);
@@ -77,7 +81,7 @@ export function ErrorMessage(props: { error: unknown }) {
   return (
     <div class="error" role="alert">
       <p>
-        <strong>Problem: </strong>
+        <strong>{t("error.prefix")} </strong>
         {message}
       </p>
       {details.length > 0 ? (
@@ -133,19 +137,20 @@ export function IdentityCardView(props: { card: IdentityCard; heading?: string }
 
 /** The officer's photo from the register, or a labelled box saying there is none. */
 export function RegisterPhoto(props: { url: string | null; alt: string }) {
+  const { t } = useT();
   return props.url ? (
     <img class="photo" src={props.url} alt={props.alt} width={180} height={225} />
   ) : (
-    <div class="photo missing" role="img" aria-label="No photo on the police register">
-      No photo
+    <div class="photo missing" role="img" aria-label={t("card.noPhotoLabel")}>
+      {t("card.noPhoto")}
     </div>
   );
 }
 
 /** The page could not start (no config, no connection): say why and, where it helps, 999. */
-export function CannotStart(props: { title: string; error: unknown; advice?: string }) {
+export function CannotStart(props: { title: string; error: unknown; advice?: string; aside?: ComponentChildren }) {
   return (
-    <Shell title={props.title}>
+    <Shell title={props.title} aside={props.aside}>
       <ErrorMessage error={props.error} />
       {props.advice ? <Call999 prominent text={props.advice} /> : null}
     </Shell>

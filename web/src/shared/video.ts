@@ -25,6 +25,7 @@ import {
 import { askForMedia, classifyMediaError, codecOrder, h264IsPowerEfficient, VIDEO_CONSTRAINTS } from "./media";
 import { audioTotals, ReceptionMeter } from "./reception";
 import type { ChimeAttendee, ChimeMeeting } from "./types";
+import type { MessageKey } from "./i18n";
 
 export interface VideoElements {
   local: HTMLVideoElement;
@@ -58,7 +59,7 @@ export class VideoCall {
   constructor(
     private readonly selfId: string,
     private readonly onChange: (state: CallState) => void,
-    private readonly onRejoin: (notice: string) => void,
+    private readonly onRejoin: (notice: MessageKey) => void,
     options: CallOptions = {},
   ) {
     this.state = initialCall({

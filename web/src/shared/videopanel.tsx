@@ -8,7 +8,8 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import { platformOf, type Advice, type Platform } from "./advice";
 import { initialCall, type CallState } from "./call";
-import { describe } from "./callview";
+import { describe, type CallWords } from "./callview";
+import { useT, type MessageKey } from "./i18n";
 import { alreadyGranted } from "./media";
 import type { ChimeAttendee, ChimeMeeting } from "./types";
 import { Call999, useNow } from "./ui";
@@ -19,6 +20,8 @@ export interface VideoPanelProps {
   attendee: ChimeAttendee;
   /** The other side, as their tile is named: "Officer", "Control room", "Member of the public". */
   remoteLabel: string;
+  /** The sentences about the other side in the page's language (her page); else English from `remoteLabel`. */
+  words?: CallWords;
   /** Why the camera and microphone are needed, said before anything is asked. */
   purpose: string;
   /** The 999 fallback's words beside "Rejoin video" when the call is lost (the officer's app). */
@@ -34,22 +37,23 @@ export interface VideoPanelProps {
  * each, and a call that was lost while the page was in the background rejoins by itself once.
  */
 export function VideoPanel(props: VideoPanelProps) {
+  const { t } = useT();
   const [attempt, setAttempt] = useState(0);
   const [left, setLeft] = useState(false);
-  const [rejoin, setRejoin] = useState<{ automatic: boolean; notice: string | null }>({ automatic: false, notice: null });
-  const again = (notice: string | null) => {
+  const [rejoin, setRejoin] = useState<{ automatic: boolean; notice: MessageKey | null }>({ automatic: false, notice: null });
+  const again = (notice: MessageKey | null) => {
     setRejoin({ automatic: notice !== null, notice });
     setAttempt((n) => n + 1);
     setLeft(false);
   };
   if (left) {
     return (
-      <section class="video" aria-label="Video call">
+      <section class="video" aria-label={t("video.region")}>
         <p class="video-status" role="status">
-          You left the video call.
+          {t("video.endLeft")}
         </p>
         <button type="button" class="primary" onClick={() => again(null)}>
-          Rejoin video
+          {t("video.rejoin")}
         </button>
       </section>
     );
@@ -72,9 +76,9 @@ function VideoSession(
   props: VideoPanelProps & {
     started: boolean;
     automatic: boolean;
-    notice: string | null;
+    notice: MessageKey | null;
     onLeave: () => void;
-    onRejoin: (notice: string | null) => void;
+    onRejoin: (notice: MessageKey | null) => void;
   },
 ) {
   const local = useRef<HTMLVideoElement>(null);
@@ -133,7 +137,9 @@ function VideoSession(
     }
   }, [state.remoteSeen, onRemoteVideoSeen]);
 
-  const view = describe(state, props.remoteLabel, now, platform);
+  const tr = useT();
+  const { t } = tr;
+  const view = describe(state, props.words ?? props.remoteLabel, now, platform, tr);
   // A rejoin (started) joins at once: its first render, before the join, is not the ready step.
   const starting = view.phase === "ready" && (checking || props.started);
   const ready = view.phase === "ready" && !starting;
@@ -152,12 +158,12 @@ function VideoSession(
   };
 
   return (
-    <section class={`video phase-${view.phase}`} aria-label="Video call">
+    <section class={`video phase-${view.phase}`} aria-label={t("video.region")}>
       {ready ? (
         <div class="video-ready">
           <p>{props.purpose}</p>
           <button type="button" class="primary" onClick={begin}>
-            Turn on camera and microphone
+            {t("video.turnOn")}
           </button>
         </div>
       ) : null}
@@ -168,36 +174,36 @@ function VideoSession(
           {view.remotePlaceholder ? <div class="tile-placeholder">{view.remotePlaceholder}</div> : null}
           <figcaption>
             {props.remoteLabel}
-            {view.quality ? <span class={`badge quality-${view.quality.level}`}>Connection: {view.quality.word}</span> : null}
-            {view.remoteAudioOnly ? <span class="badge">Audio only</span> : null}
-            {view.remoteMuted ? <span class="badge">Microphone muted</span> : null}
+            {view.quality ? <span class={`badge quality-${view.quality.level}`}>{t("video.connection", { word: view.quality.word })}</span> : null}
+            {view.remoteAudioOnly ? <span class="badge">{t("video.audioOnlyBadge")}</span> : null}
+            {view.remoteMuted ? <span class="badge">{t("video.mutedBadge")}</span> : null}
           </figcaption>
         </figure>
         <figure class="tile local">
-          <video ref={local} autoPlay playsInline muted aria-label="Your camera" />
+          <video ref={local} autoPlay playsInline muted aria-label={t("video.yourCamera")} />
           {view.localPlaceholder ? <div class="tile-placeholder">{view.localPlaceholder}</div> : null}
           <figcaption>
-            You
-            {view.controls && !view.localPlaceholder && !view.sending ? <span class="badge">Not sent yet</span> : null}
+            {t("video.you")}
+            {view.controls && !view.localPlaceholder && !view.sending ? <span class="badge">{t("video.notSent")}</span> : null}
           </figcaption>
         </figure>
       </div>
       <audio ref={audio} autoPlay />
       <p class={`video-status phase-${view.phase}`} role="status">
-        {starting ? "Starting video…" : view.message}
+        {starting ? t("video.starting") : view.message}
       </p>
       {view.advice ? <MediaAdvice advice={view.advice} platform={platform} /> : null}
       {view.canRetryMedia ? (
         <p>
           <button type="button" disabled={retrying} onClick={() => void retry()}>
-            Try camera and microphone again
+            {t("video.retryMedia")}
           </button>
         </p>
       ) : null}
       {view.canRejoin ? (
         <div class="video-lost">
           <button type="button" class="primary" onClick={() => props.onRejoin(null)}>
-            Rejoin video
+            {t("video.rejoin")}
           </button>
           {props.fallback999 ? <Call999 prominent text={props.fallback999} /> : null}
         </div>
@@ -205,15 +211,15 @@ function VideoSession(
       {view.controls ? (
         <div class="controls">
           <button type="button" aria-pressed={muted} onClick={() => setMuted(call.current?.toggleMute() ?? !muted)}>
-            {muted ? "Unmute microphone" : "Mute microphone"}
+            {muted ? t("video.unmute") : t("video.mute")}
           </button>
           {state.local.video ? (
             <button type="button" aria-pressed={!state.cameraWanted} onClick={() => call.current?.setCamera(!state.cameraWanted)}>
-              {state.cameraWanted ? "Turn camera off" : "Turn camera on"}
+              {state.cameraWanted ? t("video.cameraOff") : t("video.cameraOn")}
             </button>
           ) : null}
           <button type="button" class="secondary" onClick={() => void leave()}>
-            Leave video
+            {t("video.leave")}
           </button>
         </div>
       ) : null}
@@ -227,10 +233,11 @@ function VideoSession(
  */
 function MediaAdvice(props: { advice: Advice; platform: Platform }) {
   const { advice } = props;
+  const { t } = useT();
   const lists = {
-    ios: { title: "On an iPhone or iPad (Safari)", steps: advice.ios },
-    android: { title: "On an Android phone (Chrome)", steps: advice.android },
-    other: { title: "On a computer", steps: advice.other },
+    ios: { title: t("video.onIos"), steps: advice.ios },
+    android: { title: t("video.onAndroid"), steps: advice.android },
+    other: { title: t("video.onComputer"), steps: advice.other },
   };
   const order: Platform[] = props.platform === "android" ? ["android", "ios", "other"] : props.platform === "ios" ? ["ios", "android", "other"] : ["other", "ios", "android"];
   const [first, ...rest] = order.map((key) => ({ key, ...lists[key] }));
@@ -244,7 +251,7 @@ function MediaAdvice(props: { advice: Advice; platform: Platform }) {
   return (
     <section class="media-advice" aria-labelledby="media-advice-problem">
       <p id="media-advice-problem">
-        <strong>{advice.problem}</strong> What to do:
+        <strong>{advice.problem}</strong> {t("video.whatToDo")}
       </p>
       {first ? (
         <>

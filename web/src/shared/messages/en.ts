@@ -1,0 +1,221 @@
+/**
+ * English: the source catalogue of her page and her own call (docs/web.md, "Languages").
+ *
+ * Every other catalogue has exactly these keys (`Record<MessageKey, string>`: a missing or an
+ * extra key fails `tsc`) and the same `{placeholders}` (messages.test.ts). The officer app and
+ * the console read the shared components' words from here too, in English.
+ */
+export const messages = {
+  // The page
+  "page.title": "Check a police officer",
+  "page.documentTitle": "Check a police officer – Safe Connection",
+  "page.skip": "Skip to content",
+  "page.language": "Language",
+
+  // Entering the code
+  "enter.heading": "Is this a real police officer?",
+  "enter.lede":
+    "The officer who stopped you can prove who they are. Their phone shows a code. Type it here and the police control room will confirm them on a video call, while you watch the answer on your own phone.",
+  "enter.label": "Code on the officer's phone",
+  "enter.hint": "{length} letters and numbers, for example {example}. Spaces and dashes do not matter.",
+  "enter.errorPrefix": "Error:",
+  "enter.checking": "Checking…",
+  "enter.submit": "Check the officer",
+  "enter.noCodeHeading": "No code, or not sure?",
+  "enter.noCodeText": "You can call the police control room yourself on video. A sergeant will answer and check the officer.",
+  "enter.callMyself": "Call the control room myself",
+
+  // What is wrong with a typed code (checked before asking)
+  "code.empty": "Type the code the officer is showing you.",
+  "code.length": "The code has {length} letters and numbers; you typed {typed}.",
+  "code.never": "The code never contains {letters}. Check it with the officer.",
+
+  // The check
+  "check.heading": "Officer check {code}",
+  "check.urge999": "Call 999 now and ask the control room to confirm the officer.",
+  "check.reference": "Your reference:",
+  "check.referenceHint": "Quote it if you contact the police about this stop.",
+  "check.decidedBy": "Decided by {who} at {time}.",
+  "check.controlRoom": "the control room",
+
+  // The officer's card
+  "card.confirmed": "Confirmed: the officer you should see",
+  "card.pending": "Whose code this is (not confirmed yet)",
+  "card.photoAlt": "Police register photo of {rank} {name}",
+  "card.name": "Name",
+  "card.rank": "Rank",
+  "card.shoulder": "Shoulder number",
+  "card.force": "Force",
+  "card.checkMatch": "Check the face, and the shoulder number on their warrant card, match.",
+  "card.notYet": "Not confirmed yet: wait for the control room's answer before you go anywhere with them.",
+  "card.noPhoto": "No photo",
+  "card.noPhotoLabel": "No photo on the police register",
+
+  // A uniformed officer
+  "attend.asked": "A uniformed officer has been asked to come (asked at {time}). Stay somewhere safe and public.",
+  "attend.heading": "Want a uniformed officer?",
+  "attend.text": "You can ask for an officer in uniform to come to where you are.",
+  "attend.ask": "Ask for a uniformed officer",
+
+  // Her own call
+  "call.heading": "Call the control room",
+  "call.text": "A sergeant in the police control room will answer on video. Nobody is asked to give their name.",
+  "call.force": "Police force",
+  "call.shoulder": "The officer's shoulder number, if you know it (optional)",
+  "call.calling": "Calling…",
+  "call.start": "Start the video call",
+  "call.yours": "Your call to the control room",
+  "call.remote": "Control room",
+  "call.purpose":
+    "The sergeant in the control room will see and hear you while they check the officer. Your phone will ask to use the camera and microphone.",
+
+  // 999
+  "call999.button": "Call 999",
+  "call999.text": "In danger now, or unsure? Call 999 and ask the control room.",
+
+  // Problems
+  "error.prefix": "Problem:",
+  "error.notFound": "We cannot find that code. Check it with the officer. If they cannot show you a working code, call 999.",
+  "error.tooMany": "Too many tries from this phone. If you need help now, call 999.",
+  "error.tooManyOne": "Too many tries from this phone. Try again in 1 minute. If you need help now, call 999.",
+  "error.tooManyWait": "Too many tries from this phone. Try again in {minutes} minutes. If you need help now, call 999.",
+  "error.outage": "The police service is not answering. Call 999 and ask the control room to confirm the officer.",
+  "error.other": "Something went wrong. Try again, or call 999 and ask the control room to confirm the officer.",
+  "error.cannotStart": "This page cannot reach the police service right now. Call 999 and ask the control room to confirm the officer.",
+
+  // The state of the check (her page)
+  "her.waiting": "Waiting for the control room",
+  "her.waitingDetail": "The control room has been asked to confirm this officer. Please wait; stay where other people can see you.",
+  "her.escalatedDetail": "The control room has been asked again and more widely. If nobody answers soon, call 999.",
+  "her.claimed": "A sergeant is checking this officer now",
+  "her.claimedDetail": "A sergeant in the control room is on the video call now.",
+  "her.verified": "Verified: this is a police officer",
+  "her.verifiedDetail": "The control room has confirmed this is a police officer on duty.",
+  "her.notVerified": "NOT verified",
+  "her.notVerifiedDetail": "The control room could NOT confirm this person is a police officer. Call 999 now.",
+  "her.cancelled": "The officer cancelled this check",
+  "her.cancelledDetail": "This check was cancelled before the control room decided. If you are worried, call 999.",
+  "her.expired": "The control room did not answer in time",
+  "her.expiredDetail": "Nobody in the control room answered. Call 999 and ask them to confirm the officer.",
+  "her.dropped": "The call ended before a decision",
+  "her.droppedDetail": "The call ended before the control room decided. Call 999 and ask them to confirm the officer.",
+
+  // The state of her own call
+  "herCall.calling": "Calling the control room",
+  "herCall.callingDetail": "A sergeant has been alerted and will join this call. Keep this page open.",
+  "herCall.joined": "A sergeant has joined",
+  "herCall.joinedDetail": "Tell them the officer's name and shoulder number.",
+  "herCall.verified": "Verified: the sergeant confirmed the officer",
+  "herCall.notVerified": "NOT verified",
+  "herCall.notVerifiedDetail": "Do not go with this person. Call 999 now.",
+  "herCall.ended": "The call ended",
+  "herCall.endedDetail": "If you are unsure, call 999.",
+
+  // The video panel
+  "video.region": "Video call",
+  "video.loadFailed": "Video could not be loaded. The check goes on: keep this page open.",
+  "video.starting": "Starting video…",
+  "video.turnOn": "Turn on camera and microphone",
+  "video.retryMedia": "Try camera and microphone again",
+  "video.rejoin": "Rejoin video",
+  "video.leave": "Leave video",
+  "video.mute": "Mute microphone",
+  "video.unmute": "Unmute microphone",
+  "video.cameraOff": "Turn camera off",
+  "video.cameraOn": "Turn camera on",
+  "video.connection": "Connection: {word}",
+  "video.audioOnlyBadge": "Audio only",
+  "video.mutedBadge": "Microphone muted",
+  "video.yourCamera": "Your camera",
+  "video.you": "You",
+  "video.notSent": "Not sent yet",
+  "video.whatToDo": "What to do:",
+  "video.onIos": "On an iPhone or iPad (Safari)",
+  "video.onAndroid": "On an Android phone (Chrome)",
+  "video.onComputer": "On a computer",
+
+  // The video call's status line: our own connection
+  "video.ready": "Your camera and microphone are off. Turn them on to join the video call.",
+  "video.connected": "Connected.",
+  "video.reconnecting": "Reconnecting… The call comes back by itself when the connection returns.",
+  "video.poor":
+    "Audio only: your connection is poor, so your video is off and the call goes on by voice. Your video comes back on by itself when the connection improves.",
+  "video.audioOnly": "Audio only: {problem} The call goes on by voice.",
+  "video.yourCameraIsOff": "your camera is off.",
+  "video.noMedia": "No camera or microphone: {problem}",
+  "video.noneCouldStart": "none could start.",
+  "video.lost": "The video call was lost: the connection did not come back in time.",
+  "video.couldNotConnect": "The video call could not connect.",
+  "video.ended": "The video call has ended.",
+  "video.endLeft": "You left the video call.",
+  "video.endRemoved": "You were removed from the video call.",
+  "video.endOtherDevice": "This video call was opened on another tab or device, so it has ended here.",
+  "video.noticeBetter": "The connection is better: your video is back on.",
+  "video.noticeOnline": "Your connection came back, so the video call was rejoined.",
+  "video.noticeAwayLost": "You were away and the call was lost, so it was rejoined.",
+  "video.noticeAwayReconnected": "You were away; the call reconnected.",
+  "video.noticeAwayCamera": "You were away: your camera was paused and is back on.",
+  "video.noticeAwayCarriedOn": "You were away; the call carried on.",
+
+  // The video call: the other side, which on her call is always the control room
+  "video.them.cannotSeeYou": "The control room cannot see or hear you, but the check goes on.",
+  "video.them.waitingJoin": "Waiting for the control room to join the video…",
+  "video.them.noSignal": "No signal from the control room: they are reconnecting…",
+  "video.them.stoppedLeft": "The other side's video has stopped: the control room left the video call.",
+  "video.them.left": "The control room left the video call.",
+  "video.them.weak": "The control room's connection is weak: their video may freeze.",
+  "video.them.waitingVideo": "Waiting for the control room's video…",
+  "video.them.stoppedAudioOnly": "The other side's video has stopped: the control room is on audio only.",
+  "video.them.audioOnly": "The control room is on audio only (no video).",
+  "video.them.weakToo": "Their connection is weak.",
+  "video.them.noVideo": "No video from the control room",
+  "video.them.waitingJoinTile": "Waiting for the control room to join",
+  "video.them.leftTile": "The control room left the video call",
+  "video.them.audioOnlyTile": "Audio only: no video from the control room",
+  "video.pausedTile": "Video paused while this page is in the background",
+  "video.reconnectingTile": "Reconnecting…",
+  "video.cameraOffTile": "Camera off",
+  "video.noCameraTile": "No camera",
+  "video.yourCameraOffTile": "Your camera is off",
+  "video.cameraPausedTile": "Camera paused",
+  "video.qualityGood": "Good",
+  "video.qualityWeak": "Weak",
+  "video.qualityNone": "No signal — reconnecting…",
+
+  // A refused or missing camera or microphone (advice.ts)
+  "media.camera": "camera",
+  "media.microphone": "microphone",
+  "media.both": "camera and microphone",
+  "media.settingCamera": "Camera",
+  "media.settingMicrophone": "Microphone",
+  "media.settingBoth": "Camera and Microphone",
+  "media.denied": "The {what} is blocked for this site.",
+  "media.deniedBoth": "The {what} are blocked for this site.",
+  "media.missing": "No {what} was found on this device.",
+  "media.busy": "Another app is using the {what}.",
+  "media.unsupported": "This browser cannot use the {what} on this page.",
+  "media.failed": "The {what} could not start.",
+  "media.again": "Come back to this page and tap “Try camera and microphone again”.",
+  "media.iosDenied1": "Tap “aA” at the left of the address bar, then “Website Settings”.",
+  "media.iosDenied2": "Set {setting} to “Allow”.",
+  "media.iosDenied3": "If it is already allowed: open the Settings app, then Apps, Safari, and set {setting} to “Ask” or “Allow”.",
+  "media.iosDenied3Both": "If they are already allowed: open the Settings app, then Apps, Safari, and set {setting} to “Ask” or “Allow”.",
+  "media.androidDenied1": "Tap the icon at the left of the address bar (a padlock or two sliders), then “Permissions”.",
+  "media.androidDenied2": "Turn on {setting}.",
+  "media.androidDenied3": "If Chrome itself is not allowed: open Android Settings, then Apps, Chrome, Permissions, and allow {setting}.",
+  "media.otherDenied": "Click the icon at the left of the address bar and allow {setting} for this site.",
+  "media.phoneBusy": "Close any other app using the {what} (a phone or video call, the Camera app).",
+  "media.otherBusy": "Close any other program using the {what}.",
+  "media.iosMissing1": "Check that the {what} works in another app.",
+  "media.iosMissing2": "If Screen Time is on: Settings, Screen Time, Content & Privacy Restrictions, and allow the {what}.",
+  "media.androidMissing": "Check that the {what} works in another app, then restart Chrome.",
+  "media.otherMissing": "Plug in a {what}, or choose it in the browser's settings.",
+  "media.iosUnsupported": "Open this page in Safari (the address must start with https://).",
+  "media.androidUnsupported": "Open this page in Chrome (the address must start with https://).",
+  "media.otherUnsupported": "Open this page in an up-to-date Chrome, Edge, Firefox or Safari, at an https:// address.",
+  "media.iosFailed": "If it fails again, close Safari completely and open this page again.",
+  "media.androidFailed": "If it fails again, close Chrome completely and open this page again.",
+  "media.otherFailed": "If it fails again, restart the browser.",
+} as const satisfies Record<string, string>;
+
+export type MessageKey = keyof typeof messages;
