@@ -94,6 +94,13 @@ browser:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || { \
 	    $$SUDO apt-get update -qq && \
 	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; }
+	@# Her page's Bengali screenshots (tests/e2e/test_languages.py) need a Bengali font; phones have one.
+	@fc-list :lang=bn 2>/dev/null | grep -q . || { \
+	  echo "Installing a Bengali font for the browser tests' screenshots"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-lohit-beng-bengali >/dev/null || { \
+	    $$SUDO apt-get update -qq && \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-lohit-beng-bengali >/dev/null; }; }
 
 # Prints figures (docs/performance.md); exits 0 whether or not a target is met. Needs no `make run`.
 BENCH_ARGS ?=
