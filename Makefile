@@ -100,7 +100,8 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-lohit-beng-bengali >/dev/null || { \
 	    $$SUDO apt-get update -qq && \
-	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-lohit-beng-bengali >/dev/null; }; }
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-lohit-beng-bengali >/dev/null; } || \
+	  echo "No Bengali font could be installed: the tests still run, that screenshot shows boxes"; }
 
 # Prints figures (docs/performance.md); exits 0 whether or not a target is met. Needs no `make run`.
 BENCH_ARGS ?=

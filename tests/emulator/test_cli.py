@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_python_dash_m_serves_and_stops_on_ctrl_c() -> None:
+    # If it ever fails to stop, faulthandler (on SIGABRT, below) says where each thread was.
     process = subprocess.Popen(
         [
             sys.executable,
@@ -30,7 +32,9 @@ def test_python_dash_m_serves_and_stops_on_ctrl_c() -> None:
             "--quiet",
         ],
         cwd=ROOT,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,  # --quiet: a few warnings at most, read once it stops
         text=True,
     )
     try:
@@ -47,9 +51,13 @@ def test_python_dash_m_serves_and_stops_on_ctrl_c() -> None:
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            status = process.wait(timeout=10)
+            _, errors = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # faulthandler dumps every thread's stack
+            _, stacks = process.communicate(timeout=10)
+            errors = f"it did not stop within 10 s of Ctrl-C; its threads then:\n{stacks}"
         finally:
             if process.poll() is None:  # never left behind holding the media port
                 process.kill()
                 process.wait(timeout=5)
-    assert status == 0
+    assert process.returncode == 0, errors
