@@ -6,6 +6,8 @@ import argparse
 import contextlib
 import logging
 import os
+import signal
+from types import FrameType
 
 from .backend import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_DURATION
 from .server import ChimeEmulator
@@ -65,8 +67,17 @@ def main(argv: list[str] | None = None) -> None:
     if emulator.media is not None:
         print(f"  media side (SDK signaling): {emulator.media.url}/control/<MeetingId>", flush=True)
     print(f"  control API: {emulator.url}/_emulator/meetings", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how people stop it
+    # Ctrl-C (or a SIGTERM) is how people and scripts stop it, whatever the disposition it
+    # inherited: a process started from a background job (`cmd &`, CI runners) inherits SIGINT
+    # ignored, and Python then installs no KeyboardInterrupt for it, so it would never stop.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+    with contextlib.suppress(KeyboardInterrupt):
         emulator.serve_forever()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

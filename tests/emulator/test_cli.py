@@ -9,6 +9,8 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import chime_client
 
 from .helpers import REGION
@@ -16,10 +18,20 @@ from .helpers import REGION
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_python_dash_m_serves_and_stops_on_ctrl_c() -> None:
+@pytest.mark.parametrize(
+    "started_as",
+    [
+        [],
+        # A background job (`cmd &`, a CI runner) inherits SIGINT ignored; `exec` keeps that.
+        ["sh", "-c", 'trap "" INT; exec "$0" "$@"'],
+    ],
+    ids=["from a terminal", "from a background job"],
+)
+def test_python_dash_m_serves_and_stops_on_ctrl_c(started_as: list[str]) -> None:
     # If it ever fails to stop, faulthandler (on SIGABRT, below) says where each thread was.
     process = subprocess.Popen(
         [
+            *started_as,
             sys.executable,
             "-m",
             "local.chime_emulator",
