@@ -79,6 +79,14 @@ def walk_through(
         f"curl -s $API/verify/$CODE | {pretty}",
         "#    she asks for a uniformed officer to come (the PAGER shows it once, however often)",
         f"curl -s -X POST $API/verify/$CODE/attendance | {pretty}",
+        "#    afterwards, her record: kept with a key her page makes, read by reference",
+        "KEY=$(python3 -c 'import secrets; "
+        'print("".join(secrets.choice("0123456789ABCDEFGHJKMNPQRSTVWXYZ") for _ in range(26)))\')',
+        "REF=$(echo \"$STARTED\" | python3 -c "
+        "'import json,sys; print(json.load(sys.stdin)[\"reference\"])')",
+        f"curl -s -X PUT $API/verify/$CODE/record {json_body} "
+        f"-d '{{\"key\":\"'$KEY'\"}}' | {pretty}",
+        f'curl -s $API/records/$REF -H "X-Record-Key: $KEY" | {pretty}',
         "# 5. no phone on him: she video-calls the ops room herself, naming his shoulder number",
         f"curl -s -X POST $API/public/calls {json_body} "
         f'-d \'{{"force":"MET","shoulder_number":"4521"}}\' | {pretty}',

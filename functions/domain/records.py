@@ -96,8 +96,9 @@ RECORD_FIELDS = frozenset(HerRecord.model_fields)
 
 
 def record_expires_at(ended_at: datetime, retention_days: int) -> datetime:
-    """When her record is gone from the live tables (``RECORD_RETENTION_DAYS`` after the end)."""
-    return ended_at + timedelta(days=retention_days)
+    """When her record is gone from the live tables (``RECORD_RETENTION_DAYS`` after the end),
+    to the whole second, as the table's TTL attribute keeps it."""
+    return (ended_at + timedelta(days=retention_days)).replace(microsecond=0)
 
 
 def record_of(
