@@ -82,7 +82,7 @@ def walk_through(
         "#    afterwards, her record: kept with a key her page makes, read by reference",
         "KEY=$(python3 -c 'import secrets; "
         'print("".join(secrets.choice("0123456789ABCDEFGHJKMNPQRSTVWXYZ") for _ in range(26)))\')',
-        "REF=$(echo \"$STARTED\" | python3 -c "
+        'REF=$(echo "$STARTED" | python3 -c '
         "'import json,sys; print(json.load(sys.stdin)[\"reference\"])')",
         f"curl -s -X PUT $API/verify/$CODE/record {json_body} "
         f"-d '{{\"key\":\"'$KEY'\"}}' | {pretty}",
