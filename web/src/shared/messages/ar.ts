@@ -33,6 +33,7 @@ export const catalogue: Catalogue = {
     "check.urge999": "يُرجى الاتصال بالرقم 999 الآن وطلب تأكيد هوية الضابط من غرفة العمليات.",
     "check.reference": "رقمك المرجعي:",
     "check.referenceHint": "اذكره إذا تواصلت مع الشرطة بشأن هذا الإيقاف.",
+    "say.typeThis": "اكتب هذا العنوان وهذا الرمز على هاتفك.",
     "check.decidedBy": "القرار من {who} في الساعة {time}.",
     "check.controlRoom": "غرفة العمليات",
 

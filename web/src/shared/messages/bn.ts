@@ -33,6 +33,7 @@ export const catalogue: Catalogue = {
     "check.urge999": "এখনই 999-এ কল করুন এবং কন্ট্রোল রুমকে অফিসারকে নিশ্চিত করতে বলুন।",
     "check.reference": "আপনার রেফারেন্স নম্বর:",
     "check.referenceHint": "এই থামানোর বিষয়ে পুলিশের সঙ্গে যোগাযোগ করলে এই নম্বরটি বলুন।",
+    "say.typeThis": "এই ঠিকানা এবং এই কোডটি আপনার নিজের ফোনে লিখুন।",
     "check.decidedBy": "সিদ্ধান্ত: {who}, সময় {time}।",
     "check.controlRoom": "কন্ট্রোল রুম",
 

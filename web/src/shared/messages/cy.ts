@@ -33,6 +33,7 @@ export const catalogue: Catalogue = {
     "check.urge999": "Ffoniwch 999 nawr a gofynnwch i'r ystafell reoli gadarnhau'r swyddog.",
     "check.reference": "Eich cyfeirnod:",
     "check.referenceHint": "Rhowch y cyfeirnod hwn os byddwch chi'n cysylltu â'r heddlu am hyn.",
+    "say.typeThis": "Teipiwch y cyfeiriad hwn a'r cod hwn ar eich ffôn eich hun.",
     "check.decidedBy": "Penderfynwyd gan {who} am {time}.",
     "check.controlRoom": "yr ystafell reoli",
 

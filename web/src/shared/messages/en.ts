@@ -35,6 +35,7 @@ export const messages = {
   "check.urge999": "Call 999 now and ask the control room to confirm the officer.",
   "check.reference": "Your reference:",
   "check.referenceHint": "Quote it if you contact the police about this stop.",
+  "say.typeThis": "Type this address and this code on your own phone.",
   "check.decidedBy": "Decided by {who} at {time}.",
   "check.controlRoom": "the control room",
 

@@ -32,6 +32,7 @@ export const catalogue: Catalogue = {
     "check.urge999": "Zadzwoń teraz pod 999 i poproś centrum dyspozytorskie o potwierdzenie funkcjonariusza.",
     "check.reference": "Twój numer referencyjny:",
     "check.referenceHint": "Podaj go, jeśli skontaktujesz się z policją w sprawie tego zatrzymania.",
+    "say.typeThis": "Wpisz ten adres i ten kod na swoim telefonie.",
     "check.decidedBy": "Decyzja: {who}, godz. {time}.",
     "check.controlRoom": "centrum dyspozytorskie",
 

@@ -32,6 +32,7 @@ export const catalogue: Catalogue = {
     "check.urge999": "Sunați acum la 999 și cereți dispeceratului să confirme polițistul.",
     "check.reference": "Numărul dumneavoastră de referință:",
     "check.referenceHint": "Menționați-l dacă veți contacta poliția despre această oprire.",
+    "say.typeThis": "Introduceți această adresă și acest cod pe propriul telefon.",
     "check.decidedBy": "Decizie luată de {who} la ora {time}.",
     "check.controlRoom": "dispecerat",
 

@@ -33,6 +33,7 @@ export const catalogue: Catalogue = {
     "check.urge999": "ابھی 999 پر کال کریں اور کنٹرول روم سے افسر کی تصدیق کرنے کو کہیں۔",
     "check.reference": "آپ کا حوالہ نمبر:",
     "check.referenceHint": "اس روکے جانے کے بارے میں پولیس سے رابطہ کریں تو یہ نمبر بتائیں۔",
+    "say.typeThis": "یہ پتہ اور یہ کوڈ اپنے فون پر لکھیں۔",
     "check.decidedBy": "فیصلہ: {who}، وقت {time}۔",
     "check.controlRoom": "کنٹرول روم",
 
