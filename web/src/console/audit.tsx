@@ -6,6 +6,7 @@ import { poll } from "../shared/poll";
 import { STATE_LABEL } from "../shared/states";
 import type { AuditTrail } from "../shared/types";
 import { ErrorMessage, useFocusOnMount } from "../shared/ui";
+import { t } from "./messages";
 
 /** The append-only audit trail of one session: a screen of its own (level 1) or a panel (2). */
 export function AuditTrailPanel(props: { api: ApiClient; sessionId: string; level: 1 | 2; onClose?: () => void }) {
@@ -28,19 +29,19 @@ export function AuditTrailPanel(props: { api: ApiClient; sessionId: string; leve
   return (
     <section class={props.level === 2 ? "panel" : ""} aria-labelledby="audit-heading">
       <Heading id="audit-heading" ref={heading} tabIndex={-1}>
-        Audit trail
+        {t("console.audit.heading")}
       </Heading>
       <ErrorMessage error={error} />
       {trail ? (
         <table class="audit">
-          <caption class="sr-only">Every change of this verification, oldest first</caption>
+          <caption class="sr-only">{t("console.audit.caption")}</caption>
           <thead>
             <tr>
-              <th scope="col">Time</th>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-              <th scope="col">By</th>
-              <th scope="col">Reason</th>
+              <th scope="col">{t("console.audit.time")}</th>
+              <th scope="col">{t("console.audit.from")}</th>
+              <th scope="col">{t("console.audit.to")}</th>
+              <th scope="col">{t("console.audit.by")}</th>
+              <th scope="col">{t("console.audit.reason")}</th>
             </tr>
           </thead>
           <tbody>
@@ -52,19 +53,22 @@ export function AuditTrailPanel(props: { api: ApiClient; sessionId: string; leve
                 <td>{entry.actor}</td>
                 <td>
                   {entry.reason ?? ""}
-                  {entry.without_video ? <span class="without-video">{entry.reason ? " " : ""}(decided without video)</span> : null}
+                  {entry.without_video ? <span class="without-video">
+                      {entry.reason ? " " : ""}
+                      {t("console.audit.withoutVideo")}
+                    </span> : null}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : (
-        <p>Loading…</p>
+        <p>{t("console.audit.loading")}</p>
       )}
       {props.onClose ? (
         <p>
           <button type="button" class="primary" onClick={props.onClose}>
-            Back
+            {t("console.audit.back")}
           </button>
         </p>
       ) : null}

@@ -9,6 +9,7 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 
+import { t } from "./messages";
 import { bars, FRAME, labelStep, linePath, nextIndex, plot, points, slot, ticks, niceMax, yOf } from "./charts-geometry";
 
 export type Pattern = "solid" | "hatch";
@@ -20,7 +21,7 @@ export interface Series {
 
 const INK = "#0b0c0c";
 const BRAND = "#1d3c6e";
-const PATTERN_WORD: Record<Pattern, string> = { solid: "solid bars", hatch: "striped bars" };
+const PATTERN_WORD: Record<Pattern, string> = { solid: t("console.chart.solid"), hatch: t("console.chart.hatch") };
 
 function Patterns(props: { id: string }) {
   return (
@@ -135,10 +136,10 @@ function ChartFigure(props: { id: string; title: string; legend: ComponentChildr
         {props.children}
       </svg>
       <p class="chart-readout" id={`${id}-help`}>
-        {props.readout ?? "Tab to the chart, then use the arrow keys to read each value."}
+        {props.readout ?? t("console.chart.help")}
       </p>
       <button type="button" aria-expanded={table} aria-controls={`${id}-table`} onClick={() => setTable(!table)}>
-        {table ? "Hide the table" : "Show as table"}
+        {table ? t("console.chart.hideTable") : t("console.chart.showTable")}
         <span class="sr-only">: {props.title}</span>
       </button>
       <div id={`${id}-table`} hidden={!table}>
@@ -204,7 +205,7 @@ export function BarChart(props: {
               <Swatch id={id} pattern={s.pattern} /> {s.name} ({PATTERN_WORD[s.pattern]})
             </li>
           ))}
-          {props.marker ? <li>Dashed line: {props.marker.label}</li> : null}
+          {props.marker ? <li>{t("console.chart.dashed", { label: props.marker.label })}</li> : null}
         </ul>
       }
       table={{ head: [props.category, ...series.map((s) => s.name)], rows: values.map((group, i) => [props.names[i] ?? "", ...group.map(props.unit)]) }}
@@ -255,8 +256,8 @@ export function LevelChart(props: {
   const goalY = yOf(props.goal, 1);
   const describe = (i: number) =>
     levels[i] === null || levels[i] === undefined
-      ? `${props.names[i]}: no requests`
-      : `${props.names[i]}: ${props.format(levels[i] ?? null)} answered in time, of ${props.counts[i]} requests`;
+      ? t("console.chart.noRequests", { hour: props.names[i] ?? "" })
+      : t("console.chart.level", { hour: props.names[i] ?? "", level: props.format(levels[i] ?? null), count: props.counts[i] ?? 0 });
   return (
     <ChartFigure
       id={id}
@@ -264,11 +265,11 @@ export function LevelChart(props: {
       readout={readout}
       legend={
         <ul>
-          <li>Solid line with round points: service level in the hour (no point: no requests)</li>
-          <li>Dashed line: {props.goalLabel}</li>
+          <li>{t("console.chart.levelLegend")}</li>
+          <li>{t("console.chart.dashed", { label: props.goalLabel })}</li>
         </ul>
       }
-      table={{ head: ["Hour", "Service level", "Requests"], rows: levels.map((l, i) => [props.names[i] ?? "", props.format(l), props.counts[i] ?? 0]) }}
+      table={{ head: [t("console.service.hour"), t("console.service.serviceLevel"), t("console.service.requests")], rows: levels.map((l, i) => [props.names[i] ?? "", props.format(l), props.counts[i] ?? 0]) }}
     >
       <Axes labels={props.labels} top={1} tickValues={[0, 0.25, 0.5, 0.75, 1]} format={(v) => props.format(v)} />
       <g aria-hidden="true">

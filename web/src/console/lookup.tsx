@@ -6,7 +6,9 @@ import type { AppConfig } from "../shared/config";
 import { clockTime } from "../shared/format";
 import { STATE_LABEL } from "../shared/states";
 import type { Lookup } from "../shared/types";
-import { ErrorMessage, IdentityCardView } from "../shared/ui";
+import { ErrorMessage } from "../shared/ui";
+import { IdentityCardView } from "./card";
+import { t } from "./messages";
 
 export function OfficerLookup(props: { api: ApiClient; config: AppConfig; onAudit: (sessionId: string) => void }) {
   const [result, setResult] = useState<Lookup | null>(null);
@@ -20,24 +22,24 @@ export function OfficerLookup(props: { api: ApiClient; config: AppConfig; onAudi
     setError(null);
     setResult(null);
     if (!shoulder) {
-      setError(new Error("Type the shoulder number the caller gave."));
+      setError(new Error(t("console.lookup.noShoulder")));
       return;
     }
     setBusy(true);
     try {
       setResult(await props.api.request<Lookup>(`/officers/lookup?force=${encodeURIComponent(force)}&shoulder=${encodeURIComponent(shoulder)}`));
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 404 ? new Error(`No officer ${shoulder} in ${force}. Treat the person as unconfirmed.`) : err);
+      setError(err instanceof ApiError && err.status === 404 ? new Error(t("console.lookup.notFound", { shoulder, force })) : err);
     } finally {
       setBusy(false);
     }
   };
   return (
     <section aria-labelledby="lookup-heading">
-      <h1 id="lookup-heading">999 lookup</h1>
-      <p class="lede">A caller asks whether an officer is real: look them up by force and shoulder number.</p>
+      <h1 id="lookup-heading">{t("console.lookup.heading")}</h1>
+      <p class="lede">{t("console.lookup.lede")}</p>
       <form class="panel" onSubmit={(e) => void submit(e)}>
-        <label for="force">Force</label>
+        <label for="force">{t("console.lookup.force")}</label>
         <select id="force" name="force">
           {props.config.forces.map((f) => (
             <option key={f.code} value={f.code}>
@@ -45,32 +47,34 @@ export function OfficerLookup(props: { api: ApiClient; config: AppConfig; onAudi
             </option>
           ))}
         </select>
-        <label for="shoulder">Shoulder number</label>
+        <label for="shoulder">{t("console.lookup.shoulder")}</label>
         <input id="shoulder" name="shoulder" inputMode="numeric" autoComplete="off" />
         <p>
           <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Looking up…" : "Look up"}
+            {busy ? t("console.lookup.busy") : t("console.lookup.submit")}
           </button>
         </p>
       </form>
       <ErrorMessage error={error} />
       {result ? (
         <>
-          <IdentityCardView card={result.officer} heading="Officer on the register" />
+          <IdentityCardView card={result.officer} heading={t("console.lookup.card")} />
           <section class="panel" aria-labelledby="live">
-            <h2 id="live">Live verification</h2>
+            <h2 id="live">{t("console.lookup.live")}</h2>
             {result.live_session ? (
               <>
                 <p>
-                  {STATE_LABEL[result.live_session.state]} since {clockTime(result.live_session.created_at)}
-                  {result.live_session.claimed_by ? ", claimed by a sergeant" : ""}.
+                  {t(result.live_session.claimed_by ? "console.lookup.sinceClaimed" : "console.lookup.since", {
+                    state: STATE_LABEL[result.live_session.state],
+                    time: clockTime(result.live_session.created_at),
+                  })}
                 </p>
                 <button type="button" onClick={() => result.live_session && props.onAudit(result.live_session.session_id)}>
-                  Audit trail of this verification
+                  {t("console.lookup.audit")}
                 </button>
               </>
             ) : (
-              <p>None right now.</p>
+              <p>{t("console.lookup.none")}</p>
             )}
           </section>
         </>

@@ -3,6 +3,7 @@ import { render } from "preact";
 import { useEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
 
 import "../styles.css";
+import "./console.css";
 import { ApiClient } from "../shared/api";
 import { REASON_MAX_LENGTH } from "../shared/api.generated";
 import { configureAuth, idToken } from "../shared/auth";
@@ -13,9 +14,12 @@ import { poll } from "../shared/poll";
 import { arrivals, isFinal, queueTitle, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "../shared/states";
 import type { Claim, Duty as DutyAnswer, Queue as QueueAnswer, QueueItem, Session } from "../shared/types";
 import { SignIn, SignOutButton, useSignedIn } from "../shared/signin";
-import { CannotStart, ErrorMessage, IdentityCardView, Shell, useFocusOnMount, useNow } from "../shared/ui";
+import { CannotStart, ErrorMessage, Shell, useFocusOnMount, useNow } from "../shared/ui";
 import { VideoPanel } from "../shared/videopanel";
 import { AuditTrailPanel } from "./audit";
+import { IdentityCardView } from "./card";
+import { FeedbackView } from "./feedback";
+import { t } from "./messages";
 import { OfficerLookup } from "./lookup";
 import { ServiceView } from "./service";
 import {
@@ -29,24 +33,24 @@ import {
   type Outcome,
 } from "./model";
 
-type Tab = "queue" | "lookup" | "service";
+type Tab = "queue" | "lookup" | "service" | "feedback";
 
 function App(props: { config: AppConfig }) {
   const { claims, setClaims, signOut } = useSignedIn();
-  if (claims === undefined) return <Shell title="Control room">{null}</Shell>;
+  if (claims === undefined) return <Shell title={t("console.title")}>{null}</Shell>;
   const allowed = claims && ["sergeant", "operator", "supervisor"].some((role) => claims.roles.includes(role));
   return (
     <Shell
-      title={claims ? `Control room · ${claims.force ?? ""} ${claims.area ?? ""}` : "Control room"}
+      title={claims ? t("console.titleSignedIn", { force: claims.force ?? "", area: claims.area ?? "" }) : t("console.title")}
       aside={<SignOutButton claims={claims} onSignOut={signOut} />}
     >
       {!claims ? (
-        <SignIn config={props.config} purpose="For sergeants, control-room operators and supervisors." onSignedIn={setClaims} />
+        <SignIn config={props.config} purpose={t("console.signInPurpose")} onSignedIn={setClaims} />
       ) : allowed ? (
         <Console config={props.config} claims={claims} />
       ) : (
         <p class="error" role="alert">
-          This console is for sergeants, control-room operators and supervisors. Your account has none of those roles.
+          {t("console.noRole")}
         </p>
       )}
     </Shell>
@@ -81,27 +85,33 @@ function Console(props: { config: AppConfig; claims: Claims }) {
     <>
       <div class="toolbar">
         {sergeant ? <Duty api={api} /> : null}
-        <nav aria-label="Console sections" class="controls">
+        <nav aria-label={t("console.sections")} class="controls">
           {queueWork ? (
             <>
               <button type="button" aria-current={tab === "queue" ? "page" : undefined} class={tab === "queue" ? "primary" : ""} onClick={() => setTab("queue")}>
-                Queue
+                {t("console.tab.queue")}
               </button>
               <button type="button" aria-current={tab === "lookup" ? "page" : undefined} class={tab === "lookup" ? "primary" : ""} onClick={() => setTab("lookup")}>
-                999 lookup
+                {t("console.tab.lookup")}
               </button>
             </>
           ) : null}
           {supervisor ? (
-            <button type="button" aria-current={tab === "service" ? "page" : undefined} class={tab === "service" ? "primary" : ""} onClick={() => setTab("service")}>
-              Service
-            </button>
+            <>
+              <button type="button" aria-current={tab === "service" ? "page" : undefined} class={tab === "service" ? "primary" : ""} onClick={() => setTab("service")}>
+                {t("console.tab.service")}
+              </button>
+              <button type="button" aria-current={tab === "feedback" ? "page" : undefined} class={tab === "feedback" ? "primary" : ""} onClick={() => setTab("feedback")}>
+                {t("console.tab.feedback")}
+              </button>
+            </>
           ) : null}
         </nav>
       </div>
       {tab === "queue" ? <Queue api={api} canClaim={sergeant} onClaimed={(c, item) => setClaim({ claim: c, item })} /> : null}
       {tab === "lookup" ? <OfficerLookup api={api} config={props.config} onAudit={setAudit} /> : null}
       {tab === "service" ? <ServiceView api={api} apiUrl={props.config.apiUrl} force={props.claims.force} /> : null}
+      {tab === "feedback" ? <FeedbackView api={api} force={props.claims.force} /> : null}
     </>
   );
 }
@@ -124,21 +134,22 @@ function Duty(props: { api: ApiClient }) {
     }
   };
   return (
-    <div class="duty" role="group" aria-label="Duty">
-      {onDuty === null ? <span>Duty not set in this console.</span> : null}
+    <div class="duty" role="group" aria-label={t("console.duty.group")}>
+      {onDuty === null ? <span>{t("console.duty.unknown")}</span> : null}
       {onDuty === true ? (
         <span class="duty-on">
-          <span aria-hidden="true">● </span>On duty{subscribed ? ": alerts come to your pager" : ""}
+          <span aria-hidden="true">● </span>
+          {subscribed ? t("console.duty.onPaged") : t("console.duty.on")}
         </span>
       ) : null}
-      {onDuty === false ? <span class="duty-off">Off duty: no alerts</span> : null}{" "}
+      {onDuty === false ? <span class="duty-off">{t("console.duty.off")}</span> : null}{" "}
       {onDuty !== true ? (
         <button type="button" class="good" onClick={() => void set(true)}>
-          Go on duty
+          {t("console.duty.goOn")}
         </button>
       ) : (
         <button type="button" onClick={() => void set(false)}>
-          Go off duty
+          {t("console.duty.goOff")}
         </button>
       )}
       <ErrorMessage error={error} />
@@ -164,7 +175,7 @@ function Queue(props: { api: ApiClient; canClaim: boolean; onClaimed: (claim: Cl
       intervalMs: 2000,
       onValue: ({ sessions }) => {
         const arrived = arrivals(previous.current, sessions);
-        if (arrived.length > 0) setAnnounce(`New request: ${arrived.map(queueTitle).join("; ")}`);
+        if (arrived.length > 0) setAnnounce(t("console.queue.arrived", { titles: arrived.map(queueTitle).join("; ") }));
         previous.current = sessions;
         setItems(sessions);
         setFetchedAt(Date.now());
@@ -187,25 +198,25 @@ function Queue(props: { api: ApiClient; canClaim: boolean; onClaimed: (claim: Cl
 
   return (
     <section aria-labelledby="queue-heading">
-      <h1 id="queue-heading">Waiting for a sergeant</h1>
+      <h1 id="queue-heading">{t("console.queue.heading")}</h1>
       <p class="sr-only" aria-live="assertive">
         {announce}
       </p>
       <ErrorMessage error={error} />
       <ErrorMessage error={claimError} />
-      {items === null ? <p>Loading the queue…</p> : null}
-      {items !== null && items.length === 0 ? <p class="lede">Nobody is waiting. New requests appear here by themselves.</p> : null}
+      {items === null ? <p>{t("console.queue.loading")}</p> : null}
+      {items !== null && items.length === 0 ? <p class="lede">{t("console.queue.empty")}</p> : null}
       {items !== null && items.length > 0 ? (
         <table class="queue">
-          <caption class="sr-only">Requests waiting, oldest first</caption>
+          <caption class="sr-only">{t("console.queue.caption")}</caption>
           <thead>
             <tr>
-              <th scope="col">Urgency</th>
-              <th scope="col">Who</th>
-              <th scope="col">Area</th>
-              <th scope="col">Waiting</th>
+              <th scope="col">{t("console.queue.urgency")}</th>
+              <th scope="col">{t("console.queue.who")}</th>
+              <th scope="col">{t("console.queue.area")}</th>
+              <th scope="col">{t("console.queue.waiting")}</th>
               <th scope="col">
-                <span class="sr-only">Action</span>
+                <span class="sr-only">{t("console.queue.action")}</span>
               </th>
             </tr>
           </thead>
@@ -221,17 +232,17 @@ function Queue(props: { api: ApiClient; canClaim: boolean; onClaimed: (claim: Cl
                   </td>
                   <td>
                     {title}
-                    {item.channel === "public" ? <div class="hint">Her own call (no code)</div> : null}
+                    {item.channel === "public" ? <div class="hint">{t("console.queue.publicCall")}</div> : null}
                   </td>
-                  <td>{item.area ?? "Force-wide"}</td>
+                  <td>{item.area ?? t("console.queue.forceWide")}</td>
                   <td>
                     <span aria-hidden="true">{formatWaiting(waited)}</span>
                     <span class="sr-only">{spokenWaiting(waited)}</span>
                   </td>
                   <td>
                     {props.canClaim ? (
-                      <button type="button" class="primary" disabled={claiming !== null} aria-label={`Claim: ${title}`} onClick={() => void claim(item)}>
-                        {claiming === item.session_id ? "Claiming…" : "Claim"}
+                      <button type="button" class="primary" disabled={claiming !== null} aria-label={t("console.queue.claimLabel", { title })} onClick={() => void claim(item)}>
+                        {claiming === item.session_id ? t("console.queue.claiming") : t("console.queue.claim")}
                       </button>
                     ) : null}
                   </td>
@@ -281,48 +292,50 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
     }
   };
 
-  const who = card ? `${card.rank} ${card.shoulder_number} ${card.display_name}` : "Member of the public";
-  const remoteLabel = claim.channel === "public" ? "Member of the public" : "Officer";
+  const who = card ? `${card.rank} ${card.shoulder_number} ${card.display_name}` : t("console.ws.public");
+  const fromPublic = claim.channel === "public";
+  const remoteLabel = fromPublic ? t("console.ws.public") : t("console.ws.officer");
   return (
     <section aria-labelledby="ws-heading">
       <h1 id="ws-heading" ref={heading} tabIndex={-1}>
-        Checking {who}
+        {t("console.ws.heading", { who })}
       </h1>
       <ErrorMessage error={pollError} />
       <p>
-        <strong>State: </strong>
+        <strong>{t("console.ws.state")} </strong>
         <span class={`state state-${state}`}>{STATE_LABEL[state]}</span>
         {session?.reference ? (
           <>
-            {" · "}Reference <span class="reference">{session.reference}</span>
+            {" · "}
+            {t("console.ws.reference")} <span class="reference">{session.reference}</span>
           </>
         ) : null}
       </p>
       {state === "dropped" ? (
         <p class="error" role="alert">
-          The call ended before a decision. The officer has been told to call 999.
+          {t("console.ws.dropped")}
         </p>
       ) : null}
       {state === "cancelled" ? (
         <p class="error" role="alert">
-          The officer cancelled this check.
+          {t("console.ws.cancelled")}
         </p>
       ) : null}
       <div class="workspace">
         <div>
-          {card ? <IdentityCardView card={card} heading="Identity card from the register" /> : null}
+          {card ? <IdentityCardView card={card} heading={t("console.ws.card")} /> : null}
           {claim.named_officer ? (
             <p class={claim.named_officer.found ? "hint" : "error"}>
-              She named officer {claim.named_officer.shoulder_number}: {claim.named_officer.message}
+              {t("console.ws.named", { shoulder: claim.named_officer.shoulder_number ?? "", message: claim.named_officer.message ?? "" })}
             </p>
           ) : null}
           {!decided ? (
             <section class="decision panel" aria-labelledby="decide">
-              <h2 id="decide">Your decision</h2>
-              <p class="hint">Compare the face on video with the register photo; ask to see the warrant card.</p>
+              <h2 id="decide">{t("console.ws.decide")}</h2>
+              <p class="hint">{t("console.ws.compare")}</p>
               {needsShoulder ? (
                 <>
-                  <label for="shoulder">Shoulder number of the officer you confirmed (needed for Verified)</label>
+                  <label for="shoulder">{t("console.ws.shoulder")}</label>
                   <input
                     id="shoulder"
                     value={shoulder}
@@ -339,7 +352,7 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
               ) : null}
               {choosing === "not_verified" ? (
                 <>
-                  <label for="reason">Reason for "not verified" (required; the officer and the audit trail see it)</label>
+                  <label for="reason">{t("console.ws.reason")}</label>
                   <textarea
                     id="reason"
                     value={reason}
@@ -363,25 +376,28 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
                   aria-describedby="without-video-hint"
                   onChange={(e) => dispatch({ type: "without_video", checked: (e.currentTarget as HTMLInputElement).checked })}
                 />
-                <label for="without-video">Decided without video (voice and identity card only)</label>
+                <label for="without-video">{t("console.ws.withoutVideo")}</label>
               </div>
               <p class="hint" id="without-video-hint">
                 {videoSeen
-                  ? `You have seen the ${remoteLabel.toLowerCase()}'s video in this check.`
-                  : `No video from the ${remoteLabel.toLowerCase()} has been seen in this check, so this is ticked. The audit trail records it.`}
+                  ? t(fromPublic ? "console.ws.videoSeen.public" : "console.ws.videoSeen.officer")
+                  : t(fromPublic ? "console.ws.videoUnseen.public" : "console.ws.videoUnseen.officer")}
               </p>
               <ErrorMessage error={error} />
               <div class="buttons">
                 <button type="button" class="good" disabled={busy || blocked !== null} aria-describedby={blocked ? "blocked" : undefined} onClick={() => void decide("verified")}>
-                  <span aria-hidden="true">✔ </span>Verified
+                  <span aria-hidden="true">✔ </span>
+                  {t("console.ws.verified")}
                 </button>
                 {choosing === "not_verified" ? (
                   <button type="button" class="danger" disabled={busy} onClick={() => void decide("not_verified")}>
-                    <span aria-hidden="true">✖ </span>Confirm not verified
+                    <span aria-hidden="true">✖ </span>
+                    {t("console.ws.confirmNot")}
                   </button>
                 ) : (
                   <button type="button" class="danger" disabled={busy} onClick={() => dispatch({ type: "choose", outcome: "not_verified" })}>
-                    <span aria-hidden="true">✖ </span>Not verified…
+                    <span aria-hidden="true">✖ </span>
+                    {t("console.ws.notVerified")}
                   </button>
                 )}
               </div>
@@ -389,19 +405,19 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
           ) : (
             <section class="panel" aria-labelledby="done">
               <h2 id="done">{STATE_LABEL[state]}</h2>
-              {session?.outcome_reason ? <p>Reason: {session.outcome_reason}</p> : null}
-              {session?.decided_without_video ? <p>Decided without video (voice and identity card only).</p> : null}
-              <p>She sees the result on her own phone now.</p>
+              {session?.outcome_reason ? <p>{t("console.ws.doneReason", { reason: session.outcome_reason })}</p> : null}
+              {session?.decided_without_video ? <p>{t("console.ws.doneWithoutVideo")}</p> : null}
+              <p>{t("console.ws.doneHer")}</p>
             </section>
           )}
           <p class="controls">
             <button type="button" aria-expanded={showAudit} onClick={() => dispatch({ type: "toggle_audit" })}>
-              {showAudit ? "Hide the audit trail" : "Audit trail"}
+              {showAudit ? t("console.ws.hideAudit") : t("console.ws.audit")}
             </button>
             {decided ? (
               // Only after an ending: leaving before a decision would strand her and the officer.
               <button type="button" class="primary" onClick={props.onDone}>
-                Back to the queue
+                {t("console.ws.back")}
               </button>
             ) : null}
           </p>
@@ -413,15 +429,11 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
               meeting={claim.meeting}
               attendee={claim.attendee}
               remoteLabel={remoteLabel}
-              purpose={`${
-                claim.channel === "public"
-                  ? "The member of the public needs to see and hear you while you check the officer with her."
-                  : "The officer needs to see and hear you while you check them."
-              } The browser will ask to use the camera and microphone. Without video you can still decide by voice and the identity card.`}
+              purpose={t(fromPublic ? "console.ws.purpose.public" : "console.ws.purpose.officer")}
               onRemoteVideoSeen={() => dispatch({ type: "video_seen" })}
             />
           ) : null}
-          {!decided && !claim.meeting ? <p class="warning">Video is not available for this check.</p> : null}
+          {!decided && !claim.meeting ? <p class="warning">{t("console.ws.noVideo")}</p> : null}
         </div>
       </div>
     </section>
@@ -435,6 +447,6 @@ if (root) {
       configureAuth(config, "console");
       render(<App config={config} />, root);
     },
-    (error) => render(<CannotStart title="Control room" error={error} />, root),
+    (error) => render(<CannotStart title={t("console.title")} error={error} />, root),
   );
 }

@@ -10,6 +10,7 @@ import { idToken } from "../shared/auth";
 import { poll } from "../shared/poll";
 import { ErrorMessage, useFocusOnMount } from "../shared/ui";
 import { BarChart, LevelChart } from "./charts";
+import { t } from "./messages";
 import {
   attachmentName,
   bucketLabels,
@@ -65,15 +66,15 @@ export function ServiceView(props: { api: ApiClient; apiUrl: string; force: stri
     );
   }, [api, force, day]);
 
-  if (!force) return <p class="error" role="alert">Your account has no force, so there is no report to show.</p>;
+  if (!force) return <p class="error" role="alert">{t("console.service.noForce")}</p>;
   return (
     <section aria-labelledby="service-heading" class="service">
       <h1 id="service-heading" ref={heading} tabIndex={-1}>
-        Service in the control room
+        {t("console.service.heading")}
       </h1>
       <div class="service-controls">
         <div>
-          <label for="service-day">Day</label>
+          <label for="service-day">{t("console.service.day")}</label>
           <input
             id="service-day"
             type="date"
@@ -89,13 +90,13 @@ export function ServiceView(props: { api: ApiClient; apiUrl: string; force: stri
             }}
           />
           <p class="hint" id="service-day-hint">
-            Days and hours are {REPORT_TIME_ZONE} time. The figures refresh every 30 seconds.
+            {t("console.service.dayHint", { zone: REPORT_TIME_ZONE })}
           </p>
         </div>
         <StopsDownload apiUrl={props.apiUrl} force={force} day={day} />
       </div>
       <ErrorMessage error={error} />
-      {reports ? <Report reports={reports} /> : <p>Loading the report…</p>}
+      {reports ? <Report reports={reports} /> : <p>{t("console.service.loading")}</p>}
     </section>
   );
 }
@@ -103,12 +104,14 @@ export function ServiceView(props: { api: ApiClient; apiUrl: string; force: stri
 function Report(props: { reports: Reports }) {
   const { service, staffing, at } = props.reports;
   const updated = new Date(at).toLocaleTimeString("en-GB");
-  const period = service.first_day === service.last_day ? service.first_day : `${service.first_day} to ${service.last_day}`;
+  const period =
+    service.first_day === service.last_day ? service.first_day : t("console.service.period", { first: service.first_day, last: service.last_day });
   return (
     <>
       <p class="hint">
-        {period}, force {service.force}
-        {service.area ? `, area ${service.area}` : ""}. Updated at {updated}.
+        {service.area
+          ? t("console.service.aboutArea", { period, force: service.force, area: service.area, time: updated })
+          : t("console.service.about", { period, force: service.force, time: updated })}
       </p>
       <Figures report={service} />
       <Charts report={service} />
@@ -121,7 +124,7 @@ function Figures(props: { report: ServiceReport }) {
   const { report } = props;
   return (
     <section aria-labelledby="figures-heading">
-      <h2 id="figures-heading">Figures</h2>
+      <h2 id="figures-heading">{t("console.service.figures")}</h2>
       <dl class="figures">
         {figures(report).map((f) => (
           <div key={f.key} class={`figure${f.tone ? ` figure-${f.tone}` : ""}`} data-figure={f.key}>
@@ -133,7 +136,7 @@ function Figures(props: { report: ServiceReport }) {
           </div>
         ))}
       </dl>
-      <h3 id="outcomes-heading">How the requests ended</h3>
+      <h3 id="outcomes-heading">{t("console.service.outcomes")}</h3>
       <dl class="figures outcomes">
         {outcomeRows(report.totals.outcomes).map(([label, count]) => (
           <div key={label} class="figure">
@@ -155,44 +158,44 @@ function Charts(props: { report: ServiceReport }) {
   const buckets = report.totals.answer_histogram;
   const targetBucket = buckets.findIndex((b) => b.up_to_seconds === report.target_seconds);
   const count = (n: number) => String(n);
-  const target = `target ${report.target_seconds} s`;
+  const target = t("console.service.target", { seconds: report.target_seconds });
   return (
     <section aria-labelledby="charts-heading">
-      <h2 id="charts-heading">By hour</h2>
+      <h2 id="charts-heading">{t("console.service.byHour")}</h2>
       <BarChart
         id="chart-requests"
-        title="Requests and answers by hour"
-        category="Hour"
+        title={t("console.service.requestsChart")}
+        category={t("console.service.hour")}
         labels={labels}
         names={names}
         series={[
-          { name: "Requests", pattern: "solid" },
-          { name: "Answered", pattern: "hatch" },
+          { name: t("console.service.requests"), pattern: "solid" },
+          { name: t("console.service.answered"), pattern: "hatch" },
         ]}
         values={report.hours.map((h) => [h.requests, h.answered])}
         unit={count}
       />
       <BarChart
         id="chart-answers"
-        title="How long answers took"
-        category="Answer time"
+        title={t("console.service.answersChart")}
+        category={t("console.service.answerTime")}
         labels={bucketLabels(buckets)}
         names={bucketLabels(buckets)}
-        series={[{ name: "Answers", pattern: "solid" }]}
+        series={[{ name: t("console.service.answers"), pattern: "solid" }]}
         values={buckets.map((b) => [b.answers])}
         unit={count}
         marker={targetBucket >= 0 ? { after: targetBucket, label: target } : undefined}
       />
       <LevelChart
         id="chart-level"
-        title={`Service level by hour (answered within ${report.target_seconds} s)`}
+        title={t("console.service.levelChart", { seconds: report.target_seconds })}
         labels={labels}
         names={names}
         levels={report.hours.map((h) => h.service_level)}
         counts={report.hours.map((h) => h.requests)}
         goal={report.goal}
         format={percent}
-        goalLabel={`Goal ${percent(report.goal)}`}
+        goalLabel={t("console.service.goal", { percent: percent(report.goal) })}
       />
     </section>
   );
@@ -203,25 +206,30 @@ function Staffing(props: { staffing: StaffingReport }) {
   const short = shortHours(staffing.hours);
   return (
     <section aria-labelledby="staffing-heading">
-      <h2 id="staffing-heading">Staffing by hour</h2>
+      <h2 id="staffing-heading">{t("console.staffing.heading")}</h2>
       <p>
-        Sergeants needed to answer {percent(staffing.goal)} within {staffing.target_seconds} s (Erlang C), against the{" "}
-        {staffing.sergeants_on_duty} on duty now.{" "}
-        <strong>{short.length > 0 ? `Short of sergeants in ${short.length} hour${short.length === 1 ? "" : "s"}: ${short.join(", ")}.` : "Enough sergeants in every hour."}</strong>
+        {t("console.staffing.needed", { goal: percent(staffing.goal), seconds: staffing.target_seconds, onDuty: staffing.sergeants_on_duty })}{" "}
+        <strong>
+          {short.length === 0
+            ? t("console.staffing.enough")
+            : short.length === 1
+              ? t("console.staffing.shortOne", { hours: short.join(", ") })
+              : t("console.staffing.shortMany", { count: short.length, hours: short.join(", ") })}
+        </strong>
       </p>
-      <div class="table-scroll" tabIndex={0} role="region" aria-label="Staffing table">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={t("console.staffing.table")}>
         <table class="audit staffing">
-          <caption class="sr-only">Staffing by hour: sergeants needed against on duty</caption>
+          <caption class="sr-only">{t("console.staffing.caption")}</caption>
           <thead>
             <tr>
-              <th scope="col">Hour</th>
-              <th scope="col" class="num">Requests</th>
-              <th scope="col" class="num">Handling time</th>
-              <th scope="col" class="num">Needed</th>
-              <th scope="col" class="num">On duty</th>
-              <th scope="col" class="num">Expected within {staffing.target_seconds} s</th>
-              <th scope="col" class="num">Expected wait</th>
-              <th scope="col">Staffing</th>
+              <th scope="col">{t("console.staffing.hour")}</th>
+              <th scope="col" class="num">{t("console.staffing.requests")}</th>
+              <th scope="col" class="num">{t("console.staffing.handling")}</th>
+              <th scope="col" class="num">{t("console.staffing.neededCol")}</th>
+              <th scope="col" class="num">{t("console.staffing.onDuty")}</th>
+              <th scope="col" class="num">{t("console.staffing.expectedWithin", { seconds: staffing.target_seconds })}</th>
+              <th scope="col" class="num">{t("console.staffing.expectedWait")}</th>
+              <th scope="col">{t("console.staffing.staffing")}</th>
             </tr>
           </thead>
           <tbody>
@@ -230,7 +238,7 @@ function Staffing(props: { staffing: StaffingReport }) {
                 <th scope="row">{hourSpan(h.hour)}</th>
                 <td class="num">{h.arrivals}</td>
                 <td class="num">
-                  {Math.round(h.handling_seconds)} s{h.handling_measured ? "" : " (assumed)"}
+                  {t(h.handling_measured ? "console.staffing.seconds" : "console.staffing.secondsAssumed", { seconds: Math.round(h.handling_seconds) })}
                 </td>
                 <td class="num">{h.sergeants_needed}</td>
                 <td class="num">{h.sergeants_on_duty}</td>
@@ -264,7 +272,7 @@ function StopsDownload(props: { apiUrl: string; force: string; day: string }) {
           credentials: "omit",
         });
       } catch {
-        throw new ApiError(0, "network", "No connection to the service. Try the download again.");
+        throw new ApiError(0, "network", t("console.stops.offline"));
       }
       if (!response.ok) throw await errorFrom(response);
       const url = URL.createObjectURL(await response.blob());
@@ -284,7 +292,7 @@ function StopsDownload(props: { apiUrl: string; force: string; day: string }) {
   return (
     <div class="stops-download">
       <button type="button" class="primary" disabled={busy} onClick={() => void download()}>
-        {busy ? "Preparing the record of stops…" : "Download record of stops (CSV)"}
+        {busy ? t("console.stops.busy") : t("console.stops.download")}
       </button>
       <ErrorMessage error={error} />
     </div>

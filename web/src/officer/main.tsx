@@ -3,6 +3,7 @@ import { render } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import "../styles.css";
+import "./officer.css";
 import { ApiClient, ApiError, newIdempotencyKey } from "../shared/api";
 import { configureAuth, idToken } from "../shared/auth";
 import { loadConfig, type AppConfig } from "../shared/config";
@@ -13,16 +14,18 @@ import type { Session } from "../shared/types";
 import { SignIn, SignOutButton, useSignedIn } from "../shared/signin";
 import { Call999, CannotStart, ErrorMessage, Shell, StatusPanel, useFocusOnMount } from "../shared/ui";
 import { VideoPanel } from "../shared/videopanel";
+import { AfterTheStop, SayToHer } from "./after-view";
+import { t } from "./messages";
 import { currentPosition, explainRefusal, publicAddress, startWithRetry } from "./model";
 
 const ACTIVE_KEY = "safe-connection.active-session";
 
 function App(props: { config: AppConfig }) {
   const { claims, setClaims, signOut } = useSignedIn(() => sessionStorage.removeItem(ACTIVE_KEY));
-  if (claims === undefined) return <Shell title="Officer">{null}</Shell>;
+  if (claims === undefined) return <Shell title={t("officer.title")}>{null}</Shell>;
   return (
     <Shell
-      title="Officer"
+      title={t("officer.title")}
       aside={<SignOutButton claims={claims} onSignOut={signOut} />}
     >
       {claims ? (
@@ -30,11 +33,11 @@ function App(props: { config: AppConfig }) {
           <Officer config={props.config} />
         ) : (
           <p class="error" role="alert">
-            This app is for officers. Your account has no officer role: ask your administrator.
+            {t("officer.noRole")}
           </p>
         )
       ) : (
-        <SignIn config={props.config} purpose="Sign in once per shift. Your code is on your authenticator app." onSignedIn={setClaims} />
+        <SignIn config={props.config} purpose={t("officer.signInPurpose")} onSignedIn={setClaims} />
       )}
     </Shell>
   );
@@ -50,9 +53,10 @@ function Officer(props: { config: AppConfig }) {
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
+  // Kept until the officer presses Done, so a reload of the ended stop still shows her record's status.
   const keep = (next: Session | null) => {
     setSession(next);
-    if (next && officerStatus(next.state).live) sessionStorage.setItem(ACTIVE_KEY, JSON.stringify(next));
+    if (next) sessionStorage.setItem(ACTIVE_KEY, JSON.stringify(next));
     else sessionStorage.removeItem(ACTIVE_KEY);
   };
 
@@ -73,17 +77,17 @@ function Officer(props: { config: AppConfig }) {
   if (!session) {
     return (
       <>
-        <h1>Prove who you are</h1>
-        <p class="lede">Press the button. The control room will see you on video and confirm you to the person you stopped.</p>
+        <h1>{t("officer.start.heading")}</h1>
+        <p class="lede">{t("officer.start.lede")}</p>
         {failure ? (
           <>
             <StatusPanel status={officerStatus(null, { failed: true })} />
             <ErrorMessage error={failure} />
-            <Call999 prominent text="Call 999 and ask the control room to confirm you." />
+            <Call999 prominent text={t("officer.start.failed999")} />
           </>
         ) : null}
         <button type="button" class="primary huge" disabled={busy} onClick={() => void start()}>
-          {busy ? "Starting…" : "Start Safe Connection"}
+          {busy ? t("officer.start.busy") : t("officer.start.button")}
         </button>
       </>
     );
@@ -142,53 +146,55 @@ function Active(props: { api: ApiClient; config: AppConfig; initial: Session; on
     <>
       <StatusPanel status={status} headingRef={heading} />
       <ErrorMessage error={refused} />
-      {status.urge999 ? <Call999 prominent text="Give your force and shoulder number; the operator can confirm you." /> : null}
+      {status.urge999 ? <Call999 prominent text={t("officer.urge999")} /> : null}
       {session.public_code && officerStatus(session.state).live ? (
         <section class="code-display" aria-labelledby="code-heading">
-          <h2 id="code-heading">Show her this code</h2>
-          <p class="code" aria-label={`Code: ${[...formatCode(session.public_code)].join(" ")}`}>
+          <h2 id="code-heading">{t("officer.code.heading")}</h2>
+          <p class="code" aria-label={t("officer.code.label", { spelled: [...formatCode(session.public_code)].join(" ") })}>
             {formatCode(session.public_code)}
           </p>
-          <p>Ask her to type this address on her own phone, then the code:</p>
+          <p>{t("officer.code.address")}</p>
           <p class="address">{publicAddress(props.config.publicUrl)}</p>
-          <p class="hint">Do not give her a link or a QR code: she should type the address herself.</p>
+          <p class="hint">{t("officer.code.hint")}</p>
+          <SayToHer address={publicAddress(props.config.publicUrl)} code={formatCode(session.public_code)} />
         </section>
       ) : null}
       {live && session.meeting && session.attendee ? (
         <VideoPanel
           meeting={session.meeting}
           attendee={session.attendee}
-          remoteLabel="Control room"
-          purpose="The sergeant in the control room must see your face and hear you to confirm who you are, in front of the person you stopped. Your phone will ask to use the camera and microphone."
-          fallback999="If the video will not come back, call 999 and give your force and shoulder number: the operator can confirm you."
+          remoteLabel={t("officer.video.remote")}
+          purpose={t("officer.video.purpose")}
+          fallback999={t("officer.video.fallback999")}
         />
       ) : null}
       <p>
-        Reference: <span class="reference">{session.reference}</span>
+        {t("officer.reference")} <span class="reference">{session.reference}</span>
       </p>
+      {!live && !gone ? <AfterTheStop api={props.api} sessionId={sessionId} /> : null}
       {live && !gone ? (
         confirming ? (
           <div class="panel" role="group" aria-labelledby="cancel-q">
-            <p id="cancel-q">Cancel this check? She will see that you cancelled.</p>
+            <p id="cancel-q">{t("officer.cancel.question")}</p>
             <button type="button" class="danger" onClick={() => void cancel()}>
-              Yes, cancel the check
+              {t("officer.cancel.yes")}
             </button>{" "}
             <button type="button" onClick={() => setConfirming(false)}>
-              No, keep waiting
+              {t("officer.cancel.no")}
             </button>
           </div>
         ) : (
           <button type="button" class="secondary" onClick={() => setConfirming(true)}>
-            Cancel
+            {t("officer.cancel.button")}
           </button>
         )
       ) : (
         <button type="button" class="primary" onClick={() => props.onChange(null)}>
-          Done
+          {t("officer.done")}
         </button>
       )}
       <ErrorMessage error={cancelError} />
-      {!status.urge999 ? <Call999 text="If anything goes wrong, call 999: the control room can confirm you." /> : null}
+      {!status.urge999 ? <Call999 text={t("officer.footer999")} /> : null}
     </>
   );
 }
@@ -206,9 +212,9 @@ if (root) {
     (error) =>
       render(
         <CannotStart
-          title="Officer"
+          title={t("officer.title")}
           error={error}
-          advice="Safe Connection cannot start. Call 999 and ask the control room to confirm you."
+          advice={t("officer.cannotStart")}
         />,
         root,
       ),

@@ -1,6 +1,7 @@
 /** The officer app's decisions: starting with retries, the address to show, the location. */
 import { ApiError, type ApiClient } from "../shared/api";
 import type { StartedSession, StartRequest } from "../shared/types";
+import { t } from "./messages";
 
 /** How long the officer waits at most, from pressing Start to the 999 advice (docs/operations.md). */
 export const START_WINDOW_MS = 8_000;
@@ -29,7 +30,7 @@ export async function startWithRetry(
   { windowMs = START_WINDOW_MS, pauseMs = 700, attempts = 3, now = Date.now, sleep = pause }: StartRetry = {},
 ): Promise<StartedSession> {
   const deadline = now() + windowMs;
-  let last: unknown = new ApiError(0, "network", "No answer in time. If you need to confirm an officer now, call 999.");
+  let last: unknown = new ApiError(0, "network", t("officer.start.noAnswer"));
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const left = deadline - now();
     if (left < SHORTEST_TRY_MS) break;
@@ -88,8 +89,8 @@ export function currentPosition(timeoutMs: number): Promise<{ lat: number; lon: 
  */
 export function explainRefusal(error: ApiError): Error {
   if (error.status === 401 || error.status === 403) {
-    return new Error("Your sign-in has expired: sign out and in again. To be confirmed now, call 999.");
+    return new Error(t("officer.refused.signIn"));
   }
-  if (error.status === 404) return new Error("This check no longer exists. Start again, or call 999.");
+  if (error.status === 404) return new Error(t("officer.refused.gone"));
   return new Error(error.message);
 }

@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { answerChallenge, currentClaims, endSession, SignInExpired, startSignIn, type SignInStep } from "./auth";
 import type { Claims } from "./claims";
 import type { AppConfig } from "./config";
+import { t } from "./staff-messages";
 import { ErrorMessage } from "./ui";
 
 /** Sign-in with Cognito, through every step the pool may ask for (MFA code, MFA setup, new password). */
@@ -38,51 +39,49 @@ export function SignIn(props: { config: AppConfig; purpose: string; onSignedIn: 
 
   return (
     <form class="panel signin" onSubmit={submit} aria-labelledby="signin-heading">
-      <h1 id="signin-heading">Sign in</h1>
+      <h1 id="signin-heading">{t("staff.signIn.heading")}</h1>
       <p>{props.purpose}</p>
       <ErrorMessage error={error} />
       {step === null ? (
         <>
-          <label for="username">Username</label>
+          <label for="username">{t("staff.signIn.username")}</label>
           <input id="username" name="username" autoComplete="username" required autoCapitalize="none" spellcheck={false} />
-          <label for="password">Password</label>
+          <label for="password">{t("staff.signIn.password")}</label>
           <input id="password" name="password" type="password" autoComplete="current-password" required />
         </>
       ) : null}
       {step?.kind === "totp_code" ? (
         <>
-          <label for="code">6-digit code from your authenticator app</label>
+          <label for="code">{t("staff.signIn.totpCode")}</label>
           <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" required />
         </>
       ) : null}
       {step?.kind === "totp_setup" ? (
         <>
-          <p>
-            Your account needs an authenticator app. Add this key to it, then type the 6-digit code it shows:
-          </p>
+          <p>{t("staff.signIn.totpSetup")}</p>
           <p class="secret">
             <code>{step.secret}</code>
           </p>
           <p>
-            <a href={step.uri}>Open in an authenticator app on this device</a>
+            <a href={step.uri}>{t("staff.signIn.totpLink")}</a>
           </p>
-          <label for="code">6-digit code</label>
+          <label for="code">{t("staff.signIn.totpSetupCode")}</label>
           <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" required />
         </>
       ) : null}
       {step?.kind === "new_password" ? (
         <>
-          <label for="new_password">Choose a new password (at least 14 characters, with upper and lower case, a number and a symbol)</label>
+          <label for="new_password">{t("staff.signIn.newPassword")}</label>
           <input id="new_password" name="new_password" type="password" autoComplete="new-password" required minLength={14} />
         </>
       ) : null}
       {step?.kind === "unsupported" ? (
         <p class="error" role="alert">
-          This sign-in step ({step.step}) is not supported here. Ask your administrator.
+          {t("staff.signIn.unsupported", { step: step.step })}
         </p>
       ) : null}
       <button type="submit" class="primary" disabled={busy}>
-        {busy ? "Signing in…" : "Sign in"}
+        {busy ? t("staff.signIn.busy") : t("staff.signIn.submit")}
       </button>
     </form>
   );
@@ -110,7 +109,7 @@ export function SignOutButton(props: { claims: Claims | null | undefined; onSign
   if (!props.claims) return null;
   return (
     <button type="button" class="link" onClick={() => void props.onSignOut()}>
-      Sign out {props.claims.username}
+      {t("staff.signOut", { username: props.claims.username })}
     </button>
   );
 }

@@ -1,11 +1,10 @@
-/** Components shared by the three faces: status, 999, errors, the identity card (the video panel is videopanel.tsx). */
+/** Components shared by the three faces: status, 999, errors, the register photo (the video panel is videopanel.tsx; the identity card, the console's only, is console/card.tsx). */
 import type { ComponentChildren, Ref } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import { ApiError } from "./api";
 import { useT } from "./i18n";
 import { TONE_ICON, type Status } from "./states";
-import type { IdentityCard } from "./types";
 
 export function Shell(props: { title: string; subtitle?: string; children: ComponentChildren; aside?: ComponentChildren }) {
   const { t } = useT();
@@ -92,46 +91,6 @@ export function ErrorMessage(props: { error: unknown }) {
         </ul>
       ) : null}
     </div>
-  );
-}
-
-/** The officer's identity card, as the sergeant and the 999 operator see it. */
-export function IdentityCardView(props: { card: IdentityCard; heading?: string }) {
-  const { card } = props;
-  const name = `${card.rank} ${card.shoulder_number} ${card.display_name}`;
-  return (
-    <section class="card" aria-label={props.heading ?? "Identity card"}>
-      <h2>{props.heading ?? "Identity card"}</h2>
-      {card.warnings.length > 0 ? (
-        <ul class="warnings" aria-label="Warnings">
-          {card.warnings.map((w) => (
-            <li key={w.code} class="warning">
-              <span aria-hidden="true">⚠ </span>
-              <strong>Warning:</strong> {w.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <div class="card-body">
-        <RegisterPhoto url={card.photo_url} alt={`Register photo of ${name}`} />
-        <dl class="facts">
-          <dt>Name</dt>
-          <dd>{card.display_name}</dd>
-          <dt>Rank</dt>
-          <dd>{card.rank}</dd>
-          <dt>Shoulder number</dt>
-          <dd class="big">{card.shoulder_number}</dd>
-          <dt>Force</dt>
-          <dd>{card.force}</dd>
-          <dt>Area</dt>
-          <dd>{card.area}</dd>
-          <dt>Status</dt>
-          <dd>{card.status}</dd>
-          <dt>Duty</dt>
-          <dd>{card.on_duty ? "On duty" : "Not on duty"}</dd>
-        </dl>
-      </div>
-    </section>
   );
 }
 
