@@ -16,11 +16,19 @@ import { Call999, CannotStart, ErrorMessage, RegisterPhoto, Shell, StatusPanel, 
 import type { VideoPanelProps } from "../shared/videopanel";
 import { applyLanguage, LanguageSwitcher, startLanguage, switchLanguage } from "./language";
 import { decidedBy, FOLLOW_MS, officerCardHeading, problemText } from "./model";
+import { KeepRecord } from "./keep";
 
 type Screen =
   | { kind: "enter" }
   | { kind: "session"; code: string; view: PublicView }
-  | { kind: "call" };
+  | { kind: "call" }
+  | { kind: "record" };
+
+/** "Look up my record" has its own address (`#/record`, or `?record` from a printed leaflet). */
+function screenOfAddress(first: boolean): Screen {
+  const record = location.hash === "#/record" || (first && new URLSearchParams(location.search).has("record"));
+  return record ? { kind: "record" } : { kind: "enter" };
+}
 
 /**
  * A code inside a sentence: kept left to right in a right-to-left language (a bidi isolate) and
@@ -50,7 +58,12 @@ function Localised(props: { initial: Translator; children: (switcher: ComponentC
 function App(props: { config: AppConfig; switcher: ComponentChildren }) {
   const { t } = useT();
   const api = useMemo(() => new ApiClient(props.config.apiUrl), [props.config.apiUrl]);
-  const [screen, setScreen] = useState<Screen>({ kind: "enter" });
+  const [screen, setScreen] = useState<Screen>(() => screenOfAddress(true));
+  useEffect(() => {
+    const follow = () => setScreen(screenOfAddress(false));
+    window.addEventListener("hashchange", follow);
+    return () => window.removeEventListener("hashchange", follow);
+  }, []);
   return (
     <Shell title={t("page.title")} aside={props.switcher}>
       {screen.kind === "enter" ? (
@@ -60,6 +73,7 @@ function App(props: { config: AppConfig; switcher: ComponentChildren }) {
         <SessionView api={api} config={props.config} code={screen.code} initial={screen.view} />
       ) : null}
       {screen.kind === "call" ? <CallFlow api={api} config={props.config} /> : null}
+      {screen.kind === "record" ? <LazyRecordLookup api={api} config={props.config} /> : null}
       <hr />
       <Call999 />
     </Shell>
@@ -147,6 +161,13 @@ function EnterCode(props: {
           {t("enter.callMyself")}
         </button>
       </section>
+      <section class="panel" aria-labelledby="after">
+        <h2 id="after">{t("enter.recordHeading")}</h2>
+        <p>{t("enter.recordText")}</p>
+        <a class="button" href="#/record">
+          {t("enter.lookUp")}
+        </a>
+      </section>
     </>
   );
 }
@@ -193,6 +214,13 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
         <br />
         <span class="hint">{t("check.referenceHint")}</span>
       </p>
+      {status.live ? null : (
+        <KeepRecord
+          scope={`code:${code}`}
+          reference={view.reference}
+          keep={(key) => api.request(`/verify/${encodeURIComponent(code)}/record`, { method: "PUT", body: { key } })}
+        />
+      )}
       <Attendance
         requestedAt={view.attendance_requested_at}
         ask={() => props.api.request<PublicView>(`/verify/${encodeURIComponent(props.code)}/attendance`, { method: "POST" })}
@@ -400,6 +428,19 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
       <p>
         {t("check.reference")} <bdi class="reference">{call.reference}</bdi>
       </p>
+      {status.live ? null : (
+        <KeepRecord
+          scope={`call:${call.call_id}`}
+          reference={call.reference}
+          keep={(key) =>
+            props.api.request(`/public/calls/${encodeURIComponent(call.call_id)}/record`, {
+              method: "PUT",
+              body: { key },
+              headers: { "X-Call-Token": call.poll_token },
+            })
+          }
+        />
+      )}
       <Attendance
         requestedAt={view?.attendance_requested_at ?? null}
         ask={() =>
@@ -411,6 +452,32 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
         onView={setView}
       />
     </section>
+  );
+}
+
+type Lookup = typeof import("./lookup").RecordLookup;
+
+/** "Look up my record", fetched when she opens it: the page she opens at a stop stays small. */
+function LazyRecordLookup(props: { api: ApiClient; config: AppConfig }) {
+  const { t } = useT();
+  const [screen, setScreen] = useState<{ Lookup: Lookup } | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let gone = false;
+    import("./lookup").then(
+      (module) => !gone && setScreen({ Lookup: module.RecordLookup }),
+      () => !gone && setFailed(true),
+    );
+    return () => {
+      gone = true;
+    };
+  }, []);
+  if (screen) return <screen.Lookup {...props} />;
+  return (
+    <>
+      <h1>{t("record.heading")}</h1>
+      {failed ? <ErrorMessage error={new Error(t("record.loadFailed"))} /> : null}
+    </>
   );
 }
 
