@@ -48,6 +48,7 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "attendance": (10, 3600),  # asking for a uniformed officer
     "call_status": (720, 3600),  # following her call: every 5 s for an hour
     "record": (30, 3600),  # reading her record by reference and key (every read counts)
+    "feedback": (10, 3600),  # leaving feedback with her key (every try counts)
 }
 """Public routes' limits per client: ``(requests, window_seconds)``; see docs/security.md."""
 
@@ -105,6 +106,8 @@ class Settings:
         How long her record can be read after the stop ended (``RECORD_RETENTION_DAYS``,
         default 90); then it is gone from the live tables (TTL, and refused on read before the
         TTL sweep), while the audit trail keeps the history.
+    standards_topic_arn
+        SNS topic of her feedback, for each force's professional-standards contact.
     rate_limits
         Per route, ``(requests, window_seconds)`` allowed per client (source IP). For ``verify``
         the requests are *wrong codes* (lookups answering ``404``): the guess limit shared by
@@ -147,6 +150,7 @@ class Settings:
     rate_limits_table: str
     records_table: str = "safe-connection-records"
     record_retention_days: int = 90
+    standards_topic_arn: str = ""
     escalation_ladder: tuple[str, ...] = RUNGS
     drop_grace_seconds: int = DEFAULT_DROP_GRACE_SECONDS
     idempotency_seconds: int = 3600

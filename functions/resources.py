@@ -249,7 +249,16 @@ ALERTS_TOPIC = Topic(
     message_attributes=("type", "force", "area"),
 )
 
-TOPICS: tuple[Topic, ...] = (ALERTS_TOPIC,)
+STANDARDS_TOPIC = Topic(
+    logical_name="Standards",
+    env_var="STANDARDS_TOPIC_ARN",
+    default_name="safe-connection-standards",
+    message_attributes=("type", "force"),
+)
+"""Her feedback, for each force's professional-standards contact (a subscription per force, with
+a ``force`` filter, as the pagers have). The message names the stop, never her text."""
+
+TOPICS: tuple[Topic, ...] = (ALERTS_TOPIC, STANDARDS_TOPIC)
 
 RUNTIME_ENVIRONMENT: dict[str, str] = {"PYDANTIC_DISABLE_PLUGINS": "__all__"}
 """Variables for the libraries in every function, not settings of the app (the local stack and the

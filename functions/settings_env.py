@@ -134,6 +134,7 @@ class Environment(Model):
     rate_attendance: Rate = _rate("attendance")
     rate_call_status: Rate = _rate("call_status")
     rate_record: Rate = _rate("record")
+    rate_feedback: Rate = _rate("feedback")
     request_budget_seconds: Whole = _whole_field("REQUEST_BUDGET_SECONDS", 6, 2)
     meeting_check_seconds: WholeOrUnset = Field(
         None, validation_alias="MEETING_CHECK_SECONDS", ge=1, validate_default=True
@@ -161,6 +162,7 @@ class Environment(Model):
     rate_limits_table: str = _table(resources.RATE_LIMITS)
     records_table: str = _table(resources.RECORDS)
     record_retention_days: Whole = _whole_field("RECORD_RETENTION_DAYS", 90, 1)
+    standards_topic_arn: str = _address(resources.STANDARDS_TOPIC)
     verify_follow_limit: Annotated[int, BLANK_IS_UNSET] = Field(
         DEFAULT_VERIFY_FOLLOW, validation_alias=_FOLLOW, validate_default=True
     )

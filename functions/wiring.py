@@ -29,11 +29,13 @@ if TYPE_CHECKING:
     from functions.adapters.timers import SqsTimers
     from functions.auth.tokens import CognitoTokenVerifier
     from functions.services.audit import AuditService
+    from functions.services.feedback import FeedbackService
     from functions.services.meeting_events import MeetingEventService
     from functions.services.officers import OfficerService
     from functions.services.opening import SessionOpener
     from functions.services.public import PublicService
     from functions.services.records import RecordService
+    from functions.services.records_port import RecordStore
     from functions.services.reports import ReportService
     from functions.services.sessions import SessionService
     from functions.services.timers import TimerService
@@ -41,10 +43,12 @@ if TYPE_CHECKING:
 __all__ = [
     "audit_service",
     "built_once",
+    "feedback_service",
     "idempotency",
     "meeting_event_service",
     "officer_service",
     "public_service",
+    "record_service",
     "report_service",
     "reset",
     "session_service",
@@ -183,7 +187,6 @@ def public_service() -> PublicService:
 @built_once
 def record_service() -> RecordService:
     """Her records of ended stops, by reference and key."""
-    from functions.adapters.records_table import DynamoRecords
     from functions.services.records import RecordService
     from functions.services.sessions import utcnow
 
@@ -191,8 +194,34 @@ def record_service() -> RecordService:
     return RecordService(
         public=public_service(),
         register=_register(),
-        records=DynamoRecords(client("dynamodb"), s.records_table),
+        records=_records(),
         settings=s,
+        clock=utcnow,
+    )
+
+
+@built_once
+def _records() -> RecordStore:
+    from functions.adapters.records_table import DynamoRecords
+
+    s = settings()
+    return DynamoRecords(client("dynamodb"), s.records_table, s.audit_table)
+
+
+@built_once
+def feedback_service() -> FeedbackService:
+    """Her feedback: kept once, the standards contact alerted, listed for supervisors."""
+    from functions.adapters.standards import SnsStandards
+    from functions.services.feedback import FeedbackService
+    from functions.services.sessions import utcnow
+
+    s = settings()
+    return FeedbackService(
+        records=record_service(),
+        store=_records(),
+        alerts=SnsStandards(client("sns"), s.standards_topic_arn),
+        sessions=session_service(),
+        time_zone=s.report_time_zone,
         clock=utcnow,
     )
 

@@ -184,10 +184,12 @@ _DEMO: list[tuple[str, str, tuple[Role, ...], dict[str, Any], str]] = [
 def seed_demo(stack: Stack) -> Stack:
     """Seed the demo force: two areas, officers (one suspended), two sergeants, an operator and
     an admin, each with a Cognito login; sergeants on duty with an SQS queue as their pager; and
-    the duty inspector's pager (an SQS queue subscribed to the force's ``inspector`` alerts)."""
+    the duty inspector's pager (an SQS queue subscribed to the force's ``inspector`` alerts);
+    and the force's professional-standards contact (a queue on the standards topic)."""
     dynamodb = aws_client("dynamodb", stack)
     sqs = aws_client("sqs", stack)
     stack.inspector_pager_queue_url = _inspector_pager(stack, sqs)
+    stack.standards_queue_url = standards_contact(stack, sqs, DEMO_FORCE)
     cognito = aws_client("cognito-idp", stack)
     register = DynamoOfficerRegister(dynamodb, stack.officers_table, stack.sessions_table)
     photos = S3Photos(aws_client("s3", stack), stack.photos_bucket)
@@ -280,6 +282,26 @@ def _inspector_pager(stack: Stack, sqs: Any) -> str:
         Endpoint=queue_arn(sqs, url),
         Attributes={
             "FilterPolicy": json.dumps(INSPECTOR_FILTER_POLICY),
+            "FilterPolicyScope": "MessageAttributes",
+            "RawMessageDelivery": "false",
+        },
+        ReturnSubscriptionArn=True,
+    )
+    return url
+
+
+def standards_contact(stack: Stack, sqs: Any, force: str) -> str:
+    """An SQS queue subscribed to the standards topic for ``force`` only, as a force's
+    professional-standards contact subscribes by email in AWS (``-c standardsEmails=...``)."""
+    url = str(
+        sqs.create_queue(QueueName=f"standards-{force.lower()}-{uuid.uuid4().hex[:6]}")["QueueUrl"]
+    )
+    aws_client("sns", stack).subscribe(
+        TopicArn=stack.standards_topic_arn,
+        Protocol="sqs",
+        Endpoint=queue_arn(sqs, url),
+        Attributes={
+            "FilterPolicy": json.dumps({"force": [force]}),
             "FilterPolicyScope": "MessageAttributes",
             "RawMessageDelivery": "false",
         },

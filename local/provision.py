@@ -28,6 +28,7 @@ from functions.resources import (
     RECORDS,
     RUNTIME_ENVIRONMENT,
     SESSIONS,
+    STANDARDS_TOPIC,
     TABLES,
     TIMERS_QUEUE,
     EventRule,
@@ -86,6 +87,8 @@ class Stack:
     meeting_events_rule_arn: str = ""
     sessions_stream_arn: str = ""
     inspector_pager_queue_url: str = ""
+    standards_topic_arn: str = ""
+    standards_queue_url: str = ""
     api_url: str = ""
     users: list[DemoUser] = field(default_factory=list)
 
@@ -105,6 +108,7 @@ class Stack:
             TIMERS_QUEUE.env_var: self.timers_queue_url,
             MEETING_EVENTS_QUEUE.env_var: self.meeting_events_queue_url,
             ALERTS_TOPIC.env_var: self.alerts_topic_arn,
+            STANDARDS_TOPIC.env_var: self.standards_topic_arn,
             "PHOTOS_BUCKET": self.photos_bucket,
             "USER_POOL_ID": self.user_pool_id,
             "USER_POOL_CLIENT_IDS": self.user_pool_client_id,
@@ -226,9 +230,11 @@ def create_resources(
         MEETING_EVENTS_RULE,
         queues[MEETING_EVENTS_RULE.target.logical_name],
     )
-    topic_arn = aws_client("sns", aws_endpoint_url, region).create_topic(
-        Name=f"{prefix}-{ALERTS_TOPIC.logical_name.lower()}"
-    )["TopicArn"]
+    sns = aws_client("sns", aws_endpoint_url, region)
+    topic_arn, standards_arn = (
+        sns.create_topic(Name=f"{prefix}-{topic.logical_name.lower()}")["TopicArn"]
+        for topic in (ALERTS_TOPIC, STANDARDS_TOPIC)
+    )
     bucket = f"{prefix}-photos-{uuid.uuid4().hex[:8]}"
     aws_client("s3", aws_endpoint_url, region).create_bucket(
         Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
@@ -265,6 +271,7 @@ def create_resources(
         sessions_table=names[SESSIONS.logical_name],
         officers_table=names[OFFICERS.logical_name],
         alerts_topic_arn=topic_arn,
+        standards_topic_arn=standards_arn,
         photos_bucket=bucket,
         user_pool_id=pool_id,
         user_pool_client_id=client_id,

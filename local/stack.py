@@ -158,6 +158,13 @@ def format_alert(username: str, envelope: Mapping[str, Any]) -> str:
     if not isinstance(alert, dict):
         return f"PAGER {username}  {_clock(envelope.get('Timestamp'))}  {envelope.get('Message')!r}"
     headline = str(alert.get("type", "alert")).replace(".", " ").replace("_", " ").upper()
+    if alert.get("type") == "feedback.left":  # her feedback, to the standards contact
+        verdict = str(alert.get("verdict", "-")).replace("_", " ")
+        return (
+            f"PAGER {username}  {_clock(envelope.get('Timestamp'))}  {headline}  {verdict}  "
+            f"{alert.get('officer') or '-'}  {alert.get('force', '-')}  ref "
+            f"{alert.get('reference', '-')}  (her text: in the console)"
+        )
     level = alert.get("escalation_level") or 0
     if level:
         headline += f" (LEVEL {level})"
@@ -390,6 +397,7 @@ def run() -> int:
         sqs = boto3.client("sqs", endpoint_url=moto_url, region_name=region)
         watched = {u.username: u.pager_queue_url for u in stack.users if u.pager_queue_url}
         watched["inspector"] = stack.inspector_pager_queue_url
+        watched["standards"] = stack.standards_queue_url
         pagers = PagerWatch(sqs, watched, write)
         pagers.start()
         history.wait()

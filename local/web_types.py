@@ -2,7 +2,8 @@
 
 The pages take server facts from the server. This module turns the JSON schema of the HTTP
 models (every public pydantic model of :mod:`functions.http.schemas`,
-:mod:`functions.http.report_schemas` and :mod:`functions.services.reports` (the reports, sent as
+:mod:`functions.http.report_schemas`, :mod:`functions.http.record_schemas` (her record and
+feedback) and :mod:`functions.services.reports` (the reports, sent as
 the service makes them), with the domain models and
 enums they refer to, plus :data:`EXTRA_TYPES`) into TypeScript with the npm package
 json-schema-to-typescript (``web/scripts/schema-to-ts.mjs``), and appends the domain's constants
@@ -34,7 +35,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from functions import domain
-from functions.http import report_schemas, schemas
+from functions.http import record_schemas, report_schemas, schemas
 from functions.services import reports
 
 __all__ = [
@@ -124,7 +125,7 @@ def json_schema(
     the API validates them, the rest as it serialises them. Definitions keep their names (the
     TypeScript names); nothing else keeps a title.
     """
-    modules = (schemas, report_schemas, reports)
+    modules = (schemas, report_schemas, record_schemas, reports)
     chosen = list(
         [model for module in modules for model in api_models(module)] if models is None else models
     )

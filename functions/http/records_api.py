@@ -12,12 +12,25 @@ from urllib.parse import unquote
 from chalice.app import Blueprint, Response
 from pydantic import ValidationError
 
-from functions.domain import ValidationFailed
-from functions.http.common import API_CORS, api_route, header, json_object, json_response
+from functions.domain import Role, ValidationFailed
+from functions.http.auth import cognito
+from functions.http.common import (
+    API_CORS,
+    api_route,
+    caller,
+    header,
+    json_object,
+    json_response,
+)
 from functions.http.contract import CALL_TOKEN, RECORD_KEY, documented
 from functions.http.public_api import client_of
-from functions.http.record_schemas import KeepRecord, RecordView
-from functions.wiring import record_service
+from functions.http.record_schemas import (
+    KeepRecord,
+    LeaveFeedback,
+    RecordView,
+    SessionRecordStatus,
+)
+from functions.wiring import feedback_service, record_service
 
 __all__ = ["records_blueprint"]
 
@@ -72,3 +85,40 @@ def read_record(reference: str) -> Response:
     request = records_blueprint.current_request
     key = header(request, "X-Record-Key") or ""
     return _record(record_service().read(unquote(reference), key, client_of(request)))
+
+
+@records_blueprint.route("/records/{reference}/feedback", methods=["PUT"], cors=API_CORS)
+@documented({200: RecordView}, errors=(400, 404, 409), body=LeaveFeedback, headers=(RECORD_KEY,))
+@api_route
+def leave_feedback(reference: str) -> Response:
+    """Her feedback on the stop, for the holder of its reference and key: kept once.
+
+    The same feedback again (a retry) gets the same answer; other feedback gets `409
+    feedback_already_left`. The force's professional-standards contact is alerted (without her
+    text). Counted against the per-client `feedback` limit; a wrong key gets the same `404` as
+    reading.
+    """
+    request = records_blueprint.current_request
+    key = header(request, "X-Record-Key") or ""
+    body = json_object(request)
+    view = feedback_service().leave(unquote(reference), key, body, client_of(request))
+    return _record(view)
+
+
+@records_blueprint.route(
+    "/sessions/{session_id}/record", methods=["GET"], authorizer=cognito, cors=API_CORS
+)
+@documented(
+    {200: SessionRecordStatus},
+    roles=(Role.OFFICER, Role.SERGEANT, Role.OPERATOR, Role.ADMIN),
+    errors=(404,),
+)
+@api_route
+def record_status(session_id: str) -> Response:
+    """Whether she kept her record of the stop and left feedback; never what it says.
+
+    For whoever may read the session (its officer, the control room of its force).
+    """
+    request = records_blueprint.current_request
+    status = feedback_service().status(caller(request), session_id)
+    return json_response(200, SessionRecordStatus.model_validate(status).model_dump(mode="json"))

@@ -12,9 +12,10 @@ from functions.domain import Role
 from functions.http.auth import cognito
 from functions.http.common import API_CORS, api_route, caller, json_response, parse_query
 from functions.http.contract import documented
+from functions.http.record_schemas import FeedbackList
 from functions.http.report_schemas import PeriodQuery, StaffingQuery, StopRecordRow
 from functions.services.reports import ServiceReport, StaffingReport, StopRow
-from functions.wiring import report_service
+from functions.wiring import feedback_service, report_service
 
 __all__ = ["reports_blueprint"]
 
@@ -61,6 +62,22 @@ def staffing_report() -> Response:
         caller(request), query.force, query.area, query.day or _today()
     )
     return json_response(200, report.model_dump(mode="json"))
+
+
+@reports_blueprint.route("/reports/feedback", methods=["GET"], authorizer=cognito, cors=API_CORS)
+@documented({200: FeedbackList}, roles=_SUPERVISORS, query=PeriodQuery)
+@api_route
+def feedback_report() -> Response:
+    """Her feedback on the force's stops, left over a period, newest first (`area` is ignored).
+
+    Read from the audit trail, so it is listed beyond her record's retention. Only a supervisor
+    of the force may list it.
+    """
+    request = reports_blueprint.current_request
+    query = parse_query(request, PeriodQuery)
+    first = query.first or _today()
+    report = feedback_service().report(caller(request), query.force, first, query.last or first)
+    return json_response(200, FeedbackList.model_validate(report).model_dump(mode="json"))
 
 
 @reports_blueprint.route("/reports/stops.csv", methods=["GET"], authorizer=cognito, cors=API_CORS)

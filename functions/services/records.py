@@ -32,7 +32,7 @@ from .ports import OfficerRegister, SessionRecord
 from .public import PublicService
 from .records_port import KeyAlreadySet, RecordStore, StoredRecord
 
-__all__ = ["NO_RECORD", "RecordService"]
+__all__ = ["NO_RECORD", "RecordService", "record_view"]
 
 NO_RECORD = "No record matches that reference and key. Check both, and try again."
 _KEY_FORMAT = "Send the 26-character record key your page made (letters and digits)."
@@ -83,7 +83,19 @@ class RecordService:
 
     def read(self, reference: str, key: object, client: str) -> dict[str, Any]:
         """Her record, for the holder of ``reference`` and its ``key``."""
-        self.public.limit("record", client)
+        return record_view(self.find(reference, key, client, "record"))
+
+    def find(self, reference: str, key: object, client: str, route: str) -> StoredRecord:
+        """The record kept under ``reference`` with ``key``, counted against ``route``'s limit.
+
+        Raises
+        ------
+        RateLimited
+            ``client`` has used up the route's limit (checked first, whatever it asks for).
+        NotFound
+            The same for a wrong key, an unknown or malformed reference and an expired record.
+        """
+        self.public.limit(route, client)
         canonical_reference = normalise_reference(reference)
         canonical_key = normalise_record_key(key)
         if canonical_reference is None or canonical_key is None:
@@ -91,7 +103,7 @@ class RecordService:
         wanted, now = key_hash(canonical_key), self.clock()
         for stored in self.records.for_reference(canonical_reference):
             if hmac.compare_digest(stored.key_hash, wanted) and stored.expires_at > now:
-                return _view(stored)
+                return stored
         raise NotFound(NO_RECORD)
 
     def _keep(self, found: SessionRecord, canonical_key: str) -> dict[str, Any]:
@@ -124,7 +136,7 @@ class RecordService:
             expires_at=record_expires_at(record.ended_at, self.settings.record_retention_days),
         )
         try:
-            return _view(self.records.put_once(stored))
+            return record_view(self.records.put_once(stored))
         except KeyAlreadySet:
             raise Conflict(
                 "This record already has a key, kept from another phone. If that was not you, "
@@ -140,5 +152,13 @@ def _key(key: object) -> str:
     return canonical
 
 
-def _view(stored: StoredRecord) -> dict[str, Any]:
-    return {**stored.record.model_dump(mode="json"), "kept_until": stored.expires_at.isoformat()}
+def record_view(stored: StoredRecord) -> dict[str, Any]:
+    """What her record shows: the record, until when it is kept, and her feedback if any."""
+    feedback = stored.feedback
+    return {
+        **stored.record.model_dump(mode="json"),
+        "kept_until": stored.expires_at.isoformat(),
+        "feedback": {**feedback.feedback.model_dump(mode="json"), "left_at": feedback.left_at}
+        if feedback
+        else None,
+    }

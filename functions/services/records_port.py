@@ -11,9 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from functions.domain.feedback import FeedbackEntry
 from functions.domain.records import HerRecord
 
-__all__ = ["KeyAlreadySet", "RecordStore", "StoredRecord"]
+__all__ = [
+    "FeedbackAlreadyLeft",
+    "KeyAlreadySet",
+    "RecordStore",
+    "StandardsAlert",
+    "StandardsAlerts",
+    "StoredFeedback",
+    "StoredRecord",
+]
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,19 @@ class StoredRecord:
     record: HerRecord
     key_hash: str
     expires_at: datetime
+    feedback: FeedbackEntry | None = None
+
+
+@dataclass(frozen=True)
+class StoredFeedback:
+    """Her feedback as kept, and whether the professional-standards alert has gone."""
+
+    entry: FeedbackEntry
+    alerted: bool
+
+
+class FeedbackAlreadyLeft(Exception):  # noqa: N818 - a refusal, not a fault
+    """Different feedback was left on this stop before: feedback is kept once, never changed."""
 
 
 class KeyAlreadySet(Exception):  # noqa: N818 - a refusal, not a fault
@@ -46,5 +68,67 @@ class RecordStore(Protocol):
         ...
 
     def for_reference(self, reference: str) -> list[StoredRecord]:
-        """Every record kept under ``reference`` (one, nearly always), expired or not."""
+        """Every record kept under ``reference`` (one, nearly always), expired or not, each
+        with her feedback if she left some."""
+        ...
+
+    def leave_feedback(self, entry: FeedbackEntry, expires_at: datetime) -> StoredFeedback:
+        """Keep ``entry`` beside its record (gone at ``expires_at``, with the record) and in the
+        force's audit trail (kept), both or neither.
+
+        The same feedback again (her page retrying) returns what was kept, unchanged.
+
+        Raises
+        ------
+        FeedbackAlreadyLeft
+            Different feedback was left on the stop before.
+        """
+        ...
+
+    def mark_alerted(self, entry: FeedbackEntry) -> None:
+        """Note that the professional-standards alert for ``entry`` has been published."""
+        ...
+
+    def feedback_between(self, force: str, start: datetime, end: datetime) -> list[FeedbackEntry]:
+        """The audit trail's feedback on ``force``'s stops, left in ``[start, end)``, oldest
+        first; kept beyond her record's retention."""
+        ...
+
+
+@dataclass(frozen=True)
+class StandardsAlert:
+    """The professional-standards contact's alert that she left feedback.
+
+    It names the stop and the verdict, never her text or how to contact her: the alert may go by
+    email, and the text is read in the console, behind sign-in.
+    """
+
+    force: str
+    reference: str
+    verdict: str
+    left_at: str
+    officer: str | None
+    has_text: bool
+    has_contact: bool
+    type: str = "feedback.left"
+
+    def body(self) -> dict[str, object]:
+        """The message's JSON body."""
+        return {
+            "type": self.type,
+            "force": self.force,
+            "reference": self.reference,
+            "verdict": self.verdict,
+            "left_at": self.left_at,
+            "officer": self.officer,
+            "has_text": self.has_text,
+            "has_contact": self.has_contact,
+        }
+
+
+class StandardsAlerts(Protocol):
+    """SNS: the force's professional-standards contact (subscriptions filter on ``force``)."""
+
+    def publish(self, alert: StandardsAlert) -> str:
+        """Publish ``alert``; returns the message id."""
         ...

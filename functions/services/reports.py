@@ -39,6 +39,8 @@ __all__ = [
     "ServiceReport",
     "StaffingReport",
     "StopRow",
+    "check_period",
+    "require_supervisor",
 ]
 
 MAX_REPORT_DAYS = 93
@@ -156,8 +158,8 @@ class ReportService:
         self, principal: Principal, force: str, area: str | None, first: date, last: date
     ) -> ServiceReport:
         """Service level, answer times, abandonment and outcomes, in total and by hour."""
-        _require_supervisor(principal, force)
-        _check_period(first, last)
+        require_supervisor(principal, force)
+        check_period(first, last)
         now = self.clock()
         waiting = executor().submit(self.sessions.waiting, principal.force, area, 1000)
         stops = self._stops(principal.force, area, first, last)
@@ -186,7 +188,7 @@ class ReportService:
         self, principal: Principal, force: str, area: str | None, day: date
     ) -> StaffingReport:
         """For each hour of ``day``: arrivals, handling time, and the sergeants Erlang C needs."""
-        _require_supervisor(principal, force)
+        require_supervisor(principal, force)
         on_duty = executor().submit(self.register.sergeants_on_duty, principal.force, area)
         stops = self._stops(principal.force, area, day, day)
         day_handling = [h for s in stops if (h := s.handling_seconds) is not None]
@@ -226,8 +228,8 @@ class ReportService:
 
         The export is recorded before its rows are returned, so no record leaves unrecorded.
         """
-        _require_supervisor(principal, force)
-        _check_period(first, last)
+        require_supervisor(principal, force)
+        check_period(first, last)
         stops = self._stops(principal.force, None, first, last)
         sergeant_ids = sorted({s.sergeant for s in stops if s.sergeant})
         entries = dict(
@@ -277,14 +279,16 @@ class ReportService:
             hour += _HOUR
 
 
-def _require_supervisor(principal: Principal, force: str) -> None:
+def require_supervisor(principal: Principal, force: str) -> None:
+    """Refuse anyone but a supervisor of ``force`` (403)."""
     if not principal.has_role(Role.SUPERVISOR):
         raise Forbidden("Only control-room supervisors can see these reports.")
     if not principal.in_force(force):
         raise Forbidden(f"You can only see the reports of {principal.force}.")
 
 
-def _check_period(first: date, last: date) -> None:
+def check_period(first: date, last: date) -> None:
+    """Refuse a backwards period or one longer than :data:`MAX_REPORT_DAYS` (400, ``to``)."""
     if last < first:
         raise ValidationFailed.for_field("to", "The period must end on or after its first day.")
     if (last - first).days + 1 > MAX_REPORT_DAYS:

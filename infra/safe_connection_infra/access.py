@@ -136,6 +136,7 @@ _TIMERS = resources.TIMERS_QUEUE.logical_name
 _MEETING_EVENTS = resources.MEETING_EVENTS_QUEUE.logical_name
 _RATE_LIMITS = resources.RATE_LIMITS.logical_name
 _RECORDS = resources.RECORDS.logical_name
+_STANDARDS = resources.STANDARDS_TOPIC.logical_name
 
 _SESSION_TRANSITIONS = TableAccess(actions=("dynamodb:GetItem", "dynamodb:UpdateItem"))
 """sessions_table.py ``get`` and the conditional ``UpdateItem`` of every transition."""
@@ -163,9 +164,16 @@ FUNCTIONS: Mapping[str, FunctionAccess] = MappingProxyType(
                 # rate_limits.py: one atomic counter per client, route and window.
                 _RATE_LIMITS: TableAccess(actions=("dynamodb:UpdateItem",)),
                 # records_table.py: put_once (conditional PutItem, then GetItem when the
-                # condition fails), for_reference (Query on the base table). Never updated.
+                # condition fails), for_reference (Query on the base table), leave_feedback (a
+                # transaction Put, then GetItem when its condition fails), mark_alerted
+                # (conditional UpdateItem of the feedback item's ``alerted_at``).
                 _RECORDS: TableAccess(
-                    actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")
+                    actions=(
+                        "dynamodb:GetItem",
+                        "dynamodb:PutItem",
+                        "dynamodb:Query",
+                        "dynamodb:UpdateItem",
+                    )
                 ),
                 # register_table.py: get (GetItem), by_shoulder (Query on ``by_shoulder``), save
                 # (a transaction of Put officer, Put shoulder claim, Delete old claim);
@@ -182,12 +190,14 @@ FUNCTIONS: Mapping[str, FunctionAccess] = MappingProxyType(
                 ),
                 # audit_table.py history: GET /sessions/{id}/audit (Query on the base table);
                 # for_day: the reports (Query on ``by_force_day``); record_export: the export
-                # of the record of stops (a conditional PutItem, under ``export#FORCE`` only).
+                # of the record of stops (a conditional PutItem, under ``export#FORCE`` only);
+                # records_table.py: her feedback (a transaction Put under ``feedback#FORCE``
+                # only) and the supervisors' list of it (Query on the base table).
                 _AUDIT: TableAccess(
                     actions=("dynamodb:Query",),
                     query_indexes=("by_force_day",),
                     keyed_actions=("dynamodb:PutItem",),
-                    leading_keys=("export#*",),
+                    leading_keys=("export#*", "feedback#*"),
                 ),
                 # idempotency.py: Powertools' DynamoDBPersistenceLayer gets, puts (conditional),
                 # updates and deletes its records.
@@ -201,7 +211,11 @@ FUNCTIONS: Mapping[str, FunctionAccess] = MappingProxyType(
                 ),
             },
             # alerts.py: publish, subscribe (on duty), unsubscribe (off duty).
-            topics={_ALERTS: ("sns:Publish", "sns:Subscribe", "sns:Unsubscribe")},
+            # standards.py: her feedback's alert to the force's standards contact.
+            topics={
+                _ALERTS: ("sns:Publish", "sns:Subscribe", "sns:Unsubscribe"),
+                _STANDARDS: ("sns:Publish",),
+            },
             # opening.py: a start queues its first escalation check; closing.py: a meeting check
             # when DeleteMeeting fails after an outcome or a cancel.
             queues={_TIMERS: ("sqs:SendMessage",)},

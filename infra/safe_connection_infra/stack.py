@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
@@ -35,6 +37,9 @@ class SafeConnectionStack(cdk.Stack):
         The stage's settings.
     ops_email
         Optional address subscribed to the operations topic (alarms).
+    standards_emails
+        Each force's professional-standards address, subscribed to the standards topic with a
+        ``force`` filter: it is told of her feedback on that force's stops, and no other's.
     web_dist
         The built web front end (``make web`` writes ``web/dist``), deployed with the stage's
         ``config.json``; synthesis fails if it has not been built.
@@ -46,6 +51,7 @@ class SafeConnectionStack(cdk.Stack):
         stage: StageSettings,
         *,
         ops_email: str | None = None,
+        standards_emails: Mapping[str, str] | None = None,
         web_dist: Path = WEB_DIST,
         **kwargs: Any,
     ) -> None:
@@ -82,6 +88,16 @@ class SafeConnectionStack(cdk.Stack):
         self.messaging = Messaging(self, "Messaging", stage=stage, key=key)
         if ops_email:
             self.messaging.ops_topic.add_subscription(subscriptions.EmailSubscription(ops_email))
+        standards = self.messaging.topics[resources.STANDARDS_TOPIC.logical_name]
+        for force, address in sorted((standards_emails or {}).items()):
+            standards.add_subscription(
+                subscriptions.EmailSubscription(
+                    address,
+                    filter_policy={
+                        "force": sns.SubscriptionFilter.string_filter(allowlist=[force])
+                    },
+                )
+            )
         self.identity = Identity(self, "Identity", stage=stage)
         self.function_roles = FunctionRoles(
             self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -24,6 +24,7 @@ def build(
     *,
     outdir: str | None = None,
     ops_email: str | None = None,
+    standards_emails: Mapping[str, str] | None = None,
     web_dist: Path = WEB_DIST,
 ) -> tuple[cdk.App, list[SafeConnectionStack]]:
     """The app with one stack per stage and the cdk-nag ``AwsSolutions`` pack registered.
@@ -44,7 +45,14 @@ def build(
     app = cdk.App(outdir=outdir, context=feature_flags())
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
     stacks = [
-        SafeConnectionStack(app, stage, ops_email=ops_email, web_dist=web_dist) for stage in stages
+        SafeConnectionStack(
+            app,
+            stage,
+            ops_email=ops_email,
+            standards_emails=standards_emails,
+            web_dist=web_dist,
+        )
+        for stage in stages
     ]
     return app, stacks
 
@@ -54,13 +62,20 @@ def synthesize(
     *,
     outdir: str | None = None,
     ops_email: str | None = None,
+    standards_emails: Mapping[str, str] | None = None,
     web_dist: Path = WEB_DIST,
 ) -> tuple[cx_api.CloudAssembly, list[SafeConnectionStack]]:
     """Build and synthesise into ``outdir`` (see :func:`packaging_workspace`)."""
     resolved = str(Path(outdir).resolve()) if outdir else None
     site = Path(web_dist).resolve()
     with packaging_workspace():
-        app, stacks = build(stages, outdir=resolved, ops_email=ops_email, web_dist=site)
+        app, stacks = build(
+            stages,
+            outdir=resolved,
+            ops_email=ops_email,
+            standards_emails=standards_emails,
+            web_dist=site,
+        )
         assembly = app.synth()
     return assembly, stacks
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from functions.domain.records import RECORD_FIELDS
-from functions.wiring import public_service, record_service, session_service
+from functions.wiring import feedback_service, public_service, record_service, session_service
 from local.events import EventPump
 
 from .helpers import call
@@ -46,7 +46,7 @@ def clock() -> Iterator[Clock]:
     """The services' clock, so retention can be crossed without waiting 90 days."""
     fixed = Clock(START)
     monkeypatch = pytest.MonkeyPatch()
-    for service in (session_service(), public_service(), record_service()):
+    for service in (session_service(), public_service(), record_service(), feedback_service()):
         monkeypatch.setattr(service, "clock", fixed)
     yield fixed
     monkeypatch.undo()
@@ -114,7 +114,8 @@ def test_her_record_has_exactly_the_allowed_fields_and_no_photo_location_or_ids(
     status, record = read(api, fresh_client(), started["reference"].lower(), typed)
     assert status == 200, record
     assert record == kept
-    assert set(record) == RECORD_FIELDS | {"kept_until"}
+    assert set(record) == RECORD_FIELDS | {"kept_until", "feedback"}
+    assert record["feedback"] is None
     assert record["reference"] == started["reference"]
     assert record["outcome"] == "verified"
     assert record["force"] == "MET"

@@ -11,9 +11,16 @@ import pytest
 
 from functions.adapters.records_table import DynamoRecords
 from functions.domain import SessionState
+from functions.domain.feedback import Feedback, FeedbackEntry, Verdict
 from functions.domain.records import HerRecord, RecordDecider, RecordOfficer, key_hash
-from functions.resources import RECORDS, Table
-from functions.services.records_port import KeyAlreadySet, RecordStore, StoredRecord
+from functions.resources import AUDIT, RECORDS, Table
+from functions.services.records_port import (
+    FeedbackAlreadyLeft,
+    KeyAlreadySet,
+    RecordStore,
+    StoredFeedback,
+    StoredRecord,
+)
 from tests.unit.services.fakes import FakeRecords
 
 ENDED = datetime(2026, 9, 1, 21, 31, 30, tzinfo=UTC)
@@ -25,7 +32,7 @@ def records(request: pytest.FixtureRequest) -> RecordStore:
         return FakeRecords()
     new_table: Callable[[Table], str] = request.getfixturevalue("new_table")
     dynamodb: Any = request.getfixturevalue("dynamodb")
-    return DynamoRecords(dynamodb, new_table(RECORDS))
+    return DynamoRecords(dynamodb, new_table(RECORDS), new_table(AUDIT))
 
 
 def stored(session_id: str, key: str, reference: str = "SC-260901-5B8QG") -> StoredRecord:
@@ -92,3 +99,62 @@ def test_a_record_with_nothing_optional_reads_back_the_same(records: RecordStore
     )
     records.put_once(bare)
     assert records.for_reference("SC-260901-5B8QG") == [bare]
+
+
+def feedback_on(
+    record: StoredRecord, left_at: datetime, verdict: Verdict = Verdict.SOMETHING_WRONG
+) -> FeedbackEntry:
+    return FeedbackEntry(
+        session_id=record.session_id,
+        reference=record.record.reference,
+        force=record.record.force,
+        officer="PC 4521",
+        feedback=Feedback(verdict=verdict, text="He would not say why.\nThen he left."),
+        left_at=left_at,
+    )
+
+
+def test_feedback_is_kept_once_beside_its_record_and_read_with_it(records: RecordStore) -> None:
+    kept = stored("a" * 32, "K" * 26)
+    records.put_once(kept)
+    entry = feedback_on(kept, ENDED + timedelta(minutes=5))
+
+    assert records.leave_feedback(entry, kept.expires_at) == StoredFeedback(entry, alerted=False)
+    assert records.for_reference("SC-260901-5B8QG") == [
+        StoredRecord(kept.session_id, kept.record, kept.key_hash, kept.expires_at, entry)
+    ]
+    # Sent again later (her page retrying): what was kept, not a second entry.
+    retry = feedback_on(kept, ENDED + timedelta(minutes=6))
+    assert records.leave_feedback(retry, kept.expires_at) == StoredFeedback(entry, alerted=False)
+    with pytest.raises(FeedbackAlreadyLeft):
+        records.leave_feedback(
+            feedback_on(kept, ENDED + timedelta(minutes=7), Verdict.FINE), kept.expires_at
+        )
+    assert records.feedback_between("MET", ENDED, ENDED + timedelta(days=1)) == [entry]
+
+
+def test_the_alert_is_noted_once_sent(records: RecordStore) -> None:
+    kept = stored("a" * 32, "K" * 26)
+    records.put_once(kept)
+    entry = feedback_on(kept, ENDED + timedelta(minutes=5))
+    records.leave_feedback(entry, kept.expires_at)
+
+    records.mark_alerted(entry)
+    assert records.leave_feedback(entry, kept.expires_at) == StoredFeedback(entry, alerted=True)
+
+
+def test_feedback_is_listed_by_force_and_period_oldest_first(records: RecordStore) -> None:
+    first, second = stored("a" * 32, "K" * 26), stored("b" * 32, "M" * 26, "SC-260901-22222")
+    for record in (first, second):
+        records.put_once(record)
+    late = feedback_on(second, ENDED + timedelta(hours=2))
+    early = feedback_on(first, ENDED + timedelta(hours=1))
+    for entry in (late, early):
+        records.leave_feedback(entry, ENDED + timedelta(days=90))
+
+    day = ENDED.replace(hour=0, minute=0, second=0)
+    assert records.feedback_between("MET", day, day + timedelta(days=1)) == [early, late]
+    # The end is not included; the start is.
+    assert records.feedback_between("MET", day, early.left_at) == []
+    assert records.feedback_between("MET", early.left_at, late.left_at) == [early]
+    assert records.feedback_between("WMP", day, day + timedelta(days=1)) == []

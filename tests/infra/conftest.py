@@ -26,6 +26,9 @@ from infra.safe_connection_infra.settings import STAGES, StageSettings
 from infra.safe_connection_infra.stack import SafeConnectionStack
 from infra.safe_connection_infra.synth import build, packaging_workspace
 
+STANDARDS_EMAILS = {"MET": "standards@met.example.org", "WMP": "psd@wmp.example.org"}
+"""Each force's professional-standards address, as ``-c standardsEmails=...`` gives them."""
+
 
 @dataclass
 class Synthesized:
@@ -91,7 +94,12 @@ def assembly(tmp_path_factory: pytest.TempPathFactory, web_dist: Path) -> Assemb
     """Build and synthesise every stage (with the cdk-nag plugin registered, as ``make synth``)."""
     outdir = tmp_path_factory.mktemp("cdk.out")
     with packaging_workspace():
-        app, stacks = build(STAGES.values(), outdir=str(outdir), web_dist=web_dist)
+        app, stacks = build(
+            STAGES.values(),
+            outdir=str(outdir),
+            standards_emails=STANDARDS_EMAILS,
+            web_dist=web_dist,
+        )
         report = AwsSolutionsChecks().validate_scope(app)
         cloud_assembly = app.synth()
     stages: dict[str, Synthesized] = {}

@@ -94,6 +94,7 @@ def test_the_api_handler_has_exactly_what_the_adapters_call(stage: Synthesized) 
     sessions = stage.logical_id(stage.stack.tables.by_logical_name["Sessions"])
     officers = stage.logical_id(stage.stack.tables.by_logical_name["Officers"])
     alerts = stage.logical_id(stage.stack.messaging.topics["Alerts"])
+    standards = stage.logical_id(stage.stack.messaging.topics["Standards"])
     photos = stage.logical_id(stage.stack.storage.photos)
     key = stage.logical_id(stage.stack.data_key.key)
     audit = stage.logical_id(stage.stack.tables.by_logical_name["Audit"])
@@ -110,8 +111,9 @@ def test_the_api_handler_has_exactly_what_the_adapters_call(stage: Synthesized) 
         f"<{sessions}.Arn>/index/by_officer": {"dynamodb:Query"},
         f"<{sessions}.Arn>/index/by_code": {"dynamodb:Query"},
         f"<{rate_limits}.Arn>": {"dynamodb:UpdateItem"},
-        # Her records: kept once (a conditional put), read by reference; never updated.
-        f"<{records}.Arn>": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"},
+        # Her records: kept once (a conditional put), read by reference; her feedback beside
+        # it (a transaction put), and its alert noted once sent (the one update).
+        f"<{records}.Arn>": item | {"dynamodb:Query"},
         f"<{officers}.Arn>": item | {"dynamodb:DeleteItem"},
         f"<{officers}.Arn>/index/by_shoulder": {"dynamodb:Query"},
         f"<{officers}.Arn>/index/sergeants_on_duty": {"dynamodb:Query"},
@@ -121,6 +123,7 @@ def test_the_api_handler_has_exactly_what_the_adapters_call(stage: Synthesized) 
         f"<{timers}.Arn>": {"sqs:SendMessage"},
         f"<{alerts}>": {"sns:Publish", "sns:Subscribe", "sns:Unsubscribe"},
         f"<{alerts}>:*": {"sns:Unsubscribe"},
+        f"<{standards}>": {"sns:Publish"},
         "arn:<AWS::Partition>:chime:<AWS::Region>:<AWS::AccountId>:meeting/*": {
             "chime:CreateAttendee",
             "chime:DeleteMeeting",
@@ -131,7 +134,7 @@ def test_the_api_handler_has_exactly_what_the_adapters_call(stage: Synthesized) 
     }
 
 
-def test_the_api_may_append_exports_to_the_audit_trail_and_nothing_else(
+def test_the_api_may_append_exports_and_feedback_to_the_audit_trail_and_nothing_else(
     stage: Synthesized,
 ) -> None:
     audit = stage.logical_id(stage.stack.tables.by_logical_name["Audit"])
@@ -142,7 +145,7 @@ def test_the_api_may_append_exports_to_the_audit_trail_and_nothing_else(
     ]
 
     assert [s["Condition"] for s in puts] == [
-        {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["export#*"]}}
+        {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["export#*", "feedback#*"]}}
     ]
 
 

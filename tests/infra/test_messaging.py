@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from functions import resources
 
-from .conftest import Synthesized
+from .conftest import STANDARDS_EMAILS, Synthesized
 
 
 def queue_named(stage: Synthesized, name: str) -> tuple[str, dict[str, Any]]:
@@ -137,3 +138,20 @@ def test_operations_topic_takes_alarms_of_this_account_only(stage: Synthesized) 
     (allow,) = [s for s in statements if s["Effect"] == "Allow"]
     assert allow["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
     assert allow["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+def test_each_forces_standards_contact_is_told_of_feedback_on_its_own_stops_only(
+    stage: Synthesized,
+) -> None:
+    topic = stage.logical_id(stage.stack.messaging.topics["Standards"])
+    subscriptions = [
+        s["Properties"]
+        for s in stage.resources("AWS::SNS::Subscription").values()
+        if s["Properties"]["TopicArn"] == {"Ref": topic}
+    ]
+    assert sorted(
+        (s["Protocol"], s["Endpoint"], json.dumps(s["FilterPolicy"])) for s in subscriptions
+    ) == sorted(
+        ("email", address, json.dumps({"force": [force]}))
+        for force, address in STANDARDS_EMAILS.items()
+    )

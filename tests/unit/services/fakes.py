@@ -33,6 +33,7 @@ from typing import Any
 
 from functions.adapters.sessions_table import iso
 from functions.domain import Conflict, Session, SessionState
+from functions.domain.feedback import FeedbackEntry
 from functions.domain.states import LIVE_STATES, WAITING_STATES
 from functions.domain.transitions import Decision, Guard
 from functions.services.ports import (
@@ -44,7 +45,13 @@ from functions.services.ports import (
     SessionRecord,
     TransitionRefused,
 )
-from functions.services.records_port import KeyAlreadySet, StoredRecord
+from functions.services.records_port import (
+    FeedbackAlreadyLeft,
+    KeyAlreadySet,
+    StandardsAlert,
+    StoredFeedback,
+    StoredRecord,
+)
 
 __all__ = [
     "ChimeNotFound",
@@ -597,6 +604,8 @@ class FakeRecords(_Port):
     def __init__(self) -> None:
         super().__init__()
         self.kept: dict[tuple[str, str], StoredRecord] = {}
+        self.feedback: dict[str, tuple[FeedbackEntry, bool]] = {}  # beside the record
+        self.trail: list[FeedbackEntry] = []  # the audit trail's copy, kept
 
     def put_once(self, stored: StoredRecord) -> StoredRecord:
         self._enter("put_once", stored)
@@ -610,4 +619,45 @@ class FakeRecords(_Port):
     def for_reference(self, reference: str) -> list[StoredRecord]:
         self._enter("for_reference", reference)
         with self.lock:
-            return [kept for (ref, _), kept in sorted(self.kept.items()) if ref == reference]
+            return [
+                replace(kept, feedback=self.feedback.get(kept.session_id, (None,))[0])
+                for (ref, _), kept in sorted(self.kept.items())
+                if ref == reference
+            ]
+
+    def leave_feedback(self, entry: FeedbackEntry, expires_at: datetime) -> StoredFeedback:
+        self._enter("leave_feedback", entry)
+        with self.lock:
+            existing, alerted = self.feedback.setdefault(entry.session_id, (entry, False))
+            if not existing.same_as(entry):
+                raise FeedbackAlreadyLeft(entry.session_id)
+            if existing is entry:
+                self.trail.append(entry)
+            return StoredFeedback(entry=existing, alerted=alerted)
+
+    def mark_alerted(self, entry: FeedbackEntry) -> None:
+        self._enter("mark_alerted", entry)
+        with self.lock:
+            if entry.session_id in self.feedback:
+                self.feedback[entry.session_id] = (self.feedback[entry.session_id][0], True)
+
+    def feedback_between(self, force: str, start: datetime, end: datetime) -> list[FeedbackEntry]:
+        self._enter("feedback_between", force)
+        with self.lock:
+            return sorted(
+                (e for e in self.trail if e.force == force and start <= e.left_at < end),
+                key=lambda e: (e.left_at, e.session_id),
+            )
+
+
+class FakeStandards(_Port):
+    """``SnsStandards``: what was published, in order (``fail("publish")`` as SNS failing)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.published: list[StandardsAlert] = []
+
+    def publish(self, alert: StandardsAlert) -> str:
+        self._enter("publish", alert)
+        self.published.append(alert)
+        return f"message-{len(self.published)}"

@@ -47,6 +47,10 @@ export type OfficerStatus = "serving" | "suspended" | "former";
  */
 export type Outcome = "verified" | "not_verified";
 /**
+ * What she says of the stop.
+ */
+export type Verdict = "fine" | "something_wrong";
+/**
  * States of a verification session (the lower-case words of the product diagram).
  */
 export type SessionState =
@@ -208,6 +212,37 @@ export interface Escalations {
   requests: number;
 }
 /**
+ * Her feedback on a force's stops over a period (days in ``REPORT_TIME_ZONE``), newest
+ * first.
+ */
+export interface FeedbackList {
+  force: string;
+  first: string;
+  last: string;
+  feedback: FeedbackRow[];
+}
+/**
+ * One piece of feedback, for the force's supervisors. ``officer`` is rank and shoulder
+ * number. The text is plain text: show it as text, never as HTML.
+ */
+export interface FeedbackRow {
+  reference: string;
+  left_at: string;
+  officer: string | null;
+  verdict: Verdict;
+  text: string | null;
+  contact: string | null;
+}
+/**
+ * Her feedback as kept.
+ */
+export interface FeedbackView {
+  verdict: Verdict;
+  text: string | null;
+  contact: string | null;
+  left_at: string;
+}
+/**
  * One hour's measures; ``hour`` is its start in the report's time zone.
  */
 export interface HourOfService {
@@ -267,6 +302,21 @@ export interface HourOfStaffing {
 export interface ImportCounts {
   created: number;
   updated: number;
+}
+/**
+ * The record key her page made: 26 Crockford base32 characters (dashes allowed).
+ */
+export interface KeepRecord {
+  key: string;
+}
+/**
+ * Her feedback: a verdict, optional text (up to 2,000 characters) and an optional way to
+ * contact her (up to 200). Both are kept as plain text: controls removed, never HTML.
+ */
+export interface LeaveFeedback {
+  verdict: Verdict;
+  text?: string | null;
+  contact?: string | null;
 }
 /**
  * The looked-up officer's live session (shown to the caller's own force only).
@@ -439,6 +489,38 @@ export interface QueueView {
   sessions: QueueItem[];
 }
 /**
+ * Who decided, as her record names them.
+ */
+export interface RecordDecider {
+  rank?: string | null;
+  shoulder_number?: string | null;
+}
+/**
+ * The officer as her record names them.
+ */
+export interface RecordOfficer {
+  rank: string;
+  shoulder_number: string;
+  display_name: string;
+}
+/**
+ * Her record: exactly these fields; no photo, no location, no internal ids.
+ */
+export interface RecordView {
+  reference: string;
+  started_at: string;
+  ended_at: string;
+  force: string;
+  channel: string;
+  outcome: SessionState;
+  officer: RecordOfficer | null;
+  decided_by: RecordDecider | null;
+  decided_at: string | null;
+  uniformed_officer_requested_at: string | null;
+  kept_until: string;
+  feedback: FeedbackView | null;
+}
+/**
  * The measures of one interval (a period's totals, or one hour); see the module's text.
  */
 export interface ServiceMeasures {
@@ -482,6 +564,15 @@ export interface ServiceReport {
   hours: HourOfService[];
   waiting_now: number;
   oldest_wait_seconds: number | null;
+}
+/**
+ * For the officer of the stop: whether she kept her record and left feedback (never what
+ * it says).
+ */
+export interface SessionRecordStatus {
+  reference: string;
+  record_kept: boolean;
+  feedback_left: boolean;
 }
 /**
  * A session as police users see it (never shown to the public).
