@@ -171,10 +171,10 @@ def test_the_supervisor_sees_the_days_service_and_downloads_the_record_of_stops(
     hour = datetime.now(ZONE).hour
     sign_in(console, site, scenario.supervisor)
 
-    # A pure supervisor lands on Service: no queue to work, no other sections.
+    # A pure supervisor lands on Service: no queue to work; her feedback beside it, nothing else.
     expect(console.get_by_role("heading", name="Service in the control room")).to_be_visible()
     nav = console.get_by_role("navigation", name="Console sections")
-    expect(nav.get_by_role("button")).to_have_count(1)
+    expect(nav.get_by_role("button")).to_have_text(["Service", "Her feedback"])
     expect(nav.get_by_role("button", name="Service")).to_have_attribute("aria-current", "page")
 
     # The day's figures.
@@ -274,10 +274,12 @@ def test_a_sergeant_who_is_also_a_supervisor_has_the_queue_and_service(
     )
     sign_in(console, site, both)
 
-    # A sergeant first: the queue, with Service beside it.
+    # A sergeant first: the queue, with Service and her feedback beside it.
     expect(console.get_by_role("heading", name="Waiting for a sergeant")).to_be_visible()
     nav = console.get_by_role("navigation", name="Console sections")
-    expect(nav.get_by_role("button")).to_have_text(["Queue", "999 lookup", "Service"])
+    expect(nav.get_by_role("button")).to_have_text(
+        ["Queue", "999 lookup", "Service", "Her feedback"]
+    )
     nav.get_by_role("button", name="Service").click()
     expect(console.get_by_role("heading", name="Service in the control room")).to_be_focused()
     expect(figure(console, "requests").locator(".figure-value")).to_have_text("3")
