@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 from local.login import ROOT
 from local.web import WebServer
 from tests.api.helpers import call
+from tests.api.test_public import as_client, fresh_client
 
 from . import test_languages
 from .test_faces import assert_accessible, shoot
@@ -224,3 +225,61 @@ def test_her_key_record_and_feedback_screens_are_accessible_in_every_language(
         assert english_left(her, record_screens_english()) == [], lang
     shoot(her, artifacts, f"her-record-{lang}")
     assert_accessible(her, artifacts, f"her-record-{lang}")
+
+
+def test_she_leaves_feedback_once_and_sees_it_in_her_record_in_every_language(
+    site: WebServer, api: Any, tokens: dict[str, str], phone: Any, artifacts: Path
+) -> None:
+    started = start(api, tokens)
+    verify(api, tokens, started["session_id"])
+    # Her page kept the record with its key when the stop ended (the Polish test drives that).
+    key = new_key()
+    status, _, kept = as_client(
+        api, fresh_client(), "PUT", f"/verify/{started['public_code']}/record", {"key": key}
+    )
+    assert status == 200, kept
+
+    her = phone("en-GB")
+    her.goto(site.page("her") + "#/record")
+    expect(her.get_by_role("heading", level=1)).to_have_text("Look up my record")
+    her.get_by_label("Reference").fill(started["reference"])
+    her.get_by_label("Record key").fill(grouped(key))
+    her.get_by_role("button", name="Show my record").click()
+    form = her.get_by_role("form", name="Tell the police how it went")
+    expect(form).to_be_visible()
+
+    # Her words are text, whatever they look like: never markup.
+    words = "He would not show a warrant card.\n<b>not bold</b> & <img src=x onerror=alert(1)>"
+    form.get_by_label("Something was wrong").check()
+    form.get_by_label("What happened (optional)").fill(words)
+    expect(form.get_by_text(f"Characters left: {2000 - len(words)}")).to_be_visible()
+    form.get_by_label("How to contact you (optional)").fill("07700 900123, after 6pm")
+    form.get_by_role("button", name="Send feedback").click()
+
+    shown = her.get_by_role("region", name="Your feedback")
+    expect(shown.get_by_role("status")).to_contain_text("Thank you")
+    expect(shown).to_contain_text("Something was wrong")
+    assert shown.locator(".kept-text").first.inner_text() == words
+    expect(shown.locator(".kept-text").nth(1)).to_have_text("07700 900123, after 6pm")
+    assert shown.locator("b, img").count() == 0
+    expect(form).to_have_count(0)  # feedback is left once
+
+    # Every language: her feedback as kept, checked and photographed.
+    for lang, name in LANGUAGES.items():
+        her.get_by_role("button", name=name, exact=True).click()
+        expect(her.locator("html")).to_have_attribute("lang", "en-GB" if lang == "en" else lang)
+        expect(her.locator(".kept-text").first).to_contain_text("warrant card")
+        if lang != "en":
+            assert english_left(her, record_screens_english()) == [], lang
+        shoot(her, artifacts, f"her-feedback-{lang}")
+        assert_accessible(her, artifacts, f"her-feedback-{lang}")
+
+    # Read again later, the feedback is in her record, and there is no form to leave more.
+    her.get_by_role("button", name="English", exact=True).click()
+    her.reload()
+    her.get_by_label("Record key").fill(key)
+    her.get_by_label("Reference").fill(started["reference"])
+    her.get_by_role("button", name="Show my record").click()
+    expect(her.get_by_role("region", name="Your feedback")).to_contain_text("Something was wrong")
+    assert her.locator(".kept-text").first.inner_text() == words
+    expect(her.get_by_role("form", name="Tell the police how it went")).to_have_count(0)

@@ -5,6 +5,7 @@
 import { useRef, useState } from "preact/hooks";
 
 import type { ApiClient } from "../shared/api";
+import type { LeaveFeedback } from "../shared/api.generated";
 import type { AppConfig } from "../shared/config";
 import { useT } from "../shared/i18n";
 import { ErrorMessage, useFocusOnMount } from "../shared/ui";
@@ -233,7 +234,7 @@ function FeedbackForm(props: { api: ApiClient; reference: string; recordKey: str
       const record = await props.api.request<HerRecord>(`/records/${encodeURIComponent(props.reference)}/feedback`, {
         method: "PUT",
         headers: { "X-Record-Key": props.recordKey },
-        body: { verdict, text: text.trim() || null, contact: contact.trim() || null },
+        body: { verdict, text: text.trim() || null, contact: contact.trim() || null } satisfies LeaveFeedback,
       });
       props.onRecord(record);
     } catch (err) {

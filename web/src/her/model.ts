@@ -35,7 +35,7 @@ export function officerCardHeading(state: SessionState, tr: Translator = ENGLISH
 }
 
 /** "PS 118", or "the control room" when the deciding sergeant is not on the register. */
-export function decidedBy(who: DecidedBy | null, tr: Translator = ENGLISH): string {
+export function decidedBy(who: Partial<DecidedBy> | null, tr: Translator = ENGLISH): string {
   const words = [who?.rank, who?.shoulder_number].filter((part): part is string => Boolean(part));
   return words.length > 0 ? words.join(" ") : tr.t("check.controlRoom");
 }

@@ -163,6 +163,7 @@ const RECORD: HerRecord = {
   decided_at: "2026-12-03T21:05:30Z",
   uniformed_officer_requested_at: null,
   kept_until: "2027-03-03T21:06:00Z",
+  feedback: null,
 };
 
 describe("her record, as she reads it", () => {

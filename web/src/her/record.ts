@@ -3,40 +3,22 @@
  * leaving feedback (docs/web.md, "Her record"). Loaded with the "Look up my record" screen.
  */
 import { ApiError } from "../shared/api";
+import type { FeedbackView, RecordView, Verdict } from "../shared/api.generated";
 import { ENGLISH, type Translator } from "../shared/i18n";
 import { herCallStatus, herStatus } from "../shared/states";
-import type { DecidedBy, SessionState } from "../shared/types";
 import { decidedBy, problemText } from "./model";
 
-/** Her free text and how to contact her, at most (functions/domain/feedback.py). */
+export type { Verdict };
+
+/** Her free text and how to contact her, at most (TEXT_MAX and CONTACT_MAX, functions/domain/feedback.py). */
 export const FEEDBACK_TEXT_MAX = 2000;
 export const FEEDBACK_CONTACT_MAX = 200;
 
-export type Verdict = "fine" | "something_wrong";
-
 /** Her feedback as kept beside her record. */
-export interface RecordFeedback {
-  verdict: Verdict;
-  text: string | null;
-  contact: string | null;
-  left_at: string;
-}
+export type RecordFeedback = FeedbackView;
 
-/** `GET /records/{reference}`: her record, exactly these fields (docs/api.md). */
-export interface HerRecord {
-  reference: string;
-  started_at: string;
-  ended_at: string;
-  force: string;
-  channel: string;
-  outcome: SessionState;
-  officer?: { rank: string; shoulder_number: string; display_name: string } | null;
-  decided_by?: DecidedBy | null;
-  decided_at?: string | null;
-  uniformed_officer_requested_at?: string | null;
-  kept_until: string;
-  feedback?: RecordFeedback | null;
-}
+/** `GET /records/{reference}` (and her feedback's answer): the server's `RecordView`. */
+export type HerRecord = RecordView;
 
 /** A reference as typed (`sc 260901 7k3p9`), canonical (`SC-260901-7K3P9`); null if it is not one. */
 export function normaliseReference(typed: string): string | null {
@@ -79,7 +61,7 @@ export function recordFacts(record: HerRecord, tr: Translator = ENGLISH, forceNa
     {
       label: t("record.decidedBy"),
       value: record.decided_at
-        ? t("record.decidedWhen", { who: isolate(decidedBy(record.decided_by ?? null, tr)), time: tr.dateTime(record.decided_at) })
+        ? t("record.decidedWhen", { who: isolate(decidedBy(record.decided_by, tr)), time: tr.dateTime(record.decided_at) })
         : t("record.notDecided"),
     },
     {
