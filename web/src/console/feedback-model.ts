@@ -1,27 +1,14 @@
 /** The supervisor's list of her feedback: the period asked for, its order, its words (pure, unit-tested). */
+import type { FeedbackList, FeedbackRow, Verdict } from "../shared/api.generated";
 import type { ConsoleKey } from "./messages";
 import { isDay } from "./service-model";
 
-export type Verdict = "fine" | "something_wrong";
+export type { Verdict };
 
-/** One piece of her feedback as `GET /reports/feedback` lists it. */
-export interface FeedbackItem {
-  reference: string;
-  left_at: string;
-  verdict: Verdict;
-  /** Her own words, shown as text only (never as HTML). */
-  text: string | null;
-  contact: string | null;
-  /** "PC 1234", or null when the stop had no officer on record (her own call). */
-  officer: string | null;
-}
+/** One piece of her feedback as `GET /reports/feedback` lists it: her own words are text only. */
+export type FeedbackItem = FeedbackRow;
 
-export interface FeedbackReport {
-  force: string;
-  first: string;
-  last: string;
-  feedback: FeedbackItem[];
-}
+export type FeedbackReport = FeedbackList;
 
 /** Days shown at first: the last week, today included. */
 export const DEFAULT_DAYS = 7;

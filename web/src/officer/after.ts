@@ -2,15 +2,12 @@
  * After the stop (docs/web.md, "After the stop"): the one sentence to show her in her language,
  * and whether she kept her record and left feedback. Pure, unit-tested in after.test.ts.
  */
+import type { SessionRecordStatus } from "../shared/api.generated";
 import { LANGUAGE_INFO, type Lang, type Translator } from "../shared/i18n";
 import type { OfficerKey } from "./messages";
 
-/** What `GET /sessions/{id}/record` says to the officer: never her feedback's text. */
-export interface RecordStatus {
-  reference: string;
-  record_kept: boolean;
-  feedback_left: boolean;
-}
+/** What `GET /sessions/{id}/record` says to the officer: never her feedback's text nor its verdict. */
+export type RecordStatus = SessionRecordStatus;
 
 /** The sentence to show her: her words, then the address and the code, which stay left to right. */
 export interface SaySentence {
