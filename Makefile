@@ -8,9 +8,11 @@ PYTEST_ARGS ?=
 # Deployment (docs/deployment.md): the CDK CLI comes from the npm registry through npx.
 STAGE ?=
 OPS_EMAIL ?=
+STANDARDS_EMAILS ?=
 CDK_CLI_VERSION ?= 2.1148.1
 CDK := cd infra && npx --yes aws-cdk@$(CDK_CLI_VERSION)
-CDK_STAGE = $(STAGE) -c stage=$(STAGE) $(if $(OPS_EMAIL),-c opsEmail=$(OPS_EMAIL))
+CDK_STAGE = $(STAGE) -c stage=$(STAGE) $(if $(OPS_EMAIL),-c opsEmail=$(OPS_EMAIL)) \
+	$(if $(STANDARDS_EMAILS),-c standardsEmails=$(STANDARDS_EMAILS))
 # aws-cdk-lib runs on this machine's Node.js; silence its end-of-life banner (Node 22+ is better).
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 18,20
 
@@ -38,7 +40,7 @@ help:
 	@echo "make synth     synthesise the CDK app offline into infra/cdk.out (STAGE=dev|prod for one)"
 	@echo "make bootstrap STAGE=dev|prod   prepare an AWS account/region for CDK (once)"
 	@echo "make diff STAGE=dev|prod        what a deploy would change"
-	@echo "make deploy STAGE=dev|prod [OPS_EMAIL=...]   deploy a stage (docs/deployment.md)"
+	@echo "make deploy STAGE=dev|prod [OPS_EMAIL=...] [STANDARDS_EMAILS=MET=...]   deploy a stage (docs/deployment.md)"
 	@echo "make destroy STAGE=dev          delete the dev stack (prod keeps its data: see docs)"
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt

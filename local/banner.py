@@ -87,6 +87,11 @@ def walk_through(
         f"curl -s -X PUT $API/verify/$CODE/record {json_body} "
         f"-d '{{\"key\":\"'$KEY'\"}}' | {pretty}",
         f'curl -s $API/records/$REF -H "X-Record-Key: $KEY" | {pretty}',
+        "#    ... and leaves feedback with it (the PAGER standards line: professional standards)",
+        f'curl -s -X PUT $API/records/$REF/feedback -H "X-Record-Key: $KEY" {json_body} \\',
+        f'  -d \'{{"verdict":"something_wrong","text":"He would not say why."}}\' | {pretty}',
+        "#    the officer sees that she left feedback, never what it says",
+        f'curl -s $API/sessions/$SID/record -H "Authorization: Bearer $OFFICER" | {pretty}',
         "# 5. no phone on him: she video-calls the ops room herself, naming his shoulder number",
         f"curl -s -X POST $API/public/calls {json_body} "
         f'-d \'{{"force":"MET","shoulder_number":"4521"}}\' | {pretty}',
@@ -100,6 +105,8 @@ def walk_through(
         f'curl -s "$API/reports/staffing?force=MET" -H "Authorization: Bearer $SUPERVISOR" '
         f"| {pretty}",
         'curl -s "$API/reports/stops.csv?force=MET" -H "Authorization: Bearer $SUPERVISOR"',
+        f'curl -s "$API/reports/feedback?force=MET" -H "Authorization: Bearer $SUPERVISOR" '
+        f"| {pretty}",
         "# the officer goes off duty",
         f'curl -s -X PUT $API/me/duty -H "Authorization: Bearer $OFFICER" {json_body} '
         f"-d '{{\"on_duty\":false}}' | {pretty}",

@@ -352,10 +352,24 @@ def test_the_printed_walk_through_works_when_pasted_into_bash(running: StackProc
     assert '"message": "The control room has confirmed this is a police officer on duty."' in out
     assert '"attendance_requested_at": "' in out
     assert '"poll_token": "' in out
+    # afterwards: her record read back, her feedback kept, the officer told only that it exists
+    assert '"outcome": "verified"' in out and '"kept_until": "' in out
+    assert '"verdict": "something_wrong"' in out
+    assert '"feedback_left": true' in out
+    reference = re.search(r'"reference": "(SC-[0-9A-Z-]+)"', out)
+    assert reference, out
     running.wait_for(
         lambda _: any(sid in line for line in running.pager_lines("sergeant.central")),
         EVENT_SECONDS,
         f"a pager line for the pasted walk-through's session {sid}",
+    )
+    running.wait_for(
+        lambda _: any(
+            reference[1] in line and "FEEDBACK LEFT" in line
+            for line in running.pager_lines("standards")
+        ),
+        EVENT_SECONDS,
+        "the standards contact's line for her feedback",
     )
 
 
