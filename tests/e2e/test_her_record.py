@@ -283,3 +283,52 @@ def test_she_leaves_feedback_once_and_sees_it_in_her_record_in_every_language(
     expect(her.get_by_role("region", name="Your feedback")).to_contain_text("Something was wrong")
     assert her.locator(".kept-text").first.inner_text() == words
     expect(her.get_by_role("form", name="Tell the police how it went")).to_have_count(0)
+
+
+def test_her_own_call_ends_with_her_record_kept_with_its_token(
+    site: WebServer, api: Any, tokens: dict[str, str], phone: Any, artifacts: Path
+) -> None:
+    her = phone("en-GB")
+    sent: list[dict[str, Any]] = []
+    her.on(
+        "request",
+        lambda r: (
+            r.method == "PUT"
+            and r.url.endswith("/record")
+            and sent.append({"url": r.url, "headers": r.headers, "body": r.post_data})
+        ),
+    )
+    her.goto(site.page("her"))
+    her.get_by_role("button", name="Call the control room myself").click()
+    her.get_by_label(re.compile("shoulder number")).fill("4521")
+    with her.expect_response(
+        lambda r: r.url.endswith("/public/calls") and r.request.method == "POST"
+    ) as started:
+        her.get_by_role("button", name="Start the video call").click()
+    call_id = started.value.json()["call_id"]
+    expect(her.get_by_role("status").first).to_contain_text("Calling the control room")
+    reference = her.locator(".reference").first.inner_text()
+
+    # The sergeant answers her call and cannot confirm the officer.
+    sergeant = tokens["sergeant.central"]
+    assert call(api, "POST", f"/sessions/{call_id}/claim", sergeant)[0] == 200
+    reason = {"outcome": "not_verified", "reason": "Could not see the warrant card"}
+    assert call(api, "POST", f"/sessions/{call_id}/outcome", sergeant, reason)[0] == 200
+
+    # Her call's page asks every 5 s: the end, then her record kept with the call's token.
+    expect(her.get_by_role("status").first).to_contain_text("NOT verified", timeout=12_000)
+    key = her.locator("#record-key").inner_text(timeout=15_000)
+    assert re.fullmatch(r"([0-9A-Z]{4}-){6}[0-9A-Z]{2}", key), key
+    assert len(sent) == 1, sent
+    assert sent[0]["url"].endswith(f"/public/calls/{call_id}/record")
+    assert sent[0]["headers"].get("x-call-token")
+    assert json.loads(sent[0]["body"]) == {"key": key.replace("-", "")}
+    shoot(her, artifacts, "her-own-call-key")
+
+    her.goto(site.page("her") + "#/record")
+    her.get_by_label("Reference").fill(reference)
+    her.get_by_label("Record key").fill(key)
+    her.get_by_role("button", name="Show my record").click()
+    facts = her.locator(".record-facts")
+    expect(facts).to_contain_text("NOT verified")
+    expect(facts).to_contain_text("4521")
