@@ -150,6 +150,12 @@ def test_a_whole_stop_in_polish_ends_with_her_record_shown_from_the_reference(
     pending = f"Object.keys(sessionStorage).filter(k => k.startsWith('{PENDING_KEY}'))"
     assert her.evaluate(pending) == []
 
+    # Copied as she would paste it into a note: the reference and the grouped key.
+    her.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    kept.get_by_role("button", name="Kopiuj numer i klucz").click()
+    expect(kept.get_by_role("status").filter(has_text="Skopiowano.")).to_be_visible()
+    assert her.evaluate("navigator.clipboard.readText()") == f"{started['reference']} {key}"
+
     # Kept on this phone only because she ticks it.
     keep_here = her.get_by_label("Zachowaj na tym telefonie")
     expect(keep_here).not_to_be_checked()

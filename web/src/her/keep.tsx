@@ -62,7 +62,9 @@ export function KeepRecord(props: { scope: string; reference: string; keep: (key
 
   const grouped = groupKey(key);
   const copy = () => {
-    navigator.clipboard.writeText(`${props.reference} ${grouped}`).then(
+    // No clipboard (an old browser, a page not on https): she is told to write it down.
+    const written = navigator.clipboard?.writeText(`${props.reference} ${grouped}`) ?? Promise.reject(new Error("no clipboard"));
+    written.then(
       () => setCopied("yes"),
       () => setCopied("no"),
     );
@@ -75,9 +77,12 @@ export function KeepRecord(props: { scope: string; reference: string; keep: (key
   return (
     <section class="panel" aria-labelledby="keep-heading">
       <h2 id="keep-heading">{t("keep.heading")}</h2>
+      {/* One live region for every phase, so a screen reader hears the key has come. */}
+      <p role="status">
+        {phase === "kept" ? t("keep.text") : phase === "waiting" ? t("keep.waiting") : phase === "sending" ? t("keep.making") : ""}
+      </p>
       {phase === "kept" ? (
         <>
-          <p>{t("keep.text")}</p>
           <dl class="facts">
             <dt>{t("record.reference")}</dt>
             <dd>
@@ -109,7 +114,6 @@ export function KeepRecord(props: { scope: string; reference: string; keep: (key
         </>
       ) : (
         <>
-          <p role="status">{phase === "waiting" ? t("keep.waiting") : phase === "sending" ? t("keep.making") : ""}</p>
           {error ? <ErrorMessage error={new Error(keepProblem(error, tr))} /> : null}
           {phase === "failed" && retryDelay(error) === null && !(error instanceof ApiError && error.code === "record_key_taken") ? (
             <button
