@@ -187,6 +187,7 @@ def public_service() -> PublicService:
 @built_once
 def record_service() -> RecordService:
     """Her records of ended stops, by reference and key."""
+    from functions.adapters.audit_table import DynamoAuditLog
     from functions.services.records import RecordService
     from functions.services.sessions import utcnow
 
@@ -194,6 +195,7 @@ def record_service() -> RecordService:
     return RecordService(
         public=public_service(),
         register=_register(),
+        audit=DynamoAuditLog(client("dynamodb"), s.audit_table),
         records=_records(),
         settings=s,
         clock=utcnow,

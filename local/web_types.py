@@ -257,6 +257,16 @@ def _constants() -> list[tuple[str, str, str]]:
             "CODE_LENGTH",
             str(domain.CODE_LENGTH),
         ),
+        (
+            "The longest free text of her feedback the API takes (feedback.TEXT_MAX).",
+            "FEEDBACK_TEXT_MAX",
+            str(_max_length(record_schemas.LeaveFeedback, "text")),
+        ),
+        (
+            "The longest way to contact her the API takes (feedback.CONTACT_MAX).",
+            "FEEDBACK_CONTACT_MAX",
+            str(_max_length(record_schemas.LeaveFeedback, "contact")),
+        ),
     ]
 
 

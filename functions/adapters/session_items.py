@@ -26,6 +26,8 @@ _EXTRAS = (
     "caller",
     "named_shoulder_number",
     "attendance_requested_at",
+    "attendance_sent_at",
+    "attendance_sent_by",
     "poll_token_hash",
     "started_by",
     "escalation_paged",

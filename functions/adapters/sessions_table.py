@@ -392,6 +392,32 @@ class DynamoSessionStore:
             return record_from_item(old), False
         return record_from_item(response["Attributes"]), True
 
+    def mark_attendance_sent(
+        self, session_id: str, by: str, now: datetime
+    ) -> tuple[SessionRecord, bool]:
+        if is_code_claim(session_id):
+            raise TransitionRefused(None)
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key={"session_id": value(session_id)},
+                UpdateExpression="SET attendance_sent_at = :now, attendance_sent_by = :by",
+                ConditionExpression="attribute_exists(attendance_requested_at) AND "
+                "attribute_not_exists(attendance_sent_at)",
+                ExpressionAttributeValues={":now": value(iso(now)), ":by": value(by)},
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.client.exceptions.ConditionalCheckFailedException as exc:
+            old = _item_as_it_was(exc)
+            if not old:
+                raise TransitionRefused(None) from None
+            record = record_from_item(old)
+            if record.attendance_requested_at is None:
+                raise TransitionRefused(record) from None
+            return record, False
+        return record_from_item(response["Attributes"]), True
+
     def mark_escalation_paged(self, session_id: str, level: int) -> None:
         """Raises ``TransitionRefused(None)`` if there is no such session."""
         # Bookkeeping of the timers, not a transition: no version bump, nothing for the audit.

@@ -89,6 +89,7 @@ class HerRecord(Model):
     decided_by: RecordDecider | None = None
     decided_at: datetime | None = None
     uniformed_officer_requested_at: str | None = None
+    uniformed_officer_sent_at: str | None = None
 
 
 RECORD_FIELDS = frozenset(HerRecord.model_fields)
@@ -106,6 +107,7 @@ def record_of(
     officer: RecordOfficer | None,
     decided_by: RecordDecider | None,
     attendance_requested_at: str | None,
+    attendance_sent_at: str | None = None,
 ) -> HerRecord:
     """Her record of an ended session.
 
@@ -128,4 +130,5 @@ def record_of(
         decided_by=decided_by if decided else None,
         decided_at=session.decided_at if decided else None,
         uniformed_officer_requested_at=attendance_requested_at,
+        uniformed_officer_sent_at=attendance_sent_at,
     )

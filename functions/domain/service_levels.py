@@ -119,6 +119,8 @@ class StopSummary:
         The highest rung of the escalation ladder it reached.
     attendance_at
         When she asked for a uniformed officer, if she did.
+    attendance_sent_at
+        When the control room said one was sent, if it did.
     without_video
         Decided by voice and the identity card alone.
     """
@@ -137,6 +139,7 @@ class StopSummary:
     escalation_level: int
     attendance_at: datetime | None
     without_video: bool
+    attendance_sent_at: datetime | None = None
 
     @property
     def answer_seconds(self) -> float | None:
@@ -186,6 +189,7 @@ def _summary(entries: Sequence[TrailEntry]) -> StopSummary:
     claim = next((e for e in transitions if e.to_state == _S.CLAIMED.value), None)
     end = next((e for e in transitions if e.to_state in _TERMINAL), None)
     attendance = next((e for e in entries if e.kind == "attendance"), None)
+    sent = next((e for e in entries if e.kind == "attendance_sent"), None)
     return StopSummary(
         session_id=first.session_id,
         reference=next((e.reference for e in entries if e.reference), None),
@@ -201,6 +205,7 @@ def _summary(entries: Sequence[TrailEntry]) -> StopSummary:
         escalation_level=max(e.escalation_level for e in entries),
         attendance_at=datetime.fromisoformat(attendance.at) if attendance else None,
         without_video=any(e.without_video for e in entries),
+        attendance_sent_at=datetime.fromisoformat(sent.at) if sent else None,
     )
 
 

@@ -59,6 +59,7 @@ __all__ = [
     "Location",
     "Session",
     "SessionState",
+    "authorise_attendance_sent",
     "can_view",
     "expected_states_for",
 ]
@@ -423,3 +424,27 @@ def can_view(principal: Principal, session: Session) -> bool:
     if principal.is_officer and principal.is_officer_record(session.officer_id):
         return True
     return bool(principal.roles & {Role.SERGEANT, Role.OPERATOR, Role.ADMIN})
+
+
+def authorise_attendance_sent(principal: Principal, session: Session) -> str:
+    """Who says a uniformed officer was sent to her: a sergeant or operator of the session's
+    force, never the officer the session is about (nobody decides about themselves).
+
+    Returns
+    -------
+    str
+        Who to record as having sent them (the officer id, or the user id of an operator with no
+        officer record).
+
+    Raises
+    ------
+    Forbidden
+        Anyone else.
+    """
+    if not principal.roles & {Role.SERGEANT, Role.OPERATOR} or not principal.in_force(
+        session.force
+    ):
+        raise Forbidden("Only the control room of the force can say a uniformed officer was sent.")
+    if principal.is_officer_record(session.officer_id):
+        raise Forbidden("You cannot say that help was sent to your own stop.")
+    return principal.officer_id or principal.user_id

@@ -65,4 +65,5 @@ class StopRecordRow(_Response):
     reason: str | None
     escalation_level: int
     attendance_requested_at: datetime | None
+    attendance_sent_at: datetime | None
     decided_without_video: bool

@@ -133,6 +133,7 @@ def _row(row: StopRow, zone: object) -> StopRecordRow:
         reason=stop.reason,
         escalation_level=stop.escalation_level,
         attendance_requested_at=local(stop.attendance_at),
+        attendance_sent_at=local(stop.attendance_sent_at),
         decided_without_video=stop.without_video,
     )
 

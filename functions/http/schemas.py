@@ -168,6 +168,12 @@ class SessionView(_Response):
     note: str | None = None
     meeting: dict[str, Any] | None = None
     advice: str | None = None
+    attendance_requested_at: str | None = Field(
+        default=None, description="When she asked for a uniformed officer to come."
+    )
+    attendance_sent_at: str | None = Field(
+        default=None, description="When the control room said a uniformed officer was sent."
+    )
 
 
 ADVICE: dict[SessionState, str] = {
@@ -226,6 +232,8 @@ def session_view(record: SessionRecord) -> dict[str, Any]:
         note=s.note,
         meeting=record.meeting,
         advice=ADVICE.get(s.state),
+        attendance_requested_at=record.attendance_requested_at,
+        attendance_sent_at=record.attendance_sent_at,
     ).model_dump(mode="json")
 
 
@@ -391,6 +399,7 @@ class PublicView(_Response):
     officer: PublicOfficer | None
     decision: Decision | None
     attendance_requested_at: str | None
+    attendance_sent_at: str | None
     updated_at: str
 
 

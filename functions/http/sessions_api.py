@@ -137,6 +137,21 @@ def cancel_session(session_id: str) -> Response:
     return json_response(200, session_view(record))
 
 
+@sessions_blueprint.route(
+    "/sessions/{session_id}/attendance/sent", methods=["POST"], authorizer=cognito, cors=API_CORS
+)
+@documented({200: SessionView}, roles=(Role.SERGEANT, Role.OPERATOR), errors=(403, 404, 409))
+@api_route
+def attendance_sent(session_id: str) -> Response:
+    """Say that a uniformed officer was sent to her, once she has asked (`409
+    attendance_not_requested` before). Once: saying it again keeps the first time. Her page
+    shows it, and so does her record. Not for the officer's own stop.
+    """
+    request = sessions_blueprint.current_request
+    record = session_service().send_attendance(caller(request), session_id)
+    return json_response(200, session_view(record))
+
+
 @sessions_blueprint.route("/queue", methods=["GET"], authorizer=cognito, cors=API_CORS)
 @documented({200: QueueView}, roles=(Role.SERGEANT, Role.OPERATOR), query=QueueQuery)
 @api_route

@@ -49,7 +49,8 @@ def entry_from_change(change: ItemChange) -> AuditEntry | None:
     snapshot refreshes do not move it). The key is the session and its new version, so a
     redelivered record maps to the same entry. Her request for a uniformed officer moves no
     version, so its entry (``kind`` ``"attendance"``) takes the version's seq with an ``a``
-    after it, which sorts between that transition and the next.
+    after it, which sorts between that transition and the next; the control room's word that a
+    uniformed officer was sent (``"attendance_sent"``) takes a ``b``.
     """
     if change.event_name not in ("INSERT", "MODIFY"):
         return None
@@ -59,29 +60,48 @@ def entry_from_change(change: ItemChange) -> AuditEntry | None:
     if old and old.get("version") == new.get("version"):
         if new.get("attendance_requested_at") and not old.get("attendance_requested_at"):
             return _entry(change, kind="attendance")
+        if new.get("attendance_sent_at") and not old.get("attendance_sent_at"):
+            return _entry(change, kind="attendance_sent")
         return None  # not a transition
     return _entry(change)
+
+
+_SEQ_SUFFIX = {"attendance": "a", "attendance_sent": "b"}
+"""Entries that move no version sort after the transition they follow: asked, then sent."""
 
 
 def _entry(change: ItemChange, kind: str = "transition") -> AuditEntry:
     new, old = change.new, change.old
     attendance = kind == "attendance"
+    sent = kind == "attendance_sent"
     from_state = str(old["state"]) if old else None
     to_state = str(new["state"])
     # The decision's own entry says whether it was made without video; later entries (none
     # today: an outcome is final) would not repeat it.
-    into_outcome = not attendance and to_state in _OUTCOMES and from_state not in _OUTCOMES
+    into_outcome = kind == "transition" and to_state in _OUTCOMES and from_state not in _OUTCOMES
     officer = new.get("officer") or {}
     return AuditEntry(
         session_id=str(new["session_id"]),
-        seq=f"{int(new['version']):06d}" + ("a" if attendance else ""),
-        at=str(new["attendance_requested_at"] if attendance else new.get("updated_at", "")),
+        seq=f"{int(new['version']):06d}" + _SEQ_SUFFIX.get(kind, ""),
+        at=str(
+            new["attendance_requested_at"]
+            if attendance
+            else new["attendance_sent_at"]
+            if sent
+            else new.get("updated_at", "")
+        ),
         force=str(new.get("force", "")),
         from_state=from_state,
         to_state=to_state,
-        actor="public" if attendance else str(new.get("changed_by") or "system"),
+        actor="public"
+        if attendance
+        else str(new["attendance_sent_by"])
+        if sent
+        else str(new.get("changed_by") or "system"),
         reason="attendance requested"
         if attendance
+        else "uniformed officer sent"
+        if sent
         else (str(new["change_reason"]) if new.get("change_reason") else None),
         event_id=change.event_id,
         without_video=into_outcome and new.get("decided_without_video") is True,

@@ -60,6 +60,8 @@ class SessionRecord:
         On her own call: the shoulder number she gave, whether or not such an officer serves.
     attendance_requested_at
         When she asked for a uniformed officer to come (once).
+    attendance_sent_at, attendance_sent_by
+        When the control room said a uniformed officer was sent, and who said so (once).
     poll_token_hash
         SHA-256 of the token she follows her own call with (the token itself is never stored).
     started_by
@@ -77,6 +79,8 @@ class SessionRecord:
     caller: str | None = None
     named_shoulder_number: str | None = None
     attendance_requested_at: str | None = None
+    attendance_sent_at: str | None = None
+    attendance_sent_by: str | None = None
     poll_token_hash: str | None = None
     started_by: str | None = None
     escalation_paged: int | None = None
@@ -155,6 +159,19 @@ class SessionStore(Protocol):
 
     def request_attendance(self, session_id: str, now: datetime) -> tuple[SessionRecord, bool]:
         """Mark that she asked for a uniformed officer; whether this call was the first ask."""
+        ...
+
+    def mark_attendance_sent(
+        self, session_id: str, by: str, now: datetime
+    ) -> tuple[SessionRecord, bool]:
+        """Mark that a uniformed officer was sent, once she has asked; whether this was the
+        first time (a second mark keeps the first time and who).
+
+        Raises
+        ------
+        TransitionRefused
+            She has not asked (``current`` is the record), or there is no such session (None).
+        """
         ...
 
     def mark_escalation_paged(self, session_id: str, level: int) -> None:
@@ -309,7 +326,8 @@ class AuditEntry:
     one index and nothing else: ``created_at`` (when the request came, which also files the entry
     under its force's day), ``channel``, ``area``, ``reference``, ``escalation_level``, and the
     officer being verified as rank and shoulder number (``officer``, e.g. ``"PC 4127"``). An
-    entry of ``kind`` ``"attendance"`` records that she asked for a uniformed officer; its
+    entry of ``kind`` ``"attendance"`` records that she asked for a uniformed officer, and one of
+    ``kind`` ``"attendance_sent"`` that the control room sent one (``actor``: who said so); their
     ``from_state`` and ``to_state`` are both the session's state then.
     """
 

@@ -66,6 +66,7 @@ PUBLIC_VIEW_KEYS = frozenset(
         "officer",
         "decision",
         "attendance_requested_at",
+        "attendance_sent_at",
         "updated_at",
     }
 )
@@ -378,6 +379,7 @@ class PublicService:
             "officer": shown_officer,
             "decision": decision,
             "attendance_requested_at": record.attendance_requested_at,
+            "attendance_sent_at": record.attendance_sent_at,
             "updated_at": session.updated_at.isoformat(),
         }
         assert view.keys() == PUBLIC_VIEW_KEYS

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ from functions.domain.records import (
 )
 from functions.domain.states import TERMINAL_STATES
 
-from .ports import OfficerRegister, SessionRecord
+from .ports import AuditLog, OfficerRegister, SessionRecord
 from .public import PublicService
 from .records_port import KeyAlreadySet, RecordStore, StoredRecord
 
@@ -47,6 +48,8 @@ class RecordService:
         Her side's service: the code lookup and her call's token check, with their limits.
     register
         Who decided, by rank and shoulder number.
+    audit
+        The audit trail: whether a uniformed officer was sent after her record was kept.
     records
         Where records are kept.
     settings
@@ -60,12 +63,14 @@ class RecordService:
         *,
         public: PublicService,
         register: OfficerRegister,
+        audit: AuditLog,
         records: RecordStore,
         settings: Settings,
         clock: Callable[[], datetime],
     ) -> None:
         self.public = public
         self.register = register
+        self.audit = audit
         self.records = records
         self.settings = settings
         self.clock = clock
@@ -103,8 +108,26 @@ class RecordService:
         wanted, now = key_hash(canonical_key), self.clock()
         for stored in self.records.for_reference(canonical_reference):
             if hmac.compare_digest(stored.key_hash, wanted) and stored.expires_at > now:
-                return stored
+                return self._with_sent(stored)
         raise NotFound(NO_RECORD)
+
+    def _with_sent(self, stored: StoredRecord) -> StoredRecord:
+        """The record with when a uniformed officer was sent, if that came after it was kept.
+
+        Her record is kept once, when the stop ends; she may ask for a uniformed officer later,
+        and the control room say one was sent later still. The audit trail (kept beyond the
+        session) has the time; only a record that was asked for and not yet sent looks there.
+        """
+        record = stored.record
+        if record.uniformed_officer_requested_at is None or record.uniformed_officer_sent_at:
+            return stored
+        sent = next(
+            (e.at for e in self.audit.history(stored.session_id) if e.kind == "attendance_sent"),
+            None,
+        )
+        if sent is None:
+            return stored
+        return replace(stored, record=record.model_copy(update={"uniformed_officer_sent_at": sent}))
 
     def _keep(self, found: SessionRecord, canonical_key: str) -> dict[str, Any]:
         session = found.session
@@ -128,6 +151,7 @@ class RecordService:
                 shoulder_number=decider.officer.shoulder_number if decider else None,
             ),
             attendance_requested_at=found.attendance_requested_at,
+            attendance_sent_at=found.attendance_sent_at,
         )
         stored = StoredRecord(
             session_id=session.session_id,

@@ -45,6 +45,7 @@ from functions.domain import (
     new_reference,
     open_officer_session,
 )
+from functions.domain.sessions import authorise_attendance_sent
 from functions.domain.states import Transition
 from functions.domain.transitions import (
     Decision,
@@ -366,6 +367,31 @@ class SessionService:
             current.session.cancel(principal, now)
             raise Conflict("The session changed while you cancelled it; try again.") from None
         self.closer.close(session_id, record.session.meeting_id)
+        return record
+
+    def send_attendance(self, principal: Principal, session_id: str) -> SessionRecord:
+        """Say that a uniformed officer was sent to her, once she has asked (once; a second
+        say keeps the first time and who).
+
+        Raises
+        ------
+        NotFound
+            A session the caller may not see.
+        Forbidden
+            Not the control room of the session's force, or the caller's own stop.
+        Conflict
+            ``attendance_not_requested``: she has not asked for a uniformed officer.
+        """
+        session = self.get(principal, session_id).session
+        by = authorise_attendance_sent(principal, session)
+        try:
+            record, _ = self.sessions.mark_attendance_sent(session_id, by, self.clock())
+        except TransitionRefused as refused:
+            if refused.current is None:
+                raise NotFound("No such session.") from None
+            raise Conflict(
+                "She has not asked for a uniformed officer.", code="attendance_not_requested"
+            ) from None
         return record
 
     # ------------------------------------------------------------------ helpers

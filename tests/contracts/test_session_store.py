@@ -506,6 +506,7 @@ def _writes_to(store: SessionStore, session_id: str) -> dict[str, Callable[[], o
         "expire": lambda: store.expire(session_id, Guard(Transition.EXPIRE), "nobody", AT),
         "drop": lambda: store.drop(session_id, Guard(Transition.DROP), "call ended", AT),
         "request_attendance": lambda: store.request_attendance(session_id, AT),
+        "mark_attendance_sent": lambda: store.mark_attendance_sent(session_id, SERGEANT_ID, AT),
         "mark_escalation_paged": lambda: store.mark_escalation_paged(session_id, 1),
         "replace_poll_token": lambda: store.replace_poll_token(session_id, "f" * 64),
     }
@@ -515,7 +516,8 @@ def _writes_to(store: SessionStore, session_id: str) -> dict[str, Callable[[], o
     "write",
     [
         *("claim", "decide", "cancel", "escalate", "expire", "drop"),
-        *("request_attendance", "mark_escalation_paged", "replace_poll_token"),
+        *("request_attendance", "mark_attendance_sent"),
+        *("mark_escalation_paged", "replace_poll_token"),
     ],
 )
 def test_a_code_claim_is_refused_as_no_session_by_every_write(backend: Backend, write: str) -> None:
@@ -582,6 +584,31 @@ def test_attendance_is_stamped_as_the_session_s_own_times_are(backend: Backend, 
 
     assert first.attendance_requested_at == iso(at)
     assert first.attendance_requested_at.endswith("Z")
+
+
+def test_a_uniformed_officer_is_marked_sent_once_and_only_after_she_asked(
+    backend: Backend,
+) -> None:
+    record = stored(backend, officer_record(officer()))
+    with pytest.raises(TransitionRefused) as refusal:
+        backend.sessions.mark_attendance_sent("s-1", SERGEANT_ID, AT)
+    assert refusal.value.current == record  # she has not asked: nothing written
+    assert current(backend, "s-1") == record
+
+    asked, _ = backend.sessions.request_attendance("s-1", AT)
+    at = AT + timedelta(minutes=1)
+    sent, first = backend.sessions.mark_attendance_sent("s-1", SERGEANT_ID, at)
+    again, first_again = backend.sessions.mark_attendance_sent(
+        "s-1", "met-2002", AT + timedelta(minutes=3)
+    )
+
+    assert (first, first_again) == (True, False)
+    assert sent == again == current(backend, "s-1")
+    assert sent == replace(asked, attendance_sent_at=iso(at), attendance_sent_by=SERGEANT_ID)
+    assert sent.session == record.session  # not a transition: no new version
+    with pytest.raises(TransitionRefused) as absent:
+        backend.sessions.mark_attendance_sent("absent", SERGEANT_ID, AT)
+    assert absent.value.current is None
 
 
 def test_attendance_on_a_session_that_does_not_exist_is_refused_with_none(

@@ -299,6 +299,22 @@ class FakeSessionStore(_Port):
             self.records[session_id] = record
             return record, True
 
+    def mark_attendance_sent(
+        self, session_id: str, by: str, now: datetime
+    ) -> tuple[SessionRecord, bool]:
+        self._enter("mark_attendance_sent", session_id, by)
+        with self.lock:
+            current = self.records.get(session_id)
+            if current is None:
+                raise TransitionRefused(None)
+            if current.attendance_requested_at is None:
+                raise TransitionRefused(current)
+            if current.attendance_sent_at is not None:
+                return current, False
+            record = replace(current, attendance_sent_at=iso(now), attendance_sent_by=by)
+            self.records[session_id] = record
+            return record, True
+
     def cancel(self, session_id: str, guard: Guard, now: datetime) -> SessionRecord:
         self._enter("cancel", session_id, guard.owner)
         return self._update(session_id, guard, now, state=_S.CANCELLED)

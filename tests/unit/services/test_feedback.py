@@ -10,6 +10,7 @@ from functions.services.public import PublicService
 from functions.services.records import RecordService
 from functions.services.sessions import SessionService
 from tests.unit.services.builders import Clock, officer_caller, sergeant_caller
+from tests.unit.services.fake_audit import FakeAuditLog
 from tests.unit.services.fakes import FakeOfficerRegister, FakeRecords, FakeStandards
 
 KEY = "0123456789ABCDEFGHJKMNPQRS"
@@ -37,7 +38,12 @@ def feedback(
     clock: Clock,
 ) -> FeedbackService:
     records = RecordService(
-        public=public, register=register, records=store, settings=settings, clock=clock
+        public=public,
+        register=register,
+        audit=FakeAuditLog(),
+        records=store,
+        settings=settings,
+        clock=clock,
     )
     return FeedbackService(
         records=records,

@@ -38,6 +38,8 @@ const session = (state: SessionState, extra: Partial<Session> = {}): Session => 
   note: null,
   meeting: null,
   advice: null,
+  attendance_requested_at: null,
+  attendance_sent_at: null,
   ...extra,
 });
 

@@ -162,6 +162,7 @@ const RECORD: HerRecord = {
   decided_by: { rank: "PS", shoulder_number: "118" },
   decided_at: "2026-12-03T21:05:30Z",
   uniformed_officer_requested_at: null,
+  uniformed_officer_sent_at: null,
   kept_until: "2027-03-03T21:06:00Z",
   feedback: null,
 };

@@ -10,9 +10,8 @@ import { decidedBy, problemText } from "./model";
 
 export type { Verdict };
 
-/** Her free text and how to contact her, at most (TEXT_MAX and CONTACT_MAX, functions/domain/feedback.py). */
-export const FEEDBACK_TEXT_MAX = 2000;
-export const FEEDBACK_CONTACT_MAX = 200;
+/** Her free text and how to contact her, at most: the server's own limits. */
+export { FEEDBACK_CONTACT_MAX, FEEDBACK_TEXT_MAX } from "../shared/api.generated";
 
 /** Her feedback as kept beside her record. */
 export type RecordFeedback = FeedbackView;

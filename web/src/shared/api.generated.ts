@@ -458,6 +458,7 @@ export interface PublicView {
   officer: PublicOfficer | null;
   decision: Decision | null;
   attendance_requested_at: string | null;
+  attendance_sent_at: string | null;
   updated_at: string;
 }
 /**
@@ -517,6 +518,7 @@ export interface RecordView {
   decided_by: RecordDecider | null;
   decided_at: string | null;
   uniformed_officer_requested_at: string | null;
+  uniformed_officer_sent_at: string | null;
   kept_until: string;
   feedback: FeedbackView | null;
 }
@@ -604,6 +606,14 @@ export interface SessionView {
     [k: string]: unknown | undefined;
   } | null;
   advice: string | null;
+  /**
+   * When she asked for a uniformed officer to come.
+   */
+  attendance_requested_at: string | null;
+  /**
+   * When the control room said a uniformed officer was sent.
+   */
+  attendance_sent_at: string | null;
 }
 /**
  * A force (the caller's own), optionally one area, and a day (default today).
@@ -664,6 +674,14 @@ export interface StartedSession {
     [k: string]: unknown | undefined;
   } | null;
   advice: string | null;
+  /**
+   * When she asked for a uniformed officer to come.
+   */
+  attendance_requested_at: string | null;
+  /**
+   * When the control room said a uniformed officer was sent.
+   */
+  attendance_sent_at: string | null;
   attendee: {
     [k: string]: unknown | undefined;
   };
@@ -689,6 +707,7 @@ export interface StopRecordRow {
   reason: string | null;
   escalation_level: number;
   attendance_requested_at: string | null;
+  attendance_sent_at: string | null;
   decided_without_video: boolean;
 }
 
@@ -738,3 +757,9 @@ export const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 /** How many characters a public code has (CODE_LENGTH). */
 export const CODE_LENGTH = 8;
+
+/** The longest free text of her feedback the API takes (feedback.TEXT_MAX). */
+export const FEEDBACK_TEXT_MAX = 2000;
+
+/** The longest way to contact her the API takes (feedback.CONTACT_MAX). */
+export const FEEDBACK_CONTACT_MAX = 200;
