@@ -96,14 +96,18 @@ browser:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || { \
 	    $$SUDO apt-get update -qq && \
 	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; }
-	@# Her page's Bengali screenshots (tests/e2e/test_languages.py) need a Bengali font; phones have one.
-	@fc-list :lang=bn 2>/dev/null | grep -q . || { \
-	  echo "Installing a Bengali font for the browser tests' screenshots"; \
+	@# Her page's Bengali and Urdu screenshots (tests/e2e/test_languages.py, test_her_record.py)
+	@# need fonts for those scripts, which phones have and this machine may not.
+	@for pair in bn:fonts-lohit-beng-bengali ur:fonts-sil-awami-nastaliq; do \
+	  lang=$${pair%%:*}; package=$${pair#*:}; \
+	  fc-list :lang=$$lang 2>/dev/null | grep -q . && continue; \
+	  echo "Installing a font for $$lang for the browser tests' screenshots ($$package)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-lohit-beng-bengali >/dev/null || { \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$package >/dev/null || { \
 	    $$SUDO apt-get update -qq && \
-	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-lohit-beng-bengali >/dev/null; } || \
-	  echo "No Bengali font could be installed: the tests still run, that screenshot shows boxes"; }
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$package >/dev/null; } || \
+	  echo "No $$lang font could be installed: the tests still run, that screenshot shows boxes"; \
+	done
 
 # Prints figures (docs/performance.md); exits 0 whether or not a target is met. Needs no `make run`.
 BENCH_ARGS ?=
