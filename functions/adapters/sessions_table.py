@@ -372,16 +372,44 @@ class DynamoSessionStore:
         return max(records, key=lambda r: r.session.created_at, default=None)
 
     def request_attendance(self, session_id: str, now: datetime) -> tuple[SessionRecord, bool]:
+        return self._set_once(
+            session_id,
+            "SET attendance_requested_at = :now",
+            "attribute_exists(session_id) AND attribute_not_exists(attendance_requested_at)",
+            {":now": value(iso(now))},
+        )
+
+    def mark_attendance_sent(
+        self, session_id: str, by: str, now: datetime
+    ) -> tuple[SessionRecord, bool]:
+        record, first = self._set_once(
+            session_id,
+            "SET attendance_sent_at = :now, attendance_sent_by = :by",
+            "attribute_exists(attendance_requested_at) AND "
+            "attribute_not_exists(attendance_sent_at)",
+            {":now": value(iso(now)), ":by": value(by)},
+        )
+        if not first and record.attendance_requested_at is None:
+            raise TransitionRefused(record)  # she has not asked
+        return record, first
+
+    def _set_once(
+        self, session_id: str, update: str, condition: str, values: dict[str, Any]
+    ) -> tuple[SessionRecord, bool]:
+        """One conditional ``UpdateItem`` of a field set once: the record after it and
+        ``True``, or the record as it was and ``False`` when the condition did not hold.
+
+        Raises ``TransitionRefused(None)`` if there is no such session.
+        """
         if is_code_claim(session_id):
             raise TransitionRefused(None)
         try:
             response = self.client.update_item(
                 TableName=self.table,
                 Key={"session_id": value(session_id)},
-                UpdateExpression="SET attendance_requested_at = :now",
-                ConditionExpression="attribute_exists(session_id) AND "
-                "attribute_not_exists(attendance_requested_at)",
-                ExpressionAttributeValues={":now": value(iso(now))},
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                ExpressionAttributeValues=values,
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
@@ -390,32 +418,6 @@ class DynamoSessionStore:
             if not old:
                 raise TransitionRefused(None) from None
             return record_from_item(old), False
-        return record_from_item(response["Attributes"]), True
-
-    def mark_attendance_sent(
-        self, session_id: str, by: str, now: datetime
-    ) -> tuple[SessionRecord, bool]:
-        if is_code_claim(session_id):
-            raise TransitionRefused(None)
-        try:
-            response = self.client.update_item(
-                TableName=self.table,
-                Key={"session_id": value(session_id)},
-                UpdateExpression="SET attendance_sent_at = :now, attendance_sent_by = :by",
-                ConditionExpression="attribute_exists(attendance_requested_at) AND "
-                "attribute_not_exists(attendance_sent_at)",
-                ExpressionAttributeValues={":now": value(iso(now)), ":by": value(by)},
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except self.client.exceptions.ConditionalCheckFailedException as exc:
-            old = _item_as_it_was(exc)
-            if not old:
-                raise TransitionRefused(None) from None
-            record = record_from_item(old)
-            if record.attendance_requested_at is None:
-                raise TransitionRefused(record) from None
-            return record, False
         return record_from_item(response["Attributes"]), True
 
     def mark_escalation_paged(self, session_id: str, level: int) -> None:

@@ -17,7 +17,8 @@ from typing import Any
 import boto3
 import pytest
 
-from local.provision import Stack, queue_arn
+from local.demo import standards_contact as subscribed_contact
+from local.provision import Stack
 
 from .helpers import call
 from .test_public import as_client, fresh_client
@@ -31,17 +32,7 @@ HER_CONTACT = "07700 900123, evenings"
 def standards_contact(stack: Stack, force: str) -> tuple[Any, str]:
     """A queue subscribed to the standards topic for ``force`` only, as a force's contact is."""
     sqs = boto3.client("sqs", endpoint_url=stack.aws_endpoint_url, region_name=stack.region)
-    url = sqs.create_queue(QueueName=f"standards-test-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    boto3.client("sns", endpoint_url=stack.aws_endpoint_url, region_name=stack.region).subscribe(
-        TopicArn=stack.standards_topic_arn,
-        Protocol="sqs",
-        Endpoint=queue_arn(sqs, url),
-        Attributes={
-            "FilterPolicy": json.dumps({"force": [force]}),
-            "FilterPolicyScope": "MessageAttributes",
-        },
-    )
-    return sqs, url
+    return sqs, subscribed_contact(stack, sqs, force)
 
 
 def arrived(sqs: Any, url: str) -> list[dict[str, Any]]:
