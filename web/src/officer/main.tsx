@@ -9,13 +9,13 @@ import { configureAuth, idToken } from "../shared/auth";
 import { loadConfig, type AppConfig } from "../shared/config";
 import { formatCode } from "../shared/format";
 import { poll } from "../shared/poll";
-import { officerStatus } from "../shared/states";
 import type { Session } from "../shared/types";
 import { SignIn, SignOutButton, useSignedIn } from "../shared/signin";
 import { Call999, CannotStart, ErrorMessage, Shell, StatusPanel, useFocusOnMount } from "../shared/ui";
 import { VideoPanel } from "../shared/videopanel";
 import { AfterTheStop, SayToHer } from "./after-view";
 import { t } from "./messages";
+import { officerStatus } from "./status";
 import { currentPosition, explainRefusal, publicAddress, startWithRetry } from "./model";
 
 const ACTIVE_KEY = "safe-connection.active-session";

@@ -59,6 +59,28 @@ export const messages = {
   "officer.after.checking": "Checking…",
   "officer.after.checkAgain": "Check again",
   "officer.after.checkedAt": "Checked at {time}.",
+
+  // The status panel, by state (status.ts)
+  "officer.status.call999": "Call 999 and ask the control room to confirm you: give your force and shoulder number.",
+  "officer.status.dropped.detail": "Start again, or call 999 and ask the control room to confirm you: give your force and shoulder number.",
+  "officer.status.failed": "Safe Connection is not answering",
+  "officer.status.ready": "Ready",
+  "officer.status.requested": "Waiting for the control room",
+  "officer.status.requested.detail": "A sergeant has been alerted. Show her the code and the address below.",
+  "officer.status.escalated": "Still waiting: the alert has gone wider",
+  "officer.status.escalated.detail":
+    "More sergeants have been alerted. If she prefers, she can call 999 now and ask the control room to confirm you.",
+  "officer.status.claimed": "A sergeant is checking you now",
+  "officer.status.claimed.detail": "Stay on the call and show your warrant card to the camera.",
+  "officer.status.verified": "Verified",
+  "officer.status.verified.detail": "The control room has confirmed you. She sees the same on her own phone.",
+  "officer.status.notVerified": "Not verified",
+  "officer.status.notVerified.detail": "The control room could not confirm you.",
+  "officer.status.notVerified.reason": "The control room could not confirm you: {reason}",
+  "officer.status.cancelled": "Cancelled",
+  "officer.status.cancelled.detail": "You cancelled this check.",
+  "officer.status.expired": "Nobody answered: call 999",
+  "officer.status.dropped": "The call dropped before a decision",
 } as const satisfies Record<string, string>;
 
 export type OfficerKey = keyof typeof messages;
