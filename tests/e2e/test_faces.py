@@ -108,10 +108,39 @@ def test_a_whole_verification_across_the_three_faces(
     expect(photo).to_be_visible()
     assert photo.evaluate("img => img.complete && img.naturalWidth > 0"), "the photo did not load"
     expect(her.get_by_text(re.compile(r"Decided by PS \d+"))).to_be_visible()
-    expect(her.locator(".reference")).to_have_text(re.compile(r"SC-\d{6}-[2-9A-Z]+"))
+    # Her reference, said under the decision; the record key's screen (shown once the check has
+    # ended) repeats it in its own list, so each is found where it is and they must agree.
+    reference = (
+        her.get_by_role("paragraph").filter(has_text="Your reference:").locator(".reference")
+    )
+    expect(reference).to_have_text(re.compile(r"SC-\d{6}-[2-9A-Z]+"))
+    expect(her.get_by_role("definition").locator(".reference")).to_have_text(reference.inner_text())
     assert her.evaluate("window.__loadedOnce") is True
     shoot(her, artifacts, "her-verified")
     assert_accessible(her, artifacts, "her-verified")
+
+    # After the decision she asks for a uniformed officer. The sergeant, still on the check, hears
+    # it and says one was sent; her page, still following, says one is on the way.
+    her.get_by_role("button", name="Ask for a uniformed officer").click()
+    her_attendance = her.get_by_role("status").filter(has_text="uniformed officer")
+    expect(her_attendance).to_contain_text("A uniformed officer has been asked to come")
+    asked = console.get_by_role("status").filter(
+        has_text="She has asked for a uniformed officer to come"
+    )
+    expect(asked).to_contain_text(re.compile(r"to come \(at \d{2}:\d{2}\)\."))
+    shoot(console, artifacts, "console-attendance-asked")
+    assert_accessible(console, artifacts, "console-attendance-asked")
+    console.get_by_role("button", name="Uniformed officer sent").click()
+    expect(asked).to_contain_text(re.compile(r"Uniformed officer sent at \d{2}:\d{2}\."))
+    expect(console.get_by_role("button", name="Uniformed officer sent")).to_have_count(0)
+    # Her page asks every 5 s (expect's own default wait): give it two rounds.
+    expect(her_attendance).to_have_text(
+        re.compile(r"^A uniformed officer is on the way \(sent at \d{2}:\d{2}\)\."),
+        timeout=12_000,
+    )
+    shoot(her, artifacts, "her-attendance-sent")
+    assert_accessible(her, artifacts, "her-attendance-sent")
+    assert_accessible(console, artifacts, "console-attendance-sent")
 
     expect(officer.get_by_role("status").first).to_contain_text("Verified")
     shoot(officer, artifacts, "officer-verified")
@@ -222,7 +251,15 @@ def test_she_calls_the_control_room_herself_and_asks_for_a_uniformed_officer(
     row = console.get_by_role("row", name=re.compile("Member of the public, about officer 7710"))
     row.get_by_role("button", name=re.compile("Claim")).click()
     expect(console.get_by_text(re.compile("She named officer 7710"))).to_be_visible()
+    # She asked before the claim: the sergeant sees it at once and says one was sent.
+    asked = console.get_by_role("status").filter(has_text="She has asked for a uniformed officer")
+    expect(asked).to_be_visible()
+    console.get_by_role("button", name="Uniformed officer sent").click()
+    expect(asked).to_contain_text("Uniformed officer sent at")
     console.get_by_role("button", name="Verified", exact=True).click()
     expect(console.get_by_role("heading", name="Verified", exact=True)).to_be_visible()
     # Her call's page asks every 5 s (expect's own default wait): give it two rounds.
     expect(her.get_by_role("status").first).to_contain_text("Verified", timeout=12_000)
+    expect(her.get_by_role("status").filter(has_text="uniformed officer")).to_contain_text(
+        re.compile(r"A uniformed officer is on the way \(sent at \d{2}:\d{2}\)")
+    )

@@ -23,10 +23,13 @@ import { t } from "./messages";
 import { OfficerLookup } from "./lookup";
 import { ServiceView } from "./service";
 import {
+  attendanceRefusal,
+  attendanceView,
   initialWorkspace,
   refusal,
   sessionState,
   shoulderInvalid,
+  stillFollowing,
   submission,
   withoutVideo as decidedWithoutVideo,
   workspaceReducer,
@@ -259,7 +262,9 @@ function Queue(props: { api: ApiClient; canClaim: boolean; onClaimed: (claim: Cl
 function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; item: QueueItem | null; onDone: () => void }) {
   const { api, claim } = props;
   const [ws, dispatch] = useReducer(workspaceReducer, initialWorkspace);
-  const { session, choosing, reason, shoulder, problem, error, pollError, busy, showAudit, videoSeen } = ws;
+  const { session, choosing, reason, shoulder, problem, error, pollError, busy, showAudit, videoSeen, attendanceBusy, attendanceError } = ws;
+  const attendance = attendanceView(ws);
+  const attendanceStatus = useRef<HTMLDivElement>(null);
   const withoutVideo = decidedWithoutVideo(ws);
   const stopPolling = useRef<() => void>(() => undefined);
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -274,7 +279,8 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
       intervalMs: 2000,
       onValue: (next) => dispatch({ type: "polled", session: next }),
       onError: (err) => dispatch({ type: "poll_failed", error: err }),
-      done: (next) => isFinal(next.state),
+      // Past the decision too, until a uniformed officer is sent: she may ask for one after it.
+      done: (next) => !stillFollowing(next),
     });
     return () => stopPolling.current();
   }, [api, claim.session_id]);
@@ -285,10 +291,22 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
     if (!planned.body) return;
     try {
       const decidedSession = await api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}/outcome`, { method: "POST", body: planned.body });
-      stopPolling.current();
+      if (!stillFollowing(decidedSession)) stopPolling.current();
       dispatch({ type: "decided", session: decidedSession });
     } catch (err) {
       dispatch({ type: "refused", error: refusal(err) });
+    }
+  };
+
+  const sendAttendance = async () => {
+    dispatch({ type: "send_attendance" });
+    try {
+      const answer = await api.request<Session>(`/sessions/${encodeURIComponent(claim.session_id)}/attendance/sent`, { method: "POST" });
+      dispatch({ type: "attendance_sent", session: answer });
+      // The button is gone: the focus goes to what it said, not to the page's body.
+      attendanceStatus.current?.focus();
+    } catch (err) {
+      dispatch({ type: "attendance_refused", error: attendanceRefusal(err) });
     }
   };
 
@@ -321,6 +339,23 @@ function Workspace(props: { api: ApiClient; config: AppConfig; claim: Claim; ite
           {t("console.ws.cancelled")}
         </p>
       ) : null}
+      {/* Always there, so that her request is read out when it comes, and "sent" when said. */}
+      <div role="status" ref={attendanceStatus} tabIndex={-1} class={attendance ? "attendance" : undefined}>
+        {attendance ? (
+          <>
+            <p class="attendance-asked">{attendance.asked}</p>
+            {attendance.sent ? <p class="attendance-sent">{attendance.sent}</p> : null}
+          </>
+        ) : null}
+      </div>
+      {attendance?.canSend ? (
+        <p>
+          <button type="button" class="primary" disabled={attendanceBusy} onClick={() => void sendAttendance()}>
+            {attendanceBusy ? t("console.ws.attendance.sending") : t("console.ws.attendance.send")}
+          </button>
+        </p>
+      ) : null}
+      <ErrorMessage error={attendanceError} />
       <div class="workspace">
         <div>
           {card ? <IdentityCardView card={card} heading={t("console.ws.card")} /> : null}

@@ -78,6 +78,10 @@ export const messages = {
   "console.ws.purpose.officer":
     "The officer needs to see and hear you while you check them. The browser will ask to use the camera and microphone. Without video you can still decide by voice and the identity card.",
   "console.ws.noVideo": "Video is not available for this check.",
+  "console.ws.attendance.asked": "She has asked for a uniformed officer to come (at {time}).",
+  "console.ws.attendance.send": "Uniformed officer sent",
+  "console.ws.attendance.sending": "Saying so…",
+  "console.ws.attendance.sent": "Uniformed officer sent at {time}.",
 
   // The identity card
   "console.card.heading": "Identity card",

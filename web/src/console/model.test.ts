@@ -2,13 +2,18 @@ import { describe, expect, it } from "vitest";
 
 import { ApiError } from "../shared/api";
 import { REASON_MAX_LENGTH } from "../shared/api.generated";
+import { ENGLISH } from "../shared/i18n";
 import type { Session, SessionState } from "../shared/types";
 import {
+  attendanceRefusal,
+  attendanceView,
+  heardSession,
   initialWorkspace,
   refusal,
   SHOULDER_MISSING,
   sessionState,
   shoulderInvalid,
+  stillFollowing,
   submission,
   withoutVideo,
   workspaceReducer,
@@ -61,6 +66,8 @@ describe("the console's workspace", () => {
       showAudit: false,
       videoSeen: false,
       withoutVideoChoice: null,
+      attendanceBusy: false,
+      attendanceError: null,
     });
   });
 
@@ -216,5 +223,77 @@ describe("what a decision sends", () => {
     expect(refusal(outage)).toBe(outage);
     const other = new TypeError("boom");
     expect(refusal(other)).toBe(other);
+  });
+});
+
+describe("a uniformed officer for her, in the workspace", () => {
+  const ASKED = "2026-11-23T10:03:00Z";
+  const SENT = "2026-11-23T10:05:00Z";
+
+  it("says nothing and offers nothing until she asks", () => {
+    expect(attendanceView(run({ type: "polled", session: session("claimed") }))).toBeNull();
+    expect(attendanceView(initialWorkspace)).toBeNull();
+  });
+
+  it("says when she asked and offers the button, then says when one was sent", () => {
+    const asked = run({ type: "polled", session: session("claimed", { attendance_requested_at: ASKED }) });
+    expect(attendanceView(asked)).toEqual({
+      asked: `She has asked for a uniformed officer to come (at ${ENGLISH.time(ASKED)}).`,
+      sent: null,
+      canSend: true,
+    });
+    const pressed = workspaceReducer(asked, { type: "send_attendance" });
+    expect(pressed.attendanceBusy).toBe(true);
+    const sent = workspaceReducer(pressed, { type: "attendance_sent", session: session("claimed", { attendance_requested_at: ASKED, attendance_sent_at: SENT }) });
+    expect(sent.attendanceBusy).toBe(false);
+    expect(attendanceView(sent)).toEqual({
+      asked: `She has asked for a uniformed officer to come (at ${ENGLISH.time(ASKED)}).`,
+      sent: `Uniformed officer sent at ${ENGLISH.time(SENT)}.`,
+      canSend: false,
+    });
+  });
+
+  it("hears her request after the decision, and keeps the decision", () => {
+    const decided = run(
+      { type: "submit", submission: { body: { outcome: "not_verified", reason: "No match" } } },
+      { type: "decided", session: session("not_verified") },
+    );
+    const late = workspaceReducer(decided, { type: "polled", session: session("not_verified", { attendance_requested_at: ASKED }) });
+    expect(late.session?.state).toBe("not_verified");
+    expect(attendanceView(late)?.canSend).toBe(true);
+  });
+
+  it("never lets an older answer forget her request or the 'sent', nor undo the decision", () => {
+    const held = session("verified", { attendance_requested_at: ASKED, attendance_sent_at: SENT });
+    const older = session("claimed");
+    expect(heardSession(held, older)).toMatchObject({ state: "verified", attendance_requested_at: ASKED, attendance_sent_at: SENT });
+    const state = run({ type: "attendance_sent", session: held }, { type: "polled", session: session("verified", { attendance_requested_at: ASKED }) });
+    expect(state.session?.attendance_sent_at).toBe(SENT);
+    // A decision's answer that crossed her request keeps the request.
+    const crossed = run({ type: "polled", session: session("claimed", { attendance_requested_at: ASKED }) }, { type: "decided", session: session("verified") });
+    expect(crossed.session).toMatchObject({ state: "verified", attendance_requested_at: ASKED });
+  });
+
+  it("follows the session past its ending until a uniformed officer is sent", () => {
+    expect(stillFollowing(session("claimed"))).toBe(true);
+    expect(stillFollowing(session("claimed", { attendance_requested_at: ASKED, attendance_sent_at: SENT }))).toBe(true);
+    expect(stillFollowing(session("verified"))).toBe(true);
+    expect(stillFollowing(session("dropped", { attendance_requested_at: ASKED }))).toBe(true);
+    expect(stillFollowing(session("not_verified", { attendance_requested_at: ASKED, attendance_sent_at: SENT }))).toBe(false);
+  });
+
+  it("says a refusal (not asked, not yours to say) in the API's words and keeps the button", () => {
+    const notAsked = new ApiError(409, "attendance_not_requested", "She has not asked for a uniformed officer.");
+    const own = new ApiError(403, "forbidden", "You cannot say that help was sent to your own stop.");
+    expect(attendanceRefusal(notAsked)).toEqual(new Error("She has not asked for a uniformed officer."));
+    expect(attendanceRefusal(own)).toEqual(new Error("You cannot say that help was sent to your own stop."));
+    const outage = new ApiError(503, "http_503", "The service is not answering.");
+    expect(attendanceRefusal(outage)).toBe(outage);
+    const asked = run({ type: "polled", session: session("claimed", { attendance_requested_at: ASKED }) }, { type: "send_attendance" });
+    const refused = workspaceReducer(asked, { type: "attendance_refused", error: attendanceRefusal(own) });
+    expect(refused.attendanceError).toEqual(new Error("You cannot say that help was sent to your own stop."));
+    expect(refused.attendanceBusy).toBe(false);
+    expect(attendanceView(refused)?.canSend).toBe(true);
+    expect(workspaceReducer(refused, { type: "send_attendance" }).attendanceError).toBeNull();
   });
 });

@@ -1,7 +1,9 @@
 /** The console's decisions: the claim workspace's state, what changes it, and what a decision sends. */
 import { ApiError } from "../shared/api";
+import { clockTime } from "../shared/format";
 import { isFinal, reasonProblem } from "../shared/states";
 import type { OutcomeRequest, Session, SessionState } from "../shared/types";
+import { t } from "./messages";
 
 export type Outcome = OutcomeRequest["outcome"];
 
@@ -29,6 +31,10 @@ export interface WorkspaceState {
   videoSeen: boolean;
   /** The sergeant's own tick or untick of "Decided without video"; null until they touch it. */
   withoutVideoChoice: boolean | null;
+  /** "Uniformed officer sent" is being said to the server. */
+  attendanceBusy: boolean;
+  /** Why "Uniformed officer sent" was not recorded. */
+  attendanceError: unknown;
 }
 
 export const initialWorkspace: WorkspaceState = {
@@ -43,6 +49,8 @@ export const initialWorkspace: WorkspaceState = {
   showAudit: false,
   videoSeen: false,
   withoutVideoChoice: null,
+  attendanceBusy: false,
+  attendanceError: null,
 };
 
 /** What a decision does when pressed: a problem to show, or the body to send. */
@@ -60,17 +68,33 @@ export type WorkspaceAction =
   /** A decision was pressed: `submission` is what `submission()` made of the form then. */
   | { type: "submit"; submission: Submission }
   | { type: "decided"; session: Session }
-  | { type: "refused"; error: unknown };
+  | { type: "refused"; error: unknown }
+  /** "Uniformed officer sent" was pressed; then the server's answer, or why it refused. */
+  | { type: "send_attendance" }
+  | { type: "attendance_sent"; session: Session }
+  | { type: "attendance_refused"; error: unknown };
+
+/**
+ * The session as heard now, from what was held and what was just heard. A final state, once seen,
+ * stays: an older answer still in flight must not undo a decision. Her request for a uniformed
+ * officer and the control room's "sent" are each written once and never cleared, so a time either
+ * answer carries is kept, whichever answer came last.
+ */
+export function heardSession(held: Session | null, heard: Session): Session {
+  if (!held) return heard;
+  const base = isFinal(held.state) && !isFinal(heard.state) ? held : heard;
+  return {
+    ...base,
+    attendance_requested_at: heard.attendance_requested_at ?? held.attendance_requested_at,
+    attendance_sent_at: heard.attendance_sent_at ?? held.attendance_sent_at,
+  };
+}
 
 export function workspaceReducer(state: WorkspaceState, action: WorkspaceAction): WorkspaceState {
   switch (action.type) {
     case "polled":
       // A final state, once seen, stays: an older answer still in flight must not undo a decision.
-      return {
-        ...state,
-        session: state.session && isFinal(state.session.state) ? state.session : action.session,
-        pollError: null,
-      };
+      return { ...state, session: heardSession(state.session, action.session), pollError: null };
     case "poll_failed":
       return { ...state, pollError: action.error };
     case "choose":
@@ -90,10 +114,17 @@ export function workspaceReducer(state: WorkspaceState, action: WorkspaceAction)
         ? { ...state, error: null, problem: null, busy: true }
         : { ...state, error: null, problem: action.submission.problem };
     case "decided":
-      // The decision's own answer is the session now, whatever a poll said before.
-      return { ...state, session: action.session, busy: false };
+      // The decision's own answer is the session now, whatever a poll said before (but what
+      // she asked for, once heard, stays).
+      return { ...state, session: heardSession(state.session, action.session), busy: false };
     case "refused":
       return { ...state, error: action.error, busy: false };
+    case "send_attendance":
+      return { ...state, attendanceBusy: true, attendanceError: null };
+    case "attendance_sent":
+      return { ...state, session: heardSession(state.session, action.session), attendanceBusy: false };
+    case "attendance_refused":
+      return { ...state, attendanceError: action.error, attendanceBusy: false };
   }
 }
 
@@ -133,4 +164,40 @@ export function submission(state: WorkspaceState, outcome: Outcome, needsShoulde
 /** A refused decision: a conflict (someone else decided, the call ended) is said in the API's words. */
 export function refusal(error: unknown): unknown {
   return error instanceof ApiError && error.status === 409 ? new Error(error.message) : error;
+}
+
+/**
+ * Whether the workspace still asks for the session. Until an ending, always; after it, until the
+ * control room has said a uniformed officer was sent: she can ask for one after the decision
+ * (most of all after "not verified"), and the sergeant who decided must hear it while the check
+ * is still on their screen.
+ */
+export function stillFollowing(session: Session): boolean {
+  return !isFinal(session.state) || !session.attendance_sent_at;
+}
+
+/** What the workspace says about a uniformed officer: nothing until she asks. */
+export interface AttendanceView {
+  /** "She has asked for a uniformed officer to come (at 21:04)." */
+  asked: string;
+  /** "Uniformed officer sent at 21:06.", once the control room said so. */
+  sent: string | null;
+  /** The *Uniformed officer sent* button is shown. */
+  canSend: boolean;
+}
+
+export function attendanceView(state: WorkspaceState): AttendanceView | null {
+  const requested = state.session?.attendance_requested_at;
+  const sent = state.session?.attendance_sent_at;
+  if (!requested && !sent) return null;
+  return {
+    asked: t("console.ws.attendance.asked", { time: clockTime(requested ?? sent) }),
+    sent: sent ? t("console.ws.attendance.sent", { time: clockTime(sent) }) : null,
+    canSend: !sent,
+  };
+}
+
+/** A refused "sent" (409 she has not asked, 403 not this control room's or one's own stop): the API's words. */
+export function attendanceRefusal(error: unknown): unknown {
+  return error instanceof ApiError && (error.status === 409 || error.status === 403) ? new Error(error.message) : error;
 }

@@ -15,7 +15,7 @@ import type { PublicCall, PublicView } from "../shared/types";
 import { Call999, CannotStart, ErrorMessage, RegisterPhoto, Shell, StatusPanel, useFocusOnMount } from "../shared/ui";
 import type { VideoPanelProps } from "../shared/videopanel";
 import { applyLanguage, LanguageSwitcher, startLanguage, switchLanguage } from "./language";
-import { decidedBy, FOLLOW_MS, officerCardHeading, problemText } from "./model";
+import { attendanceSaid, decidedBy, FOLLOW_MS, followsCall, followsCheck, officerCardHeading, problemText, type AttendanceTimes } from "./model";
 import { KeepRecord } from "./keep";
 
 type Screen =
@@ -181,22 +181,23 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
   const status = herStatus(view, tr);
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const { api, code } = props;
-  const startedLive = herStatus(props.initial).live;
+  // While the check is live, and after it while she waits to hear a uniformed officer was sent.
+  const follow = followsCheck(view);
 
   useEffect(() => {
-    if (!startedLive) return;
+    if (!follow) return;
     return poll(() => api.request<PublicView>(`/verify/${encodeURIComponent(code)}`), {
       intervalMs: FOLLOW_MS,
-      initialDelayMs: FOLLOW_MS, // the answer that opened this screen is fresh
+      initialDelayMs: FOLLOW_MS, // the answer that opened this screen (or her request's) is fresh
       retryAfterMs,
       onValue: (next) => {
         setView(next);
         setError(null);
       },
       onError: setError,
-      done: (next) => !herStatus(next).live,
+      done: (next) => !followsCheck(next),
     });
-  }, [api, code, startedLive]);
+  }, [api, code, follow]);
 
   const officer = view.officer;
   return (
@@ -222,7 +223,7 @@ function SessionView(props: { api: ApiClient; config: AppConfig; code: string; i
         />
       )}
       <Attendance
-        requestedAt={view.attendance_requested_at}
+        view={view}
         ask={() => props.api.request<PublicView>(`/verify/${encodeURIComponent(props.code)}/attendance`, { method: "POST" })}
         onView={setView}
       />
@@ -283,15 +284,17 @@ function Decision(props: { view: PublicView }) {
   return <p>{tr.t("check.decidedBy", { who: decidedBy(decision.decided_by, tr), time: tr.time(decision.decided_at) })}</p>;
 }
 
-function Attendance(props: { requestedAt: string | null; ask: () => Promise<PublicView>; onView: (view: PublicView) => void }) {
+function Attendance(props: { view: AttendanceTimes | null; ask: () => Promise<PublicView>; onView: (view: PublicView) => void }) {
   const tr = useT();
   const { t } = tr;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  if (props.requestedAt) {
+  // One live region, from "asked" to "on the way": the change is read out where she heard the first.
+  const said = props.view && attendanceSaid(props.view, tr);
+  if (said) {
     return (
       <p class="status tone-active" role="status">
-        {t("attend.asked", { time: tr.time(props.requestedAt) })}
+        {said}
       </p>
     );
   }
@@ -333,9 +336,11 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
   const { api } = props;
   const callId = call?.call_id;
   const pollToken = call?.poll_token;
+  // Until her call has ended, and after it while she waits to hear a uniformed officer was sent.
+  const follow = view === null || followsCall(view);
 
   useEffect(() => {
-    if (callId === undefined || pollToken === undefined) return;
+    if (callId === undefined || pollToken === undefined || !follow) return;
     const headers = { "X-Call-Token": pollToken };
     return poll(() => api.request<PublicView>(`/public/calls/${encodeURIComponent(callId)}`, { headers }), {
       intervalMs: 5000,
@@ -345,9 +350,9 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
         setError(null);
       },
       onError: setError,
-      done: (next) => !herCallStatus(next.state).live,
+      done: (next) => !followsCall(next),
     });
-  }, [api, callId, pollToken]);
+  }, [api, callId, pollToken, follow]);
 
   const start = async (event: Event) => {
     event.preventDefault();
@@ -442,7 +447,7 @@ function CallFlow(props: { api: ApiClient; config: AppConfig; shoulder?: string;
         />
       )}
       <Attendance
-        requestedAt={view?.attendance_requested_at ?? null}
+        view={view}
         ask={() =>
           props.api.request<PublicView>(`/public/calls/${encodeURIComponent(call.call_id)}/attendance`, {
             method: "POST",

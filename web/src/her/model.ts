@@ -1,8 +1,8 @@
 /** Her page's decisions that are worth testing on their own. */
 import type { ApiError } from "../shared/api";
 import { ENGLISH, type Translator } from "../shared/i18n";
-import { isFinal } from "../shared/states";
-import type { DecidedBy, SessionState } from "../shared/types";
+import { herCallStatus, herStatus, isFinal } from "../shared/states";
+import type { DecidedBy, PublicView, SessionState } from "../shared/types";
 
 /** How often her page asks again while the check is live: inside the API's follow limit (720 an hour). */
 export const FOLLOW_MS = 5000;
@@ -38,4 +38,35 @@ export function officerCardHeading(state: SessionState, tr: Translator = ENGLISH
 export function decidedBy(who: Partial<DecidedBy> | null, tr: Translator = ENGLISH): string {
   const words = [who?.rank, who?.shoulder_number].filter((part): part is string => Boolean(part));
   return words.length > 0 ? words.join(" ") : tr.t("check.controlRoom");
+}
+
+/** Her request for a uniformed officer, as her view carries it. */
+export type AttendanceTimes = Pick<PublicView, "attendance_requested_at" | "attendance_sent_at">;
+
+/**
+ * What her attendance area says once she has asked: that one is on the way once the control room
+ * says it sent one, else that one has been asked to come; null before she asks.
+ */
+export function attendanceSaid(view: AttendanceTimes, tr: Translator = ENGLISH): string | null {
+  if (view.attendance_sent_at) return tr.t("attend.sent", { time: tr.time(view.attendance_sent_at) });
+  if (view.attendance_requested_at) return tr.t("attend.asked", { time: tr.time(view.attendance_requested_at) });
+  return null;
+}
+
+/**
+ * Whether her page keeps asking after the check ended: while she has asked for a uniformed
+ * officer and the control room has not yet said one was sent (she often asks after the decision).
+ */
+export function awaitingAttendance(view: AttendanceTimes): boolean {
+  return Boolean(view.attendance_requested_at) && !view.attendance_sent_at;
+}
+
+/** Her check by code is asked again while it is live, and after it while she waits for "sent". */
+export function followsCheck(view: PublicView): boolean {
+  return herStatus(view).live || awaitingAttendance(view);
+}
+
+/** Her own call is asked again until it has ended, and after it while she waits for "sent". */
+export function followsCall(view: PublicView): boolean {
+  return herCallStatus(view.state).live || awaitingAttendance(view);
 }

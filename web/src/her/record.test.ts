@@ -179,6 +179,7 @@ describe("her record, as she reads it", () => {
       "Outcome",
       "Decided by",
       "Uniformed officer asked for",
+      "Uniformed officer sent",
       "Kept until",
     ]);
     const value = (label: string) => facts.find((f) => f.label === label)?.value;
@@ -189,6 +190,7 @@ describe("her record, as she reads it", () => {
     expect(value("Outcome")).toBe("Verified: this is a police officer");
     expect(value("Decided by")).toBe(`\u2068PS 118\u2069 on ${ENGLISH.dateTime(RECORD.decided_at)}`);
     expect(value("Uniformed officer asked for")).toBe("No");
+    expect(value("Uniformed officer sent")).toBe("No");
     expect(value("Kept until")).toMatch(/March 2027/);
     // Names and numbers are data, isolated from the sentence's direction.
     expect(facts.filter((f) => f.data).map((f) => f.value)).toEqual(["Metropolitan Police", "PC", "4521", "Sam Patel"]);
@@ -202,6 +204,12 @@ describe("her record, as she reads it", () => {
     expect(value("card.shoulder")).toBe("4521");
     expect(value("record.outcome")).toBe(polish.t("her.notVerified"));
     expect(value("record.uniformed")).toBe(polish.t("record.uniformedYes", { time: polish.dateTime(asked.uniformed_officer_requested_at) }));
+    // Asked for, and the control room did not say it sent one: not recorded, not "no".
+    expect(value("record.uniformedSent")).toBe(polish.t("record.uniformedNotSent"));
+    const sent = recordFacts({ ...asked, uniformed_officer_sent_at: "2026-12-03T21:08:00Z" }, polish);
+    expect(sent.find((f) => f.label === polish.t("record.uniformedSent"))?.value).toBe(
+      polish.t("record.uniformedYes", { time: polish.dateTime("2026-12-03T21:08:00Z") }),
+    );
     expect(value("record.decidedBy")).toBe(`\u2068PS 118\u2069, ${polish.dateTime(RECORD.decided_at)}`);
   });
 
@@ -213,6 +221,22 @@ describe("her record, as she reads it", () => {
     expect(value("Rank")).toBeUndefined();
     expect(value("Outcome")).toBe("The call ended");
     expect(value("Decided by")).toBe("No decision was made");
+  });
+});
+
+describe("a uniformed officer, in her record", () => {
+  it("says when one was asked for and when one was sent", () => {
+    const record = { ...RECORD, uniformed_officer_requested_at: "2026-12-03T21:05:00Z", uniformed_officer_sent_at: "2026-12-03T21:06:00Z" };
+    const facts = recordFacts(record);
+    const value = (label: string) => facts.find((f) => f.label === label)?.value;
+    expect(value("Uniformed officer asked for")).toBe(`Yes, on ${ENGLISH.dateTime("2026-12-03T21:05:00Z")}`);
+    expect(value("Uniformed officer sent")).toBe(`Yes, on ${ENGLISH.dateTime("2026-12-03T21:06:00Z")}`);
+    expect(value("Uniformed officer sent")).toMatch(/3 December 2026/);
+  });
+
+  it("asked for and not said sent: not recorded", () => {
+    const record = { ...RECORD, uniformed_officer_requested_at: "2026-12-03T21:05:00Z" };
+    expect(recordFacts(record).find((f) => f.label === "Uniformed officer sent")?.value).toBe("Not recorded");
   });
 });
 

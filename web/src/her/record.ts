@@ -69,6 +69,15 @@ export function recordFacts(record: HerRecord, tr: Translator = ENGLISH, forceNa
         ? t("record.uniformedYes", { time: tr.dateTime(record.uniformed_officer_requested_at) })
         : t("record.uniformedNo"),
     },
+    {
+      // Sent is said by the control room: once she asked, a time or "not recorded", never "no".
+      label: t("record.uniformedSent"),
+      value: record.uniformed_officer_sent_at
+        ? t("record.uniformedYes", { time: tr.dateTime(record.uniformed_officer_sent_at) })
+        : record.uniformed_officer_requested_at
+          ? t("record.uniformedNotSent")
+          : t("record.uniformedNo"),
+    },
     { label: t("record.keptUntil"), value: tr.dateTime(record.kept_until) },
   );
   return facts;

@@ -50,6 +50,7 @@ export const catalogue: Catalogue = {
     "card.noPhotoLabel": "لا توجد صورة في سجل الشرطة",
 
     "attend.asked": "طُلب حضور شرطي بالزي الرسمي (في الساعة {time}). ابقَ في مكان آمن وعام.",
+    "attend.sent": "شرطي بالزي الرسمي في الطريق إليك (أُرسل في الساعة {time}). ابقَ في مكان آمن وعام.",
     "attend.heading": "هل تريد شرطياً بالزي الرسمي؟",
     "attend.text": "يمكنك طلب حضور شرطي بالزي الرسمي إلى مكانك.",
     "attend.ask": "طلب شرطي بالزي الرسمي",
@@ -117,6 +118,8 @@ export const catalogue: Catalogue = {
     "record.uniformed": "طلب شرطي بالزي الرسمي",
     "record.uniformedYes": "نعم، في {time}",
     "record.uniformedNo": "لا",
+    "record.uniformedSent": "إرسال شرطي بالزي الرسمي",
+    "record.uniformedNotSent": "غير مسجّل",
     "record.keptUntil": "محفوظ حتى",
     "feedback.heading": "أخبر الشرطة بكيف جرى الأمر",
     "feedback.once": "يمكنك ترك ملاحظاتك مرة واحدة فقط. لا يمكن تغييرها بعد ذلك.",

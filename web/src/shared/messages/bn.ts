@@ -50,6 +50,7 @@ export const catalogue: Catalogue = {
     "card.noPhotoLabel": "পুলিশ রেজিস্টারে কোনো ছবি নেই",
 
     "attend.asked": "ইউনিফর্ম পরা একজন অফিসারকে আসতে বলা হয়েছে (সময় {time})। নিরাপদ, লোকজন আছে এমন জায়গায় থাকুন।",
+    "attend.sent": "ইউনিফর্ম পরা একজন অফিসার আসছেন (পাঠানোর সময় {time})। নিরাপদ, লোকজন আছে এমন জায়গায় থাকুন।",
     "attend.heading": "ইউনিফর্ম পরা অফিসার চান?",
     "attend.text": "আপনি যেখানে আছেন, সেখানে ইউনিফর্ম পরা একজন অফিসারকে আসতে বলতে পারেন।",
     "attend.ask": "ইউনিফর্ম পরা অফিসার চান",
@@ -117,6 +118,8 @@ export const catalogue: Catalogue = {
     "record.uniformed": "ইউনিফর্ম পরা অফিসার চাওয়া হয়েছিল",
     "record.uniformedYes": "হ্যাঁ, {time}",
     "record.uniformedNo": "না",
+    "record.uniformedSent": "ইউনিফর্ম পরা অফিসার পাঠানো হয়েছিল",
+    "record.uniformedNotSent": "রেকর্ড করা হয়নি",
     "record.keptUntil": "যতদিন রাখা হবে",
     "feedback.heading": "পুলিশকে জানান কেমন হয়েছে",
     "feedback.once": "আপনি একবারই মতামত দিতে পারবেন। পরে তা বদলানো যাবে না।",

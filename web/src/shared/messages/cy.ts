@@ -50,6 +50,7 @@ export const catalogue: Catalogue = {
     "card.noPhotoLabel": "Dim llun ar gofrestr yr heddlu",
 
     "attend.asked": "Gofynnwyd i swyddog mewn lifrai ddod (am {time}). Arhoswch rywle diogel a chyhoeddus.",
+    "attend.sent": "Mae swyddog mewn lifrai ar ei ffordd (anfonwyd am {time}). Arhoswch rywle diogel a chyhoeddus.",
     "attend.heading": "Eisiau swyddog mewn lifrai?",
     "attend.text": "Gallwch ofyn i swyddog mewn lifrai ddod i ble rydych chi.",
     "attend.ask": "Gofyn am swyddog mewn lifrai",
@@ -118,6 +119,8 @@ export const catalogue: Catalogue = {
     "record.uniformed": "Gofynnwyd am swyddog mewn lifrai",
     "record.uniformedYes": "Do, ar {time}",
     "record.uniformedNo": "Naddo",
+    "record.uniformedSent": "Anfonwyd swyddog mewn lifrai",
+    "record.uniformedNotSent": "Heb ei gofnodi",
     "record.keptUntil": "Yn cael ei gadw tan",
     "feedback.heading": "Dywedwch wrth yr heddlu sut aeth pethau",
     "feedback.once": "Gallwch chi roi adborth unwaith. Does dim modd ei newid wedyn.",

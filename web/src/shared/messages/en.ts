@@ -54,6 +54,7 @@ export const messages = {
 
   // A uniformed officer
   "attend.asked": "A uniformed officer has been asked to come (asked at {time}). Stay somewhere safe and public.",
+  "attend.sent": "A uniformed officer is on the way (sent at {time}). Stay somewhere safe and public.",
   "attend.heading": "Want a uniformed officer?",
   "attend.text": "You can ask for an officer in uniform to come to where you are.",
   "attend.ask": "Ask for a uniformed officer",
@@ -125,6 +126,8 @@ export const messages = {
   "record.uniformed": "Uniformed officer asked for",
   "record.uniformedYes": "Yes, on {time}",
   "record.uniformedNo": "No",
+  "record.uniformedSent": "Uniformed officer sent",
+  "record.uniformedNotSent": "Not recorded",
   "record.keptUntil": "Kept until",
 
   // Her feedback on the stop

@@ -49,6 +49,7 @@ export const catalogue: Catalogue = {
     "card.noPhotoLabel": "Brak zdjęcia w policyjnym rejestrze",
 
     "attend.asked": "Poproszono umundurowanego funkcjonariusza o przyjazd (godz. {time}). Zostań w bezpiecznym miejscu, wśród ludzi.",
+    "attend.sent": "Umundurowany funkcjonariusz jest w drodze (wysłany o godz. {time}). Zostań w bezpiecznym miejscu, wśród ludzi.",
     "attend.heading": "Chcesz umundurowanego funkcjonariusza?",
     "attend.text": "Możesz poprosić, aby przyjechał do ciebie funkcjonariusz w mundurze.",
     "attend.ask": "Poproś o umundurowanego funkcjonariusza",
@@ -117,6 +118,8 @@ export const catalogue: Catalogue = {
     "record.uniformed": "Prośba o umundurowanego funkcjonariusza",
     "record.uniformedYes": "Tak, {time}",
     "record.uniformedNo": "Nie",
+    "record.uniformedSent": "Wysłano umundurowanego funkcjonariusza",
+    "record.uniformedNotSent": "Nie zapisano",
     "record.keptUntil": "Przechowywany do",
     "feedback.heading": "Powiedz policji, jak przebiegło zatrzymanie",
     "feedback.once": "Opinię można zostawić tylko raz. Później nie da się jej zmienić.",

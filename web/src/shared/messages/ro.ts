@@ -49,6 +49,7 @@ export const catalogue: Catalogue = {
     "card.noPhotoLabel": "Nu există fotografie în registrul poliției",
 
     "attend.asked": "Un polițist în uniformă a fost rugat să vină (la ora {time}). Rămâneți într-un loc sigur, printre oameni.",
+    "attend.sent": "Un polițist în uniformă este pe drum (trimis la ora {time}). Rămâneți într-un loc sigur, printre oameni.",
     "attend.heading": "Doriți un polițist în uniformă?",
     "attend.text": "Puteți cere să vină la dumneavoastră un polițist în uniformă.",
     "attend.ask": "Cereți un polițist în uniformă",
@@ -117,6 +118,8 @@ export const catalogue: Catalogue = {
     "record.uniformed": "Polițist în uniformă solicitat",
     "record.uniformedYes": "Da, pe {time}",
     "record.uniformedNo": "Nu",
+    "record.uniformedSent": "Polițist în uniformă trimis",
+    "record.uniformedNotSent": "Neînregistrat",
     "record.keptUntil": "Păstrată până la",
     "feedback.heading": "Spuneți-i poliției cum a decurs",
     "feedback.once": "Puteți lăsa o părere o singură dată. Ulterior nu mai poate fi modificată.",

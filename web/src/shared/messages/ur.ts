@@ -50,6 +50,7 @@ export const catalogue: Catalogue = {
     "card.noPhotoLabel": "پولیس ریکارڈ میں کوئی تصویر نہیں",
 
     "attend.asked": "وردی والے پولیس افسر کو آنے کا کہا گیا ہے (وقت {time})۔ کسی محفوظ جگہ رہیں جہاں لوگ ہوں۔",
+    "attend.sent": "وردی والا پولیس افسر آ رہا ہے (بھیجنے کا وقت {time})۔ کسی محفوظ جگہ رہیں جہاں لوگ ہوں۔",
     "attend.heading": "وردی والا افسر چاہیے؟",
     "attend.text": "آپ کہہ سکتے ہیں کہ وردی والا افسر آپ کی جگہ پر آئے۔",
     "attend.ask": "وردی والا افسر بلائیں",
@@ -117,6 +118,8 @@ export const catalogue: Catalogue = {
     "record.uniformed": "وردی والا افسر مانگا گیا",
     "record.uniformedYes": "ہاں، {time}",
     "record.uniformedNo": "نہیں",
+    "record.uniformedSent": "وردی والا افسر بھیجا گیا",
+    "record.uniformedNotSent": "ریکارڈ نہیں کیا گیا",
     "record.keptUntil": "کب تک محفوظ رہے گا",
     "feedback.heading": "پولیس کو بتائیں کہ سب کیسا رہا",
     "feedback.once": "آپ صرف ایک بار رائے دے سکتے ہیں۔ بعد میں اسے بدلا نہیں جا سکتا۔",
