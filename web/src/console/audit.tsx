@@ -3,10 +3,10 @@ import { useEffect, useState } from "preact/hooks";
 
 import type { ApiClient } from "../shared/api";
 import { poll } from "../shared/poll";
-import { STATE_LABEL } from "../shared/states";
 import type { AuditTrail } from "../shared/types";
 import { ErrorMessage, useFocusOnMount } from "../shared/ui";
 import { t } from "./messages";
+import { STATE_LABEL } from "./words";
 
 /** The append-only audit trail of one session: a screen of its own (level 1) or a panel (2). */
 export function AuditTrailPanel(props: { api: ApiClient; sessionId: string; level: 1 | 2; onClose?: () => void }) {

@@ -4,11 +4,11 @@ import { useState } from "preact/hooks";
 import { type ApiClient, ApiError } from "../shared/api";
 import type { AppConfig } from "../shared/config";
 import { clockTime } from "../shared/format";
-import { STATE_LABEL } from "../shared/states";
 import type { Lookup } from "../shared/types";
 import { ErrorMessage } from "../shared/ui";
 import { IdentityCardView } from "./card";
 import { t } from "./messages";
+import { STATE_LABEL } from "./words";
 
 export function OfficerLookup(props: { api: ApiClient; config: AppConfig; onAudit: (sessionId: string) => void }) {
   const [result, setResult] = useState<Lookup | null>(null);

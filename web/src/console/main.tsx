@@ -11,7 +11,7 @@ import type { Claims } from "../shared/claims";
 import { loadConfig, type AppConfig } from "../shared/config";
 import { formatWaiting, spokenWaiting } from "../shared/format";
 import { poll } from "../shared/poll";
-import { arrivals, isFinal, queueTitle, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "../shared/states";
+import { isFinal } from "../shared/states";
 import type { Claim, Duty as DutyAnswer, Queue as QueueAnswer, QueueItem, Session } from "../shared/types";
 import { SignIn, SignOutButton, useSignedIn } from "../shared/signin";
 import { CannotStart, ErrorMessage, Shell, useFocusOnMount, useNow } from "../shared/ui";
@@ -20,6 +20,7 @@ import { AuditTrailPanel } from "./audit";
 import { IdentityCardView } from "./card";
 import { FeedbackView } from "./feedback";
 import { t } from "./messages";
+import { arrivals, queueTitle, STATE_LABEL, urgency, verifyBlocked, waitedNow } from "./words";
 import { OfficerLookup } from "./lookup";
 import { ServiceView } from "./service";
 import {

@@ -1,14 +1,15 @@
 /** The console's decisions: the claim workspace's state, what changes it, and what a decision sends. */
 import { ApiError } from "../shared/api";
 import { clockTime } from "../shared/format";
-import { isFinal, reasonProblem } from "../shared/states";
+import { isFinal } from "../shared/states";
 import type { OutcomeRequest, Session, SessionState } from "../shared/types";
 import { t } from "./messages";
+import { reasonProblem } from "./words";
 
 export type Outcome = OutcomeRequest["outcome"];
 
 /** Said when Verified is pressed on a public call without the confirmed officer's shoulder number. */
-export const SHOULDER_MISSING = "Type the shoulder number of the officer you confirmed.";
+export const SHOULDER_MISSING = t("console.decision.shoulderMissing");
 
 /** Everything the workspace of one claimed check keeps between renders. */
 export interface WorkspaceState {

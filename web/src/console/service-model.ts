@@ -1,6 +1,7 @@
 /** The supervisor's Service view: what the figures, the staffing table and the export say (pure, unit-tested). */
 import type { AnswerBucket, Outcomes, ServiceMeasures, ServiceReport, HourOfStaffing } from "../shared/api.generated";
 import { formatWaiting } from "../shared/format";
+import { t } from "./messages";
 
 /** The zone the reports' days and hours are in (`REPORT_TIME_ZONE`); the report itself says which. */
 export const REPORT_TIME_ZONE = "Europe/London";
@@ -62,8 +63,8 @@ export function hourSpan(iso: string): string {
 export function bucketLabels(buckets: AnswerBucket[]): string[] {
   let previous = 0;
   return buckets.map((b) => {
-    if (b.up_to_seconds === null) return `over ${previous} s`;
-    const label = `${previous}–${b.up_to_seconds} s`;
+    if (b.up_to_seconds === null) return t("console.service.bucketOver", { from: previous });
+    const label = t("console.service.bucket", { from: previous, to: b.up_to_seconds });
     previous = b.up_to_seconds;
     return label;
   });
@@ -71,8 +72,10 @@ export function bucketLabels(buckets: AnswerBucket[]): string[] {
 
 /** How the service level stands against the goal, in words (never colour alone). */
 export function againstGoal(level: number | null, goal: number): { word: string; met: boolean | null } {
-  if (level === null) return { word: "no requests yet", met: null };
-  return level >= goal ? { word: "meets the goal", met: true } : { word: "below the goal", met: false };
+  if (level === null) return { word: t("console.service.goalNone"), met: null };
+  return level >= goal
+    ? { word: t("console.service.goalMet"), met: true }
+    : { word: t("console.service.goalMissed"), met: false };
 }
 
 export interface Figure {
@@ -86,38 +89,56 @@ export interface Figure {
 }
 
 export const OUTCOME_LABEL: Record<keyof Outcomes, string> = {
-  verified: "Verified",
-  not_verified: "Not verified",
-  dropped: "Dropped",
-  cancelled: "Cancelled",
-  expired: "Nobody answered",
+  verified: t("console.outcome.verified"),
+  not_verified: t("console.outcome.notVerified"),
+  dropped: t("console.outcome.dropped"),
+  cancelled: t("console.outcome.cancelled"),
+  expired: t("console.outcome.expired"),
 };
 
 /** The day's headline figures, in the order the view shows them. */
 export function figures(report: ServiceReport): Figure[] {
-  const t: ServiceMeasures = report.totals;
-  const goal = againstGoal(t.service_level, report.goal);
-  const target = `${report.target_seconds} s`;
+  const m: ServiceMeasures = report.totals;
+  const goal = againstGoal(m.service_level, report.goal);
+  const target = t("console.service.seconds", { seconds: report.target_seconds });
   return [
-    { key: "requests", label: "Requests", value: String(t.requests), note: `${t.officer_requests} from officers, ${t.public_requests} from the public` },
-    { key: "within-target", label: `Answered within ${target}`, value: String(t.answered_within_target), note: `of ${t.answered} answered` },
+    {
+      key: "requests",
+      label: t("console.service.requests"),
+      value: String(m.requests),
+      note: t("console.service.requestsNote", { officers: m.officer_requests, public: m.public_requests }),
+    },
+    {
+      key: "within-target",
+      label: t("console.service.withinTarget", { target }),
+      value: String(m.answered_within_target),
+      note: t("console.service.withinTargetNote", { answered: m.answered }),
+    },
     {
       key: "service-level",
-      label: "Service level",
-      value: percent(t.service_level),
-      note: `goal ${percent(report.goal)} within ${target}: ${goal.word}`,
+      label: t("console.service.serviceLevel"),
+      value: percent(m.service_level),
+      note: t("console.service.levelNote", { goal: percent(report.goal), target, word: goal.word }),
       tone: goal.met === null ? undefined : goal.met ? "good" : "bad",
     },
-    { key: "median", label: "Median answer time", value: seconds(t.answer_seconds_median) },
-    { key: "p90", label: "90% answered within", value: seconds(t.answer_seconds_p90) },
-    { key: "abandoned", label: "Abandoned", value: String(t.abandoned), note: `${percent(t.abandonment_rate)} of requests` },
-    { key: "longest", label: "Longest wait", value: seconds(t.longest_wait_seconds) },
-    { key: "attendance", label: "Uniformed attendance asked for", value: String(t.attendance_requests) },
+    { key: "median", label: t("console.service.median"), value: seconds(m.answer_seconds_median) },
+    { key: "p90", label: t("console.service.p90"), value: seconds(m.answer_seconds_p90) },
+    {
+      key: "abandoned",
+      label: t("console.service.abandoned"),
+      value: String(m.abandoned),
+      note: t("console.service.abandonedNote", { share: percent(m.abandonment_rate) }),
+    },
+    { key: "longest", label: t("console.service.longest"), value: seconds(m.longest_wait_seconds) },
+    { key: "attendance", label: t("console.service.attendance"), value: String(m.attendance_requests) },
     {
       key: "waiting-now",
-      label: "Waiting now",
+      label: t("console.service.waitingNow"),
       value: String(report.waiting_now),
-      note: report.oldest_wait_seconds === null ? "nobody in the queue" : `oldest has waited ${seconds(report.oldest_wait_seconds)}`,
+      note:
+        report.oldest_wait_seconds === null
+          ? t("console.service.queueEmpty")
+          : t("console.service.oldest", { wait: seconds(report.oldest_wait_seconds) }),
     },
   ];
 }
@@ -135,7 +156,7 @@ export function shortfall(hour: HourOfStaffing): number {
 /** An hour's staffing in words: `Short by 2`, `Enough`. */
 export function staffingWord(hour: HourOfStaffing): string {
   const short = shortfall(hour);
-  return short > 0 ? `Short by ${short}` : "Enough";
+  return short > 0 ? t("console.service.shortBy", { short }) : t("console.service.enough");
 }
 
 /** The hours that lack sergeants, as `07:00` labels. */
@@ -145,7 +166,7 @@ export function shortHours(hours: HourOfStaffing[]): string[] {
 
 /** An expected wait: `—` for none, `grows without end` when the queue would never empty. */
 export function expectedWait(hour: HourOfStaffing): string {
-  if (hour.expected_wait_seconds === null) return "grows without end";
+  if (hour.expected_wait_seconds === null) return t("console.service.growsWithoutEnd");
   return seconds(hour.expected_wait_seconds);
 }
 

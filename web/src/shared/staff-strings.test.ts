@@ -12,7 +12,16 @@ import { messages as herMessages } from "./messages/en";
 import { messages as staffMessages } from "./staff-messages";
 
 const SOURCES = import.meta.glob<string>(
-  ["../officer/*.{ts,tsx}", "../console/*.tsx", "./signin.tsx", "!../officer/*.test.ts", "!../officer/messages.ts"],
+  [
+    "../officer/*.{ts,tsx}",
+    "../console/*.{ts,tsx}",
+    "./signin.tsx",
+    "!../officer/*.test.ts",
+    "!../officer/messages.ts",
+    "!../console/*.test.ts",
+    "!../console/messages.ts",
+    "!../console/charts-geometry.ts", // SVG path commands and key names: no words
+  ],
   { query: "?raw", import: "default", eager: true },
 );
 
@@ -26,8 +35,17 @@ const TECHNICAL_ATTRIBUTES = new Set([
   "patternUnits", "patternTransform", "focusable", "width", "height", "x", "y", "r",
 ]);
 
-/** Strings for the machine that happen to look like words: HTTP methods and headers. */
-const TECHNICAL_STRINGS = new Set(["GET", "POST", "PUT", "Idempotency-Key", "Content-Disposition", "Bearer "]);
+/** Strings for the machine that happen to look like words: HTTP methods and headers, a zone. */
+const TECHNICAL_STRINGS = new Set([
+  "GET",
+  "POST",
+  "PUT",
+  "Idempotency-Key",
+  "Content-Disposition",
+  "Bearer ",
+  "Europe/London", // an IANA zone
+  "T00:00:00Z", // the time of day an ISO date is read at
+]);
 
 /** Words a person would read: a first letter in capitals, or two words with a space between. */
 function looksLikeWords(text: string): boolean {

@@ -2,9 +2,9 @@
  * What each face says in each session state. Pure functions, so the wording and the decisions
  * (when to show 999, when to stop polling, what the sergeant may press) are unit-tested.
  */
-import { type CardWarningCode, FINAL_STATES, REASON_MAX_LENGTH } from "./api.generated";
+import { FINAL_STATES } from "./api.generated";
 import { ENGLISH, type MessageKey, type Translator } from "./i18n";
-import type { IdentityCard, PublicView, QueueItem, SessionState } from "./types";
+import type { PublicView, SessionState } from "./types";
 
 /** The visual tone of a status panel; every tone also has words and an icon, never colour alone. */
 export type Tone = "waiting" | "active" | "good" | "bad" | "ended";
@@ -86,75 +86,3 @@ export function herCallStatus(state: SessionState, tr: Translator = ENGLISH): St
       return { tone: "bad", headline: t("herCall.ended"), detail: t("herCall.endedDetail"), urge999: true, live: false };
   }
 }
-
-// --- The console -------------------------------------------------------------------------------
-
-export type Urgency = "waiting" | "amber" | "red";
-
-export interface UrgencyThresholds {
-  /** Seconds of waiting after which a request shows amber ("overdue"). */
-  amber: number;
-  /** Seconds after which it shows red ("urgent"); escalated requests are red at once. */
-  red: number;
-}
-
-export const DEFAULT_THRESHOLDS: UrgencyThresholds = { amber: 30, red: 60 };
-
-export function urgency(
-  waitingSeconds: number,
-  escalationLevel: number,
-  thresholds: UrgencyThresholds = DEFAULT_THRESHOLDS,
-): { level: Urgency; label: string } {
-  if (escalationLevel > 0) return { level: "red", label: `Escalated (level ${escalationLevel})` };
-  if (waitingSeconds >= thresholds.red) return { level: "red", label: "Urgent" };
-  if (waitingSeconds >= thresholds.amber) return { level: "amber", label: "Overdue" };
-  return { level: "waiting", label: "New" };
-}
-
-/** Seconds a queued request has waited now, from the server's figure and when it was fetched. */
-export function waitedNow(item: Pick<QueueItem, "waiting_seconds">, fetchedAtMs: number, nowMs: number): number {
-  return item.waiting_seconds + Math.max(0, (nowMs - fetchedAtMs) / 1000);
-}
-
-/** Requests in `next` that were not in `previous`: announced to screen readers as they arrive. */
-export function arrivals(previous: readonly QueueItem[] | null, next: readonly QueueItem[]): QueueItem[] {
-  if (previous === null) return [];
-  const known = new Set(previous.map((item) => item.session_id));
-  return next.filter((item) => !known.has(item.session_id));
-}
-
-/** How a queued request is named: `PC 4521 Sam Ahmed`, or who called for a public call. */
-export function queueTitle(item: QueueItem): string {
-  if (item.channel === "public") {
-    return item.shoulder_number ? `Member of the public, about officer ${item.shoulder_number}` : "Member of the public";
-  }
-  return [item.rank, item.shoulder_number, item.display_name].filter(Boolean).join(" ");
-}
-
-const BLOCKING_WARNINGS: ReadonlySet<CardWarningCode> = new Set(["officer_suspended", "officer_not_serving"]);
-
-/** Why "verified" may not be pressed for this card, or null. The API refuses it too. */
-export function verifyBlocked(card: Pick<IdentityCard, "warnings"> | null | undefined): string | null {
-  const blocking = card?.warnings.find((warning) => BLOCKING_WARNINGS.has(warning.code));
-  return blocking ? `Verified is not possible: ${blocking.message}` : null;
-}
-
-/** The problem with a "not verified" reason, or null; the API's own limit (REASON_MAX_LENGTH). */
-export function reasonProblem(reason: string): string | null {
-  const trimmed = reason.trim();
-  if (trimmed.length === 0) return "Give a reason: the officer and the audit trail will see it.";
-  if (trimmed.length > REASON_MAX_LENGTH) return `The reason is ${trimmed.length} characters; at most ${REASON_MAX_LENGTH}.`;
-  return null;
-}
-
-/** The console's words for a session state (badges, the lookup, the audit view). */
-export const STATE_LABEL: Record<SessionState, string> = {
-  requested: "Waiting for a sergeant",
-  escalated: "Escalated: waiting",
-  claimed: "Being checked",
-  verified: "Verified",
-  not_verified: "Not verified",
-  cancelled: "Cancelled by the officer",
-  expired: "Expired: nobody answered",
-  dropped: "Dropped: call ended before a decision",
-};
