@@ -19,6 +19,7 @@ import {
   type HerRecord,
   type Verdict,
 } from "./record";
+import { CodeField } from "./field";
 import { browserStorage, groupKey, keptRecord, normaliseKey, RECORD_KEY_LENGTH } from "./recordkey";
 
 const REFERENCE_EXAMPLE = "SC-260901-7K3P9";
@@ -81,51 +82,25 @@ export function RecordLookup(props: { api: ApiClient; config: AppConfig }) {
       </h1>
       <p class="lede">{t("record.lede")}</p>
       <form class="panel" onSubmit={(e) => void submit(e)} noValidate>
-        <label for="record-reference">{t("record.reference")}</label>
-        <p class="hint" id="record-reference-hint">
-          {t("record.referenceHint", { example: `\u2066${REFERENCE_EXAMPLE.replace(/-/g, "\u2011")}\u2069` })}
-        </p>
-        {wrong.reference ? (
-          <p class="field-error" id="record-reference-error" role="alert">
-            <span class="sr-only">{t("enter.errorPrefix")} </span>
-            {t("record.referenceProblem")}
-          </p>
-        ) : null}
-        <input
-          ref={referenceInput}
+        <CodeField
           id="record-reference"
-          dir="ltr"
+          label={t("record.reference")}
+          hint={t("record.referenceHint", { example: `\u2066${REFERENCE_EXAMPLE.replace(/-/g, "\u2011")}\u2069` })}
+          problem={wrong.reference ? t("record.referenceProblem") : null}
           value={reference}
-          onInput={(e) => setReference((e.currentTarget as HTMLInputElement).value)}
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellcheck={false}
+          onValue={setReference}
           maxLength={30}
-          aria-describedby={wrong.reference ? "record-reference-hint record-reference-error" : "record-reference-hint"}
-          aria-invalid={wrong.reference ? "true" : "false"}
+          inputRef={referenceInput}
         />
-        <label for="record-key-input">{t("record.key")}</label>
-        <p class="hint" id="record-key-hint">
-          {t("record.keyHint", { length: RECORD_KEY_LENGTH })}
-        </p>
-        {wrong.key ? (
-          <p class="field-error" id="record-key-error" role="alert">
-            <span class="sr-only">{t("enter.errorPrefix")} </span>
-            {t("record.keyProblem", { length: RECORD_KEY_LENGTH })}
-          </p>
-        ) : null}
-        <input
-          ref={keyInput}
+        <CodeField
           id="record-key-input"
-          dir="ltr"
+          label={t("record.key")}
+          hint={t("record.keyHint", { length: RECORD_KEY_LENGTH })}
+          problem={wrong.key ? t("record.keyProblem", { length: RECORD_KEY_LENGTH }) : null}
           value={key}
-          onInput={(e) => setKey((e.currentTarget as HTMLInputElement).value)}
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellcheck={false}
+          onValue={setKey}
           maxLength={64}
-          aria-describedby={wrong.key ? "record-key-hint record-key-error" : "record-key-hint"}
-          aria-invalid={wrong.key ? "true" : "false"}
+          inputRef={keyInput}
         />
         {error ? <ErrorMessage error={new Error(recordProblem(error, tr))} /> : null}
         <p>

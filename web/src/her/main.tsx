@@ -16,6 +16,7 @@ import { Call999, CannotStart, ErrorMessage, RegisterPhoto, Shell, StatusPanel, 
 import type { VideoPanelProps } from "../shared/videopanel";
 import { applyLanguage, LanguageSwitcher, startLanguage, switchLanguage } from "./language";
 import { attendanceSaid, decidedBy, FOLLOW_MS, followsCall, followsCheck, officerCardHeading, problemText, type AttendanceTimes } from "./model";
+import { CodeField } from "./field";
 import { KeepRecord } from "./keep";
 
 type Screen =
@@ -122,30 +123,17 @@ function EnterCode(props: {
       <h1>{t("enter.heading")}</h1>
       <p class="lede">{t("enter.lede")}</p>
       <form class="panel" onSubmit={(e) => void submit(e)} noValidate>
-        <label for="code">{t("enter.label")}</label>
-        <p class="hint" id="code-hint">
-          {t("enter.hint", { length: CODE_LENGTH, example: ltr("ABCD-2345") })}
-        </p>
-        {problem ? (
-          <p class="field-error" id="code-error" role="alert">
-            <span class="sr-only">{t("enter.errorPrefix")} </span>
-            {problem}
-          </p>
-        ) : null}
-        <input
-          ref={input}
+        <CodeField
           id="code"
           name="code"
-          class="code-input"
-          dir="ltr"
+          inputClass="code-input"
+          label={t("enter.label")}
+          hint={t("enter.hint", { length: CODE_LENGTH, example: ltr("ABCD-2345") })}
+          problem={problem}
           value={typed}
-          onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)}
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellcheck={false}
+          onValue={setTyped}
           maxLength={12}
-          aria-describedby={problem ? "code-hint code-error" : "code-hint"}
-          aria-invalid={problem ? "true" : "false"}
+          inputRef={input}
         />
         <ErrorMessage error={error} />
         <p>
