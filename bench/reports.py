@@ -24,7 +24,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from functions.adapters.audit_table import DynamoAuditLog
-from functions.services.ports import AuditEntry
+from functions.services.audit_port import AuditEntry
 
 from .run import base_environment, median, ms, p90, servers
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, fields
 from typing import TYPE_CHECKING, Any
 
 from functions.resources import AUDIT_BY_FORCE_DAY
-from functions.services.ports import AuditEntry, ExportEntry
+from functions.services.audit_port import AuditEntry, ExportEntry
 
 from .dynamo import from_item, to_item, value
 
@@ -33,7 +33,7 @@ def force_day(force: str, day: str) -> str:
 
 
 class DynamoAuditLog:
-    """:class:`~functions.services.ports.AuditLog` on DynamoDB (PK ``session_id``, SK ``seq``).
+    """:class:`~functions.services.audit_port.AuditLog` on DynamoDB (PK ``session_id``, SK ``seq``).
 
     Parameters
     ----------

@@ -32,7 +32,7 @@ from functions.domain.states import WAITING_STATES, SessionState
 
 if TYPE_CHECKING:
     from functions.services.audit import ItemChange
-    from functions.services.ports import AuditEntry
+    from functions.services.audit_port import AuditEntry
 
 __all__ = [
     "DIMENSION",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     )
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    from functions.services.ports import AuditEntry
+    from functions.services.audit_port import AuditEntry
 
 __all__ = [
     "entry_from_stream_record",

@@ -14,7 +14,7 @@ from typing import Any
 from functions.domain import NotFound, Principal, Role
 from functions.domain.states import OUTCOME_STATES
 
-from .ports import AuditEntry, AuditLog
+from .audit_port import AuditEntry, AuditLog
 
 __all__ = ["AuditService", "ItemChange", "entry_from_change"]
 

@@ -29,7 +29,8 @@ from functions.domain.records import (
 )
 from functions.domain.states import TERMINAL_STATES
 
-from .ports import AuditLog, OfficerRegister, SessionRecord
+from .audit_port import AuditLog
+from .ports import OfficerRegister, SessionRecord
 from .public import PublicService
 from .records_port import KeyAlreadySet, RecordStore, StoredRecord
 

@@ -1,7 +1,7 @@
 """The control room's reports for supervisors: service level, staffing, and the record of stops.
 
 Every figure comes from the audit trail, one index query per day of requests
-(:meth:`~functions.services.ports.AuditLog.for_day`), so a report costs what its own days hold
+(:meth:`~functions.services.audit_port.AuditLog.for_day`), so a report costs what its own days hold
 and never grows with the rest of the history; the days of a period are read side by side. The
 days and hours are the report's time zone's (``REPORT_TIME_ZONE``); the trail files entries by
 UTC day, so a local day reads the one or two UTC days it overlaps and keeps its own requests.
@@ -28,8 +28,9 @@ from functions.domain.service_levels import (
     summarise,
 )
 
+from .audit_port import AuditLog, ExportEntry
 from .budget import executor
-from .ports import AuditLog, ExportEntry, OfficerEntry, OfficerRegister, SessionStore
+from .ports import OfficerEntry, OfficerRegister, SessionStore
 
 __all__ = [
     "MAX_REPORT_DAYS",

@@ -15,7 +15,7 @@ import pytest
 
 from functions.adapters.audit_table import DynamoAuditLog
 from functions.resources import AUDIT, Table
-from functions.services.ports import AuditEntry, AuditLog, ExportEntry
+from functions.services.audit_port import AuditEntry, AuditLog, ExportEntry
 from tests.unit.services.fake_audit import FakeAuditLog
 
 

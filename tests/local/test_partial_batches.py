@@ -28,7 +28,7 @@ import pytest
 from functions.events import handlers
 from functions.resources import QUEUES, SESSIONS
 from functions.services.audit import AuditService
-from functions.services.ports import AuditEntry
+from functions.services.audit_port import AuditEntry
 from local.chime_emulator import ChimeEmulator
 from local.events import EventPump
 from local.provision import Stack, create_resources

@@ -24,7 +24,7 @@ import pytest
 from functions.events import handlers
 from functions.events.metrics import METRIC_NAMES, Measure, StreamMetrics, measures
 from functions.services.audit import AuditService
-from functions.services.ports import AuditEntry
+from functions.services.audit_port import AuditEntry
 from tests.unit.services.fake_audit import FakeAuditLog
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -8,7 +8,7 @@ order DynamoDB sorts a string sort key (by its UTF-8 bytes, which is code point 
 
 from __future__ import annotations
 
-from functions.services.ports import AuditEntry, ExportEntry
+from functions.services.audit_port import AuditEntry, ExportEntry
 from tests.unit.services.fakes import _Port
 
 __all__ = ["FakeAuditLog"]

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from functions.domain import Forbidden, Principal, Role, ValidationFailed
-from functions.services.ports import AuditEntry
+from functions.services.audit_port import AuditEntry
 from functions.services.reports import ReportService
 from tests.unit.services.fake_audit import FakeAuditLog
 from tests.unit.services.fakes import FakeOfficerRegister, FakeSessionStore
