@@ -21,6 +21,7 @@ from functions.config import settings
 
 if TYPE_CHECKING:
     from functions.adapters.alerts import SnsAlerts
+    from functions.adapters.audit_table import DynamoAuditLog
     from functions.adapters.chime import ChimeMeetings
     from functions.adapters.idempotency import PowertoolsIdempotency
     from functions.adapters.photos import S3Photos
@@ -187,7 +188,6 @@ def public_service() -> PublicService:
 @built_once
 def record_service() -> RecordService:
     """Her records of ended stops, by reference and key."""
-    from functions.adapters.audit_table import DynamoAuditLog
     from functions.services.records import RecordService
     from functions.services.sessions import utcnow
 
@@ -195,7 +195,7 @@ def record_service() -> RecordService:
     return RecordService(
         public=public_service(),
         register=_register(),
-        audit=DynamoAuditLog(client("dynamodb"), s.audit_table),
+        audit=_audit_log(),
         records=_records(),
         settings=s,
         clock=utcnow,
@@ -260,12 +260,18 @@ def meeting_event_service() -> MeetingEventService:
 
 
 @built_once
+def _audit_log() -> DynamoAuditLog:
+    from functions.adapters.audit_table import DynamoAuditLog
+
+    return DynamoAuditLog(client("dynamodb"), settings().audit_table)
+
+
+@built_once
 def audit_service() -> AuditService:
     """The audit trail."""
-    from functions.adapters.audit_table import DynamoAuditLog
     from functions.services.audit import AuditService
 
-    return AuditService(log=DynamoAuditLog(client("dynamodb"), settings().audit_table))
+    return AuditService(log=_audit_log())
 
 
 @built_once
@@ -290,13 +296,12 @@ def officer_service() -> OfficerService:
 @built_once
 def report_service() -> ReportService:
     """The supervisors' reports: service level, staffing, the record of stops."""
-    from functions.adapters.audit_table import DynamoAuditLog
     from functions.services.reports import ReportService
     from functions.services.sessions import utcnow
 
     s = settings()
     return ReportService(
-        audit=DynamoAuditLog(client("dynamodb"), s.audit_table),
+        audit=_audit_log(),
         register=_register(),
         sessions=_sessions(),
         time_zone=s.report_time_zone,

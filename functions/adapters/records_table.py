@@ -188,7 +188,7 @@ class DynamoRecords:
             raise FeedbackAlreadyLeft(entry.session_id)
         return StoredFeedback(entry=existing, alerted="alerted_at" in data)
 
-    def mark_alerted(self, entry: FeedbackEntry) -> None:
+    def mark_alerted(self, entry: FeedbackEntry, at: datetime) -> None:
         # Conditional, so that a record gone by TTL meanwhile is not brought back as a stub.
         with contextlib.suppress(self.client.exceptions.ConditionalCheckFailedException):
             self.client.update_item(
@@ -197,7 +197,7 @@ class DynamoRecords:
                 UpdateExpression="SET alerted_at = :now",
                 ConditionExpression="attribute_exists(#entry)",
                 ExpressionAttributeNames={"#entry": "entry"},
-                ExpressionAttributeValues={":now": value(_instant(datetime.now(UTC)))},
+                ExpressionAttributeValues={":now": value(_instant(at))},
             )
 
     def feedback_between(self, force: str, start: datetime, end: datetime) -> list[FeedbackEntry]:

@@ -111,7 +111,7 @@ class FeedbackService:
             ) from None
         if not kept.alerted:
             self.alerts.publish(_alert(kept.entry))
-            self.store.mark_alerted(kept.entry)
+            self.store.mark_alerted(kept.entry, self.clock())
         return record_view(replace(found, feedback=kept.entry))
 
     def status(self, principal: Principal, session_id: str) -> dict[str, Any]:
@@ -122,11 +122,11 @@ class FeedbackService:
         NotFound
             A session the caller may not see, as ``GET /sessions/{id}`` answers.
         """
-        session = self.sessions.get(principal, session_id).session
+        session, now = self.sessions.get(principal, session_id).session, self.clock()
         kept = [
             stored
             for stored in self.store.for_reference(session.reference)
-            if stored.session_id == session_id and stored.expires_at > self.clock()
+            if stored.session_id == session_id and stored.expires_at > now
         ]
         return {
             "reference": session.reference,

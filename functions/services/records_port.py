@@ -85,8 +85,8 @@ class RecordStore(Protocol):
         """
         ...
 
-    def mark_alerted(self, entry: FeedbackEntry) -> None:
-        """Note that the professional-standards alert for ``entry`` has been published."""
+    def mark_alerted(self, entry: FeedbackEntry, at: datetime) -> None:
+        """Note that the professional-standards alert for ``entry`` was published ``at``."""
         ...
 
     def feedback_between(self, force: str, start: datetime, end: datetime) -> list[FeedbackEntry]:

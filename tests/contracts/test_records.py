@@ -139,7 +139,7 @@ def test_the_alert_is_noted_once_sent(records: RecordStore) -> None:
     entry = feedback_on(kept, ENDED + timedelta(minutes=5))
     records.leave_feedback(entry, kept.expires_at)
 
-    records.mark_alerted(entry)
+    records.mark_alerted(entry, ENDED + timedelta(minutes=6))
     assert records.leave_feedback(entry, kept.expires_at) == StoredFeedback(entry, alerted=True)
 
 

@@ -651,7 +651,7 @@ class FakeRecords(_Port):
                 self.trail.append(entry)
             return StoredFeedback(entry=existing, alerted=alerted)
 
-    def mark_alerted(self, entry: FeedbackEntry) -> None:
+    def mark_alerted(self, entry: FeedbackEntry, at: datetime) -> None:
         self._enter("mark_alerted", entry)
         with self.lock:
             if entry.session_id in self.feedback:
